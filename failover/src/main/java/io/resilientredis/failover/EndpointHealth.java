@@ -1,0 +1,177 @@
+package io.resilientredis.failover;
+
+import dev.failsafe.CircuitBreaker;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * One endpoint (or the replica-read path of one) with its circuit breaker, its health probe and
+ * what it last failed with. User calls only check {@link #isClosed()} and record their outcome;
+ * trial calls of a half-open breaker are made by the probe alone.
+ */
+final class EndpointHealth<C> {
+
+    /** A breaker transition, reported to the engine (which hops to its own thread). */
+    record Transition(EndpointHealth<?> endpoint, BreakerState to) {
+    }
+
+    private final Endpoint<C> endpoint;
+    private final int priority;
+    private final boolean replicaPath;
+    private final C handle;
+    private final FailureClassifier classifier;
+    private final Clock clock;
+    private final Duration probeTimeout;
+    private final CircuitBreaker<Object> breaker;
+    private final AtomicBoolean probeInFlight = new AtomicBoolean();
+
+    private volatile Instant since;
+    private volatile String lastFailure;
+    private volatile Instant lastFailureAt;
+    /** Increments each time the breaker closes; a failback timer checks it did not change. */
+    private volatile long closedGeneration;
+
+    EndpointHealth(Endpoint<C> endpoint, int priority, boolean replicaPath, BreakerSettings settings,
+                   FailureClassifier classifier, Clock clock, Duration probeTimeout,
+                   Consumer<Transition> onTransition) {
+        this.endpoint = endpoint;
+        this.priority = priority;
+        this.replicaPath = replicaPath;
+        this.handle = replicaPath ? endpoint.replicaConnection() : endpoint.connection();
+        this.classifier = classifier;
+        this.clock = clock;
+        this.probeTimeout = probeTimeout;
+        this.since = clock.instant();
+        this.breaker = CircuitBreaker.builder()
+                .withFailureRateThreshold(settings.failureRatePercent(), settings.minimumCalls(), settings.window())
+                .withDelay(settings.openDelay())
+                .withSuccessThreshold(settings.halfOpenTrials())
+                .onOpen(e -> changed(BreakerState.OPEN, onTransition))
+                .onHalfOpen(e -> changed(BreakerState.HALF_OPEN, onTransition))
+                .onClose(e -> changed(BreakerState.CLOSED, onTransition))
+                .build();
+    }
+
+    private void changed(BreakerState to, Consumer<Transition> onTransition) {
+        since = clock.instant();
+        if (to == BreakerState.CLOSED) {
+            closedGeneration++;
+        }
+        onTransition.accept(new Transition(this, to));
+    }
+
+    String name() {
+        return endpoint.name();
+    }
+
+    int priority() {
+        return priority;
+    }
+
+    boolean isReplicaPath() {
+        return replicaPath;
+    }
+
+    C handle() {
+        return handle;
+    }
+
+    boolean isClosed() {
+        return breaker.isClosed();
+    }
+
+    long closedGeneration() {
+        return closedGeneration;
+    }
+
+    BreakerState state() {
+        return switch (breaker.getState()) {
+            case CLOSED -> BreakerState.CLOSED;
+            case OPEN -> BreakerState.OPEN;
+            case HALF_OPEN -> BreakerState.HALF_OPEN;
+        };
+    }
+
+    String lastFailure() {
+        return lastFailure;
+    }
+
+    /** Records a successful call. */
+    void recordSuccess() {
+        breaker.recordSuccess();
+    }
+
+    /**
+     * Records a failed call: connectivity and failover failures count against the breaker; any
+     * other failure proves the endpoint answers, so it counts as a success.
+     *
+     * @return the failure's kind
+     */
+    FailureKind recordFailure(Throwable failure) {
+        FailureKind kind = classifier.classify(failure);
+        if (kind == null) {
+            kind = FailureKind.CALLER_ERROR;
+        }
+        if (kind.countsAgainstEndpoint()) {
+            lastFailure = Failures.describe(failure);
+            lastFailureAt = clock.instant();
+            breaker.recordFailure();
+        } else {
+            breaker.recordSuccess();
+        }
+        return kind;
+    }
+
+    /** Pings the endpoint unless a ping is already in flight or the breaker is still in its open delay. */
+    void probe() {
+        if (!probeInFlight.compareAndSet(false, true)) {
+            return;
+        }
+        boolean started = false;
+        try {
+            if (!breaker.tryAcquirePermit()) {
+                return;
+            }
+            CompletionStage<?> stage;
+            try {
+                stage = endpoint.probe(handle);
+            } catch (RuntimeException e) {
+                stage = CompletableFuture.failedFuture(e);
+            }
+            started = true;
+            stage.toCompletableFuture()
+                    .orTimeout(probeTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .whenComplete((ok, failure) -> {
+                        try {
+                            if (failure == null) {
+                                recordSuccess();
+                            } else {
+                                recordFailure(failure);
+                            }
+                        } finally {
+                            probeInFlight.set(false);
+                        }
+                    });
+        } finally {
+            if (!started) {
+                probeInFlight.set(false);
+            }
+        }
+    }
+
+    EndpointStatus status(boolean active) {
+        return new EndpointStatus(name(), priority, replicaPath ? "replicas" : "master", state(), since, active,
+                lastFailure, lastFailureAt);
+    }
+
+    @Override
+    public String toString() {
+        return replicaPath ? name() + " (replicas)" : name();
+    }
+}

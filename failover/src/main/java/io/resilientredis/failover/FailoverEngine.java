@@ -1,0 +1,546 @@
+package io.resilientredis.failover;
+
+import dev.failsafe.Failsafe;
+import dev.failsafe.FailsafeExecutor;
+import dev.failsafe.RetryPolicy;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * Routes calls to endpoints in priority order, each behind its own circuit breaker, and decides
+ * what happens to a call that fails: retried (retry-safe calls, connectivity failures), sent to the
+ * next endpoint, handed to the write fallback (the spill store), or thrown as a clear exception.
+ * Redis-agnostic: the client binding supplies the endpoints' handles and the calls.
+ *
+ * <p>Reads go to the active endpoint; when it cannot serve they may go to a replica path (if
+ * configured) or fail with {@link RedisUnavailableException} at once while every breaker is open.
+ * Writes go to the active endpoint unless the fallback is engaged (earlier writes wait there) or
+ * maintenance mode is on, in which case they queue behind it. A failed attempt is retried on the
+ * then-active endpoint: a standby takes writes only once the router switched to it (the primary's
+ * breaker opened), never because of a single blip, so a disaster-recovery standby does not receive
+ * writes that belong to a primary that is still serving. A write no endpoint took goes to the
+ * fallback.
+ *
+ * <p>One daemon thread per engine runs the health probes, failback timers, retry delays and
+ * event delivery; {@link #close()} stops it.
+ *
+ * @param <C> the connection handle type of the client binding
+ */
+public final class FailoverEngine<C> implements AutoCloseable {
+
+    private static final AtomicInteger ENGINE_IDS = new AtomicInteger();
+
+    private final List<EndpointHealth<C>> masters;
+    private final List<EndpointHealth<C>> replicaPaths;
+    private final Router<C> router;
+    private final ScheduledThreadPoolExecutor scheduler;
+    private final EventBus events;
+    private final Clock clock;
+    private final boolean replicaReads;
+    private final FailsafeExecutor<Object> retries;
+    private final boolean retrying;
+    private final ScheduledFuture<?> probeTask;
+    private final WriteFallback<C> fallback;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile boolean maintenance;
+
+    private FailoverEngine(Builder<C> b) {
+        this.clock = b.clock;
+        this.replicaReads = b.replicaReads;
+        int id = ENGINE_IDS.incrementAndGet();
+        this.scheduler = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "resilient-redis-engine-" + id);
+            t.setDaemon(true);
+            return t;
+        });
+        this.scheduler.setRemoveOnCancelPolicy(true);
+        this.scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.events = new EventBus(b.listeners, scheduler);
+
+        List<EndpointHealth<C>> m = new ArrayList<>();
+        List<EndpointHealth<C>> r = new ArrayList<>();
+        for (int i = 0; i < b.endpoints.size(); i++) {
+            Endpoint<C> e = b.endpoints.get(i);
+            m.add(new EndpointHealth<>(e, i, false, b.breaker, b.classifier, clock, b.probeTimeout, this::transition));
+            if (e.replicaConnection() != null) {
+                r.add(new EndpointHealth<>(e, i, true, b.breaker, b.classifier, clock, b.probeTimeout,
+                        this::transition));
+            }
+        }
+        this.masters = List.copyOf(m);
+        this.replicaPaths = List.copyOf(r);
+        this.router = new Router<>(masters, b.failbackGrace, scheduler, events::emit, clock);
+
+        RetrySettings rs = b.retry;
+        this.retrying = rs.maxAttempts() > 1;
+        RetryPolicy<Object> policy = RetryPolicy.builder()
+                .handleIf(FailoverEngine::retryable)
+                .withMaxAttempts(rs.maxAttempts())
+                .withBackoff(rs.initialDelay(), rs.maxDelay())
+                .withJitter(rs.jitter())
+                .withMaxDuration(rs.maxDuration())
+                .build();
+        this.retries = Failsafe.with(policy).with(new InlineScheduler(scheduler));
+
+        this.fallback = b.fallbackFactory == null ? null : b.fallbackFactory.apply(this);
+        long probeMillis = b.breaker.probeInterval().toMillis();
+        this.probeTask = scheduler.scheduleWithFixedDelay(this::probeAll, probeMillis, probeMillis,
+                TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * @param <C> the connection handle type
+     * @return a new builder
+     */
+    public static <C> Builder<C> builder() {
+        return new Builder<>();
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    /**
+     * Runs a read on the active endpoint, retrying retry-safe failures within the retry budget,
+     * then on a replica path when allowed.
+     *
+     * @param op the read, given the endpoint's handle
+     * @param <T> the reply type
+     * @return the reply; or a failure: {@link RedisUnavailableException} when no endpoint could
+     *         serve (fast while every breaker is open), {@link RedisCommandException},
+     *         {@link RedisConfigurationException}
+     */
+    public <T> CompletableFuture<T> read(Function<? super C, ? extends CompletionStage<T>> op) {
+        Objects.requireNonNull(op, "op");
+        CompletableFuture<T> result = new CompletableFuture<>();
+        execute(op).whenComplete((value, failure) -> {
+            if (failure == null) {
+                result.complete(value);
+                return;
+            }
+            Throwable f = Failures.unwrap(failure);
+            if (f instanceof AttemptFailure af && !af.kind().countsAgainstEndpoint()) {
+                result.completeExceptionally(translate(af));
+            } else if (replicaReads) {
+                readFromReplicas(op, f, result);
+            } else {
+                result.completeExceptionally(unavailable("No Redis endpoint could serve the read", f));
+            }
+        });
+        return result;
+    }
+
+    private <T> void readFromReplicas(Function<? super C, ? extends CompletionStage<T>> op, Throwable masterFailure,
+                                      CompletableFuture<T> result) {
+        for (EndpointHealth<C> path : replicaPaths) {
+            if (path.isClosed()) {
+                callOn(path, op).whenComplete((value, failure) -> {
+                    if (failure == null) {
+                        result.complete(value);
+                    } else {
+                        Throwable f = Failures.unwrap(failure);
+                        result.completeExceptionally(f instanceof AttemptFailure af && !af.kind().countsAgainstEndpoint()
+                                ? translate(af)
+                                : unavailable("No Redis endpoint, master or replica, could serve the read", f));
+                    }
+                });
+                return;
+            }
+        }
+        result.completeExceptionally(unavailable("No Redis endpoint, master or replica, could serve the read",
+                masterFailure));
+    }
+
+    // ---------------------------------------------------------------- writes
+
+    /**
+     * Runs a write: directly on the active endpoint, or into the write fallback when earlier
+     * writes wait there, maintenance mode is on, or no endpoint takes it.
+     *
+     * @param op the write
+     * @param <T> the reply type
+     * @return the receipt; or a failure: {@link RedisCommandException},
+     *         {@link RedisConfigurationException}, {@link RedisWriteRefusedException}, the
+     *         fallback's own (e.g. spill full), or {@link RedisUnavailableException} when there is
+     *         no fallback
+     */
+    public <T> CompletableFuture<WriteReceipt<T>> write(WriteOp<C, T> op) {
+        Objects.requireNonNull(op, "op");
+        if (fallback != null && (maintenance || fallback.engaged())) {
+            return fallback.accept(op, null);
+        }
+        CompletableFuture<WriteReceipt<T>> result = new CompletableFuture<>();
+        execute(op::apply).whenComplete((value, failure) -> {
+            if (failure == null) {
+                result.complete(WriteReceipt.written(op.id(), value));
+                return;
+            }
+            Throwable f = Failures.unwrap(failure);
+            if (f instanceof AttemptFailure af && !af.kind().countsAgainstEndpoint()) {
+                result.completeExceptionally(translate(af));
+            } else if (fallback != null) {
+                fallback.accept(op, f).whenComplete((receipt, spillFailure) -> {
+                    if (spillFailure == null) {
+                        result.complete(receipt);
+                    } else {
+                        result.completeExceptionally(Failures.unwrap(spillFailure));
+                    }
+                });
+            } else {
+                result.completeExceptionally(unavailable("No Redis endpoint could take the write", f));
+            }
+        });
+        return result;
+    }
+
+    // ---------------------------------------------------------------- execution
+
+    /** First attempt inline; retries (Failsafe, backoff and jitter) only after a retryable failure. */
+    private <T> CompletableFuture<T> execute(Function<? super C, ? extends CompletionStage<T>> op) {
+        CompletableFuture<T> first = attempt(op);
+        if (!retrying) {
+            return first;
+        }
+        return first.exceptionallyCompose(failure -> {
+            Throwable f = Failures.unwrap(failure);
+            if (!retryable(f)) {
+                return CompletableFuture.failedFuture(f);
+            }
+            return retries.getStageAsync(ctx -> ctx.getAttemptCount() == 0
+                    ? CompletableFuture.<T>failedFuture(f)
+                    : attempt(op));
+        });
+    }
+
+    private <T> CompletableFuture<T> attempt(Function<? super C, ? extends CompletionStage<T>> op) {
+        EndpointHealth<C> endpoint = router.active();
+        if (endpoint == null) {
+            return CompletableFuture.failedFuture(AttemptFailure.NO_ENDPOINT);
+        }
+        return callOn(endpoint, op);
+    }
+
+    /** Runs one call on one endpoint and records its outcome against that endpoint's breaker. */
+    <T> CompletableFuture<T> callOn(EndpointHealth<C> endpoint, Function<? super C, ? extends CompletionStage<T>> op) {
+        CompletionStage<T> stage;
+        try {
+            stage = op.apply(endpoint.handle());
+        } catch (RuntimeException e) {
+            stage = CompletableFuture.failedFuture(e);
+        }
+        CompletableFuture<T> out = new CompletableFuture<>();
+        stage.whenComplete((value, failure) -> {
+            if (failure == null) {
+                endpoint.recordSuccess();
+                out.complete(value);
+            } else {
+                Throwable cause = Failures.unwrap(failure);
+                FailureKind kind = endpoint.recordFailure(cause);
+                out.completeExceptionally(new AttemptFailure(endpoint, kind, cause));
+            }
+        });
+        return out;
+    }
+
+    private static boolean retryable(Throwable failure) {
+        Throwable f = Failures.unwrap(failure);
+        return f instanceof AttemptFailure af && af.retryable();
+    }
+
+    /** Turns a non-counted failure into the exception the caller sees, with the endpoint and fix. */
+    RuntimeException translate(AttemptFailure failure) {
+        String endpoint = failure.endpoint() == null ? "?" : failure.endpoint().name();
+        Throwable cause = failure.getCause();
+        String reply = cause == null ? failure.getMessage() : Failures.describe(cause);
+        return switch (failure.kind()) {
+            case CONFIGURATION -> new RedisConfigurationException(endpoint,
+                    "Redis endpoint " + endpoint + " rejected the client's configuration: " + reply + ". "
+                            + ConfigurationHints.fixFor(cause), cause);
+            case WRITE_REFUSED -> new RedisWriteRefusedException(endpoint,
+                    "Redis endpoint " + endpoint + " refused the write: " + reply + ". "
+                            + ConfigurationHints.fixForRefusal(cause), cause);
+            default -> new RedisCommandException(endpoint, "Redis endpoint " + endpoint + " rejected the command: "
+                    + reply, cause);
+        };
+    }
+
+    RedisUnavailableException unavailable(String what, Throwable lastFailure) {
+        Throwable cause = lastFailure instanceof AttemptFailure af ? af.getCause() : lastFailure;
+        String suffix = cause == null ? "; every endpoint's breaker is open:" : "; last failure: "
+                + Failures.describe(cause) + ". Endpoints:";
+        return new RedisUnavailableException(what + suffix, endpointStatuses(), cause);
+    }
+
+    // ---------------------------------------------------------------- health, maintenance, status
+
+    private void transition(EndpointHealth.Transition t) {
+        EndpointHealth<?> e = t.endpoint();
+        switch (t.to()) {
+            case OPEN -> events.emit(new FailoverEvent(FailoverEvent.Type.ENDPOINT_DOWN, clock.instant(), e.toString(),
+                    null, "Redis endpoint " + e + " is down (breaker open): " + e.lastFailure()));
+            case CLOSED -> {
+                events.emit(new FailoverEvent(FailoverEvent.Type.ENDPOINT_UP, clock.instant(), e.toString(), null,
+                        "Redis endpoint " + e + " is up again (breaker closed)"));
+                if (!e.isReplicaPath()) {
+                    runOnEngine(() -> {
+                        @SuppressWarnings("unchecked")
+                        EndpointHealth<C> up = (EndpointHealth<C>) e;
+                        router.endpointUp(up);
+                        if (fallback != null) {
+                            fallback.wake();
+                        }
+                    });
+                }
+            }
+            case HALF_OPEN -> { }
+        }
+    }
+
+    private void runOnEngine(Runnable r) {
+        if (!closed.get()) {
+            try {
+                scheduler.execute(r);
+            } catch (java.util.concurrent.RejectedExecutionException ignored) {
+                // closing
+            }
+        }
+    }
+
+    private void probeAll() {
+        for (EndpointHealth<C> e : masters) {
+            e.probe();
+        }
+        for (EndpointHealth<C> e : replicaPaths) {
+            e.probe();
+        }
+    }
+
+    /**
+     * Switches maintenance mode. While on, writes go to the write fallback (the spill store) and
+     * are not replayed; reads are unaffected. Switching it off lets the replayer drain.
+     *
+     * @param on whether maintenance mode is on
+     * @throws IllegalStateException when switched on without a write fallback (writes would fail)
+     */
+    public void maintenance(boolean on) {
+        if (on && fallback == null) {
+            throw new IllegalStateException("maintenance mode needs a spill store to hold writes; configure one");
+        }
+        if (maintenance == on) {
+            return;
+        }
+        maintenance = on;
+        events.emit(new FailoverEvent(on ? FailoverEvent.Type.MAINTENANCE_ON : FailoverEvent.Type.MAINTENANCE_OFF,
+                clock.instant(), null, null, on ? "Maintenance mode on: writes are spilled, not sent to Redis"
+                : "Maintenance mode off: spilled writes are replayed, new writes go to Redis"));
+        if (!on && fallback != null) {
+            fallback.wake();
+        }
+    }
+
+    /** @return whether maintenance mode is on */
+    public boolean maintenance() {
+        return maintenance;
+    }
+
+    /** @return a snapshot of every endpoint, the active one, maintenance and the spill store */
+    public FailoverStatus status() {
+        EndpointHealth<C> active = router.active();
+        return new FailoverStatus(clock.instant(), endpointStatuses(), active == null ? null : active.name(),
+                maintenance, fallback == null ? SpillStatus.DISABLED : fallback.status());
+    }
+
+    List<EndpointStatus> endpointStatuses() {
+        EndpointHealth<C> active = router.active();
+        List<EndpointStatus> out = new ArrayList<>(masters.size() + replicaPaths.size());
+        for (EndpointHealth<C> e : masters) {
+            out.add(e.status(e == active));
+        }
+        for (EndpointHealth<C> e : replicaPaths) {
+            out.add(e.status(false));
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- for the write fallback
+
+    /** @return the endpoint writes go to now, or null */
+    EndpointHealth<C> activeEndpoint() {
+        return router.active();
+    }
+
+    void emit(FailoverEvent event) {
+        events.emit(event);
+    }
+
+    ScheduledExecutorService scheduler() {
+        return scheduler;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    boolean isClosed() {
+        return closed.get();
+    }
+
+    /**
+     * Stops the probes, timers and the engine thread, and closes the write fallback (the spill
+     * store keeps what it holds for the next start). Endpoint handles are the binding's to close.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        probeTask.cancel(false);
+        if (fallback != null) {
+            fallback.close();
+        }
+        scheduler.shutdown();
+        try {
+            if (!scheduler.awaitTermination(5, TimeUnit.SECONDS)) {
+                scheduler.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            scheduler.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Builds a {@link FailoverEngine}.
+     *
+     * @param <C> the connection handle type
+     */
+    public static final class Builder<C> {
+        private final List<Endpoint<C>> endpoints = new ArrayList<>();
+        private final List<FailoverListener> listeners = new ArrayList<>();
+        private BreakerSettings breaker = BreakerSettings.defaults();
+        private RetrySettings retry = RetrySettings.defaults();
+        private Duration failbackGrace = Duration.ofSeconds(5);
+        private Duration probeTimeout = Duration.ofSeconds(2);
+        private FailureClassifier classifier = FailureClassifier.defaults();
+        private boolean replicaReads;
+        private Clock clock = Clock.systemUTC();
+        private Function<FailoverEngine<C>, WriteFallback<C>> fallbackFactory;
+
+        private Builder() {
+        }
+
+        /**
+         * Adds an endpoint; the first added is the primary, the others standbys in order.
+         *
+         * @param endpoint the endpoint
+         * @return this builder
+         */
+        public Builder<C> endpoint(Endpoint<C> endpoint) {
+            endpoints.add(Objects.requireNonNull(endpoint, "endpoint"));
+            return this;
+        }
+
+        /**
+         * @param settings breaker and probe settings for every endpoint
+         * @return this builder
+         */
+        public Builder<C> breaker(BreakerSettings settings) {
+            this.breaker = Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
+        /**
+         * @param settings retry settings for retry-safe calls
+         * @return this builder
+         */
+        public Builder<C> retry(RetrySettings settings) {
+            this.retry = Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
+        /**
+         * @param grace how long a recovered higher-priority endpoint must stay healthy before
+         *              writes fail back to it; default 5 s
+         * @return this builder
+         */
+        public Builder<C> failbackGrace(Duration grace) {
+            Objects.requireNonNull(grace, "grace");
+            if (grace.isNegative()) {
+                throw new IllegalArgumentException("failbackGrace must not be negative, was " + grace);
+            }
+            this.failbackGrace = grace;
+            return this;
+        }
+
+        /**
+         * @param timeout bound on one health probe; default 2 s
+         * @return this builder
+         */
+        public Builder<C> probeTimeout(Duration timeout) {
+            this.probeTimeout = BreakerSettings.positive(timeout, "probeTimeout");
+            return this;
+        }
+
+        /**
+         * @param classifier asked first; the default classifier answers what it does not know
+         * @return this builder
+         */
+        public Builder<C> classifier(FailureClassifier classifier) {
+            this.classifier = Objects.requireNonNull(classifier, "classifier").orElse(FailureClassifier.defaults());
+            return this;
+        }
+
+        /**
+         * @param allowed whether reads may go to a replica path when no master can serve them
+         * @return this builder
+         */
+        public Builder<C> replicaReads(boolean allowed) {
+            this.replicaReads = allowed;
+            return this;
+        }
+
+        /**
+         * @param listener receives every state-change event
+         * @return this builder
+         */
+        public Builder<C> listener(FailoverListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * @param clock the clock for timestamps (tests)
+         * @return this builder
+         */
+        public Builder<C> clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        Builder<C> writeFallback(Function<FailoverEngine<C>, WriteFallback<C>> factory) {
+            this.fallbackFactory = factory;
+            return this;
+        }
+
+        /**
+         * @return the engine, with its probes running
+         * @throws IllegalStateException when no endpoint was added
+         */
+        public FailoverEngine<C> build() {
+            if (endpoints.isEmpty()) {
+                throw new IllegalStateException("add at least one endpoint");
+            }
+            return new FailoverEngine<>(this);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package io.resilientredis.failover;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * A state change the engine reports to listeners and logs once: never one per call.
+ *
+ * @param type what happened
+ * @param time when
+ * @param endpoint the endpoint concerned, or null
+ * @param previous for switches, the endpoint left; else null
+ * @param detail a human-readable sentence (no credentials)
+ */
+public record FailoverEvent(Type type, Instant time, String endpoint, String previous, String detail) {
+
+    /** What happened. */
+    public enum Type {
+        /** An endpoint's breaker opened. */
+        ENDPOINT_DOWN,
+        /** An endpoint's breaker closed again. */
+        ENDPOINT_UP,
+        /** Writes moved to another endpoint because the active one went down. */
+        SWITCHED,
+        /** Writes moved back to a higher-priority endpoint after its grace period. */
+        FAILED_BACK,
+        /** Maintenance mode was switched on: writes are spilled. */
+        MAINTENANCE_ON,
+        /** Maintenance mode was switched off. */
+        MAINTENANCE_OFF,
+        /** The first write went to the spill store while it was empty. */
+        SPILL_STARTED,
+        /** The replayer started draining the spill store. */
+        REPLAY_STARTED,
+        /** The replayer made progress (reported at most every few seconds). */
+        REPLAY_PROGRESS,
+        /** The spill store is empty again: writes go direct. */
+        REPLAY_DONE,
+        /** The replayer stopped on a failure and will resume when an endpoint admits writes. */
+        REPLAY_PAUSED,
+        /** A spilled write that Redis rejected for good (e.g. WRONGTYPE) was removed from the store. */
+        REPLAY_REJECTED
+    }
+
+    /**
+     * @param type what happened
+     * @param time when
+     * @param endpoint endpoint concerned, or null
+     * @param previous endpoint left, or null
+     * @param detail description
+     */
+    public FailoverEvent {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(time, "time");
+        Objects.requireNonNull(detail, "detail");
+    }
+
+    @Override
+    public String toString() {
+        return type + ": " + detail;
+    }
+}

@@ -1,0 +1,262 @@
+package io.resilientredis.failover;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class FailoverEngineTest {
+
+    private static final BreakerSettings FAST = BreakerSettings.builder()
+            .failureRate(50, 3)
+            .window(Duration.ofSeconds(2))
+            .openDelay(Duration.ofMillis(150))
+            .halfOpenTrials(2)
+            .probeInterval(Duration.ofMillis(20))
+            .build();
+
+    private final FakeRedis primary = new FakeRedis("redis://primary:6379");
+    private final FakeRedis standby = new FakeRedis("redis://standby:6379");
+    private final List<FailoverEvent> events = new CopyOnWriteArrayList<>();
+    private FailoverEngine<FakeRedis> engine;
+
+    @AfterEach
+    void close() {
+        if (engine != null) {
+            engine.close();
+        }
+    }
+
+    private FailoverEngine.Builder<FakeRedis> builder() {
+        return FailoverEngine.<FakeRedis>builder()
+                .endpoint(primary.endpoint())
+                .endpoint(standby.endpoint())
+                .breaker(FAST)
+                .retry(RetrySettings.builder().maxAttempts(2).backoff(Duration.ofMillis(5), Duration.ofMillis(10)).build())
+                .failbackGrace(Duration.ofMillis(400))
+                .listener(events::add);
+    }
+
+    private static <T> T join(CompletionStage<T> stage) {
+        return stage.toCompletableFuture().orTimeout(5, TimeUnit.SECONDS).join();
+    }
+
+    private static WriteOp<FakeRedis, String> set(String key, String value) {
+        return new WriteOp<>() {
+            @Override
+            public String id() {
+                return key + "=" + value;
+            }
+
+            @Override
+            public CompletionStage<String> apply(FakeRedis connection) {
+                return connection.set(key, value);
+            }
+
+            @Override
+            public byte[] encode() {
+                return id().getBytes();
+            }
+        };
+    }
+
+    private List<FailoverEvent.Type> eventTypes() {
+        return events.stream().map(FailoverEvent::type).toList();
+    }
+
+    @Test
+    void callsGoToThePrimaryWhileItIsHealthy() {
+        engine = builder().build();
+        WriteReceipt<String> receipt = join(engine.write(set("k", "v")));
+        assertThat(receipt.status()).isEqualTo(WriteStatus.WRITTEN);
+        assertThat(receipt.reply()).isEqualTo("OK");
+        String read = join(engine.read(c -> c.get("k")));
+        assertThat(read).isEqualTo("v");
+        assertThat(primary.data).containsEntry("k", "v");
+        assertThat(standby.data).isEmpty();
+        assertThat(engine.status().activeEndpoint()).isEqualTo("redis://primary:6379");
+    }
+
+    @Test
+    void failsOverToTheStandbyAndBackAfterTheGracePeriod() {
+        engine = builder().build();
+        primary.down();
+        // The first writes fail on the primary and go to the standby within the same call.
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            join(engine.write(set("k", "v")));
+            assertThat(engine.status().activeEndpoint()).isEqualTo("redis://standby:6379");
+        });
+        assertThat(standby.data).containsEntry("k", "v");
+        assertThat(eventTypes()).contains(FailoverEvent.Type.ENDPOINT_DOWN, FailoverEvent.Type.SWITCHED);
+
+        primary.up();
+        // The probe closes the primary's breaker without user traffic; failback waits for the grace.
+        await().atMost(Duration.ofSeconds(5)).until(() -> eventTypes().contains(FailoverEvent.Type.ENDPOINT_UP));
+        assertThat(engine.status().activeEndpoint()).isEqualTo("redis://standby:6379");
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> "redis://primary:6379".equals(engine.status().activeEndpoint()));
+        assertThat(eventTypes()).contains(FailoverEvent.Type.FAILED_BACK);
+        join(engine.write(set("k2", "v2")));
+        assertThat(primary.data).containsEntry("k2", "v2");
+    }
+
+    @Test
+    void aFlappingPrimaryCausesABoundedNumberOfSwitches() throws Exception {
+        engine = builder().build();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        boolean down = false;
+        long nextFlip = System.nanoTime();
+        while (System.nanoTime() < end) {
+            if (System.nanoTime() >= nextFlip) {
+                down = !down;
+                if (down) {
+                    primary.down();
+                } else {
+                    primary.up();
+                }
+                nextFlip = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(150);
+            }
+            // Without a spill store, writes made while the primary's breaker is still closed fail;
+            // only the switching is under test here.
+            engine.write(set("k", "v")).exceptionally(t -> null).join();
+        }
+        primary.up();
+        long switches = events.stream()
+                .filter(e -> e.type() == FailoverEvent.Type.SWITCHED || e.type() == FailoverEvent.Type.FAILED_BACK)
+                .count();
+        // 20 flips in 3 s; with a 400 ms grace the primary is never taken back while it flaps.
+        assertThat(switches).isLessThanOrEqualTo(2);
+        assertThat(eventTypes()).doesNotContain(FailoverEvent.Type.FAILED_BACK);
+    }
+
+    @Test
+    void readsFailFastOnceEveryBreakerIsOpen() {
+        engine = builder().build();
+        primary.down();
+        standby.down();
+        await().atMost(Duration.ofSeconds(5)).until(() -> engine.status().activeEndpoint() == null);
+        int callsBefore = primary.calls.get() + standby.calls.get();
+
+        assertThatThrownBy(() -> join(engine.read(c -> c.get("k"))))
+                .isInstanceOf(CompletionException.class)
+                .cause()
+                .isInstanceOf(RedisUnavailableException.class)
+                .hasMessageContaining("redis://primary:6379 breaker OPEN since")
+                .hasMessageContaining("redis://standby:6379 breaker OPEN since")
+                .hasMessageContaining("Connection refused");
+        // Not one call reached an endpoint: the breakers refused it.
+        assertThat(primary.calls.get() + standby.calls.get()).isEqualTo(callsBefore);
+        RedisUnavailableException e = (RedisUnavailableException) engine.read(c -> c.get("k"))
+                .handle((v, t) -> Failures.unwrap(t)).join();
+        assertThat(e.endpoints()).extracting(EndpointStatus::state).containsOnly(BreakerState.OPEN);
+    }
+
+    @Test
+    void withoutAFallbackAWriteNoEndpointTakesFailsWithUnavailable() {
+        engine = builder().build();
+        primary.down();
+        standby.down();
+        assertThatThrownBy(() -> join(engine.write(set("k", "v"))))
+                .cause()
+                .isInstanceOf(RedisUnavailableException.class)
+                .hasMessageStartingWith("No Redis endpoint could take the write");
+    }
+
+    @Test
+    void callerErrorsAreThrownAndNeverOpenTheBreaker() {
+        engine = builder().build();
+        primary.replyWithError("WRONGTYPE Operation against a key holding the wrong kind of value");
+        for (int i = 0; i < 20; i++) {
+            assertThatThrownBy(() -> join(engine.read(c -> c.get("k"))))
+                    .cause()
+                    .isInstanceOf(RedisCommandException.class)
+                    .hasMessageContaining("WRONGTYPE");
+        }
+        assertThat(engine.status().endpoints().get(0).state()).isEqualTo(BreakerState.CLOSED);
+        // Each caller error was one call: no retries.
+        assertThat(primary.calls.get()).isEqualTo(20);
+    }
+
+    @Test
+    void configurationErrorsNameTheEndpointAndTheFix() {
+        engine = builder().build();
+        primary.replyWithError("WRONGPASS invalid username-password pair or user is disabled.");
+        assertThatThrownBy(() -> join(engine.write(set("k", "v"))))
+                .cause()
+                .isInstanceOf(RedisConfigurationException.class)
+                .hasMessageContaining("redis://primary:6379")
+                .hasMessageContaining("WRONGPASS")
+                .hasMessageContaining("Fix: the username or password");
+        assertThat(engine.status().endpoints().get(0).state()).isEqualTo(BreakerState.CLOSED);
+    }
+
+    @Test
+    void outOfMemoryIsAWriteRefusalNotAnOutage() {
+        engine = builder().build();
+        primary.replyWithError("OOM command not allowed when used memory > 'maxmemory'.");
+        assertThatThrownBy(() -> join(engine.write(set("k", "v"))))
+                .cause()
+                .isInstanceOf(RedisWriteRefusedException.class)
+                .hasMessageContaining("maxmemory");
+        assertThat(standby.data).isEmpty();
+    }
+
+    @Test
+    void aTransientFailureIsRetriedWithinTheBudget() {
+        engine = builder().build();
+        AtomicLong attempts = new AtomicLong();
+        String value = join(engine.read(c -> attempts.incrementAndGet() == 1
+                ? CompletableFuture.failedFuture(new RuntimeException("LOADING Redis is loading the dataset"))
+                : c.get("missing").thenApply(v -> "second attempt")));
+        assertThat(value).isEqualTo("second attempt");
+        assertThat(attempts.get()).isEqualTo(2);
+    }
+
+    @Test
+    void readsMayFallBackToAReplicaPathWhenAllowed() {
+        FakeRedis replicas = new FakeRedis("replicas");
+        replicas.data.put("k", "stale");
+        engine = FailoverEngine.<FakeRedis>builder()
+                .endpoint(primary.endpoint().withReplicaReads(replicas))
+                .breaker(FAST)
+                .retry(RetrySettings.none())
+                .replicaReads(true)
+                .build();
+        primary.down();
+        await().atMost(Duration.ofSeconds(5)).until(() -> engine.status().activeEndpoint() == null);
+        String read = join(engine.read(c -> c.get("k")));
+        assertThat(read).isEqualTo("stale");
+        assertThat(engine.status().endpoints()).extracting(EndpointStatus::role).containsExactly("master", "replicas");
+    }
+
+    @Test
+    void aThrowingListenerDoesNotStopTheOthers() {
+        List<FailoverEvent> seen = new CopyOnWriteArrayList<>();
+        engine = builder().listener(e -> {
+            throw new IllegalStateException("listener bug");
+        }).listener(seen::add).build();
+        engine.maintenance(false);
+        primary.down();
+        await().atMost(Duration.ofSeconds(5)).until(() -> !seen.isEmpty());
+        assertThat(seen.get(0).type()).isEqualTo(FailoverEvent.Type.ENDPOINT_DOWN);
+    }
+
+    @Test
+    void closeStopsTheEngineThread() {
+        engine = builder().build();
+        assertThat(Thread.getAllStackTraces().keySet()).anyMatch(t -> t.getName().startsWith("resilient-redis-engine"));
+        engine.close();
+        await().atMost(Duration.ofSeconds(5)).until(() -> Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.getName().startsWith("resilient-redis-engine") && t.isAlive()));
+    }
+}

@@ -1,0 +1,72 @@
+package io.resilientredis.failover;
+
+import java.net.ConnectException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** A fake endpoint handle: a map that can be up, down (refuses) or answer every call with an error reply. */
+final class FakeRedis {
+
+    private final String name;
+    final ConcurrentHashMap<String, String> data = new ConcurrentHashMap<>();
+    final AtomicInteger calls = new AtomicInteger();
+    final AtomicInteger pings = new AtomicInteger();
+    private volatile boolean up = true;
+    private volatile String errorReply;
+
+    FakeRedis(String name) {
+        this.name = name;
+    }
+
+    void down() {
+        up = false;
+    }
+
+    void up() {
+        up = true;
+    }
+
+    void replyWithError(String reply) {
+        errorReply = reply;
+    }
+
+    CompletionStage<String> get(String key) {
+        calls.incrementAndGet();
+        return answer(() -> data.get(key));
+    }
+
+    CompletionStage<String> set(String key, String value) {
+        calls.incrementAndGet();
+        return answer(() -> {
+            data.put(key, value);
+            return "OK";
+        });
+    }
+
+    CompletionStage<String> ping() {
+        pings.incrementAndGet();
+        return answer(() -> "PONG");
+    }
+
+    private CompletionStage<String> answer(java.util.function.Supplier<String> ok) {
+        if (!up) {
+            return CompletableFuture.failedFuture(new ConnectException("Connection refused: " + name));
+        }
+        String error = errorReply;
+        if (error != null) {
+            return CompletableFuture.failedFuture(new RuntimeException(error));
+        }
+        return CompletableFuture.completedFuture(ok.get());
+    }
+
+    Endpoint<FakeRedis> endpoint() {
+        return Endpoint.of(name, this, FakeRedis::ping);
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}
