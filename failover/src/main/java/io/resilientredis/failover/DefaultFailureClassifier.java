@@ -69,10 +69,19 @@ final class DefaultFailureClassifier implements FailureClassifier {
         if (m.startsWith("-")) {
             m = m.substring(1);
         }
+        // An error raised inside a Lua script is wrapped: "ERR Error running script (call to f_...):
+        // @user_script:3: READONLY You can't write ...". The inner reply is what happened.
+        int script = m.lastIndexOf("@user_script:");
+        if (script >= 0) {
+            String inner = m.substring(script + "@user_script:".length()).replaceFirst("^\\s*\\d+:\\s*", "");
+            inner = inner.replaceFirst("^@user_script:\\s*\\d+:\\s*", "");
+            FailureKind kind = fromReply(inner);
+            return kind != null ? kind : FailureKind.CALLER_ERROR;
+        }
         String upper = m.length() > 64 ? m.substring(0, 64).toUpperCase(Locale.ROOT) : m.toUpperCase(Locale.ROOT);
         if (startsWithWord(upper, "LOADING") || startsWithWord(upper, "MASTERDOWN")
                 || startsWithWord(upper, "READONLY") || startsWithWord(upper, "TRYAGAIN")
-                || startsWithWord(upper, "CLUSTERDOWN")) {
+                || startsWithWord(upper, "CLUSTERDOWN") || startsWithWord(upper, "BUSY")) {
             return FailureKind.FAILOVER_TRANSIENT;
         }
         if (startsWithWord(upper, "OOM") || startsWithWord(upper, "MISCONF")) {

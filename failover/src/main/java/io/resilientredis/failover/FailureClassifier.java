@@ -39,4 +39,15 @@ public interface FailureClassifier {
     static FailureClassifier defaults() {
         return DefaultFailureClassifier.INSTANCE;
     }
+
+    /**
+     * Sorts a Redis error reply ({@code "LOADING ..."}, {@code "-READONLY ..."}, {@code "WRONGTYPE ..."})
+     * by its first word, for bindings that see replies inside their own exception types.
+     *
+     * @param message an exception message that may start with a Redis error reply
+     * @return its kind, or null when the message is not a known Redis error reply
+     */
+    static FailureKind ofReply(String message) {
+        return DefaultFailureClassifier.fromReply(message);
+    }
 }

@@ -33,6 +33,11 @@ class FailureClassifierTest {
             "ERR syntax error | CALLER_ERROR",
             "ERR wrong number of arguments for 'set' command | CALLER_ERROR",
             "LOADINGX is not a reply prefix | CALLER_ERROR",
+            "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE. | FAILOVER_TRANSIENT",
+            "ERR Error running script (call to f_a07): @user_script:3: @user_script: 3: -READONLY You can't write against a read only replica. | FAILOVER_TRANSIENT",
+            "ERR Error running script (call to f_a07): @user_script:3: WRONGTYPE Operation against a key holding the wrong kind of value | CALLER_ERROR",
+            "ERR Error running script (call to f_a07): @user_script:5: OOM command not allowed when used memory > 'maxmemory'. | WRITE_REFUSED",
+            "ERR Error running script (call to f_a07): @user_script:1: Script attempted to access nonexistent global variable | CALLER_ERROR",
     })
     void sortsRedisRepliesByTheirFirstWord(String reply, FailureKind expected) {
         assertThat(classifier.classify(new RuntimeException(reply))).isEqualTo(expected);

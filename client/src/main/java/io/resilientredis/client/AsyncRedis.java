@@ -1,0 +1,362 @@
+package io.resilientredis.client;
+
+import io.resilientredis.failover.FailoverEngine;
+import io.resilientredis.failover.WriteReceipt;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletionStage;
+import org.redisson.api.RScript;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+
+/**
+ * The asynchronous operations of a {@link ResilientRedis}: the same calls, returning
+ * {@link CompletionStage}s. Stages complete on Redisson's I/O threads: do not block in callbacks.
+ * Writes complete with a {@link WriteReceipt}: {@code WRITTEN}, or {@code SPILLED} when no
+ * endpoint took the write and it waits, durably, for replay.
+ */
+public final class AsyncRedis {
+
+    private final FailoverEngine<RedissonClient> engine;
+    private final long markerTtlSeconds;
+
+    AsyncRedis(FailoverEngine<RedissonClient> engine, Duration markerTtl) {
+        this.engine = engine;
+        this.markerTtlSeconds = Math.max(1, markerTtl.toSeconds());
+    }
+
+    // ------------------------------------------------------------------ strings
+
+    /**
+     * @param key the key
+     * @return the value, or null when absent
+     */
+    public CompletionStage<String> get(String key) {
+        Objects.requireNonNull(key, "key");
+        return engine.read(c -> c.<String>getBucket(key, StringCodec.INSTANCE).getAsync());
+    }
+
+    /**
+     * SET key value.
+     *
+     * @param key the key
+     * @param value the value
+     * @return the receipt
+     */
+    public CompletionStage<WriteReceipt<Void>> set(String key, String value) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(value, "value");
+        return engine.write(RedisWrite.idempotent("SET", args(key, value),
+                c -> c.<String>getBucket(key, StringCodec.INSTANCE).setAsync(value)));
+    }
+
+    /**
+     * SET key value PX ttl. A spilled write's TTL counts from its replay.
+     *
+     * @param key the key
+     * @param value the value
+     * @param ttl time to live, at least 1 ms
+     * @return the receipt
+     */
+    public CompletionStage<WriteReceipt<Void>> set(String key, String value, Duration ttl) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(value, "value");
+        long ms = ttlMillis(ttl);
+        return engine.write(RedisWrite.idempotent("SET", args(key, value, "PX", Long.toString(ms)),
+                c -> c.<String>getBucket(key, StringCodec.INSTANCE).setAsync(value, Duration.ofMillis(ms))));
+    }
+
+    /**
+     * SET key value NX PX ttl. The reply (whether it was set) is null when the write was spilled.
+     *
+     * @param key the key
+     * @param value the value
+     * @param ttl time to live, at least 1 ms
+     * @return the receipt; its reply is true when the key was set
+     */
+    public CompletionStage<WriteReceipt<Boolean>> setIfAbsent(String key, String value, Duration ttl) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(value, "value");
+        long ms = ttlMillis(ttl);
+        return engine.write(RedisWrite.idempotent("SET", args(key, value, "NX", "PX", Long.toString(ms)),
+                c -> c.<String>getBucket(key, StringCodec.INSTANCE).setIfAbsentAsync(value, Duration.ofMillis(ms))));
+    }
+
+    /**
+     * DEL key [key ...].
+     *
+     * @param keys the keys
+     * @return the receipt; its reply is the number of keys removed
+     */
+    public CompletionStage<WriteReceipt<Long>> del(String... keys) {
+        requireKeys(keys);
+        List<byte[]> a = new ArrayList<>(keys.length);
+        for (String k : keys) {
+            a.add(RedisWrite.bytes(k));
+        }
+        return engine.write(RedisWrite.idempotent("DEL", a, c -> c.getKeys().deleteAsync(keys)));
+    }
+
+    /**
+     * @param key the key
+     * @return whether it exists
+     */
+    public CompletionStage<Boolean> exists(String key) {
+        Objects.requireNonNull(key, "key");
+        return engine.read(c -> c.getKeys().countExistsAsync(key).thenApply(n -> n > 0));
+    }
+
+    /**
+     * PEXPIRE key ttl. A spilled write's TTL counts from its replay.
+     *
+     * @param key the key
+     * @param ttl time to live, at least 1 ms
+     * @return the receipt; its reply is whether the key exists
+     */
+    public CompletionStage<WriteReceipt<Boolean>> expire(String key, Duration ttl) {
+        Objects.requireNonNull(key, "key");
+        long ms = ttlMillis(ttl);
+        return engine.write(RedisWrite.idempotent("PEXPIRE", args(key, Long.toString(ms)),
+                c -> c.getBucket(key).expireAsync(Duration.ofMillis(ms))));
+    }
+
+    /**
+     * INCRBY key delta, exactly once: a retry, spill or replay of this call never adds twice.
+     *
+     * @param key the key
+     * @param delta the increment
+     * @return the receipt; its reply is the new value (null when spilled)
+     */
+    public CompletionStage<WriteReceipt<Long>> incrBy(String key, long delta) {
+        Objects.requireNonNull(key, "key");
+        return engine.write(RedisWrite.exactlyOnce("INCRBY", args(key, Long.toString(delta)), markerTtlSeconds,
+                Long::valueOf));
+    }
+
+    // ------------------------------------------------------------------ hashes
+
+    /**
+     * @param key the hash
+     * @param field the field
+     * @return the value, or null
+     */
+    public CompletionStage<String> hget(String key, String field) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(field, "field");
+        return engine.read(c -> c.<String, String>getMap(key, StringCodec.INSTANCE).getAsync(field));
+    }
+
+    /**
+     * HSET key field value.
+     *
+     * @param key the hash
+     * @param field the field
+     * @param value the value
+     * @return the receipt; its reply is true when the field is new
+     */
+    public CompletionStage<WriteReceipt<Boolean>> hset(String key, String field, String value) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(field, "field");
+        Objects.requireNonNull(value, "value");
+        return engine.write(RedisWrite.idempotent("HSET", args(key, field, value),
+                c -> c.<String, String>getMap(key, StringCodec.INSTANCE).fastPutAsync(field, value)));
+    }
+
+    /**
+     * @param key the hash
+     * @return every field and value (empty when absent)
+     */
+    public CompletionStage<Map<String, String>> hgetAll(String key) {
+        Objects.requireNonNull(key, "key");
+        return engine.read(c -> c.<String, String>getMap(key, StringCodec.INSTANCE).readAllMapAsync());
+    }
+
+    /**
+     * HDEL key field [field ...].
+     *
+     * @param key the hash
+     * @param fields the fields
+     * @return the receipt; its reply is the number removed
+     */
+    public CompletionStage<WriteReceipt<Long>> hdel(String key, String... fields) {
+        Objects.requireNonNull(key, "key");
+        requireKeys(fields);
+        List<byte[]> a = new ArrayList<>(fields.length + 1);
+        a.add(RedisWrite.bytes(key));
+        for (String f : fields) {
+            a.add(RedisWrite.bytes(f));
+        }
+        return engine.write(RedisWrite.idempotent("HDEL", a,
+                c -> c.<String, String>getMap(key, StringCodec.INSTANCE).fastRemoveAsync(fields)));
+    }
+
+    // ------------------------------------------------------------------ lists
+
+    /**
+     * LPUSH key value [value ...], exactly once.
+     *
+     * @param key the list
+     * @param values the values
+     * @return the receipt; its reply is the new length (null when spilled)
+     */
+    public CompletionStage<WriteReceipt<Long>> lpush(String key, String... values) {
+        return push("LPUSH", key, values);
+    }
+
+    /**
+     * RPUSH key value [value ...], exactly once.
+     *
+     * @param key the list
+     * @param values the values
+     * @return the receipt; its reply is the new length (null when spilled)
+     */
+    public CompletionStage<WriteReceipt<Long>> rpush(String key, String... values) {
+        return push("RPUSH", key, values);
+    }
+
+    private CompletionStage<WriteReceipt<Long>> push(String command, String key, String... values) {
+        Objects.requireNonNull(key, "key");
+        requireKeys(values);
+        List<byte[]> a = new ArrayList<>(values.length + 1);
+        a.add(RedisWrite.bytes(key));
+        for (String v : values) {
+            a.add(RedisWrite.bytes(v));
+        }
+        return engine.write(RedisWrite.exactlyOnce(command, a, markerTtlSeconds, Long::valueOf));
+    }
+
+    /**
+     * LRANGE key start stop.
+     *
+     * @param key the list
+     * @param start first index (negative counts from the end)
+     * @param stop last index, inclusive
+     * @return the elements
+     */
+    public CompletionStage<List<String>> lrange(String key, int start, int stop) {
+        Objects.requireNonNull(key, "key");
+        return engine.read(c -> Scripts.bytes(c).<List<Object>>evalAsync(RScript.Mode.READ_ONLY,
+                        "return redis.call('LRANGE', KEYS[1], ARGV[1], ARGV[2])", RScript.ReturnType.LIST,
+                        List.of(key), RedisWrite.bytes(Integer.toString(start)), RedisWrite.bytes(Integer.toString(stop)))
+                .thenApply(AsyncRedis::texts));
+    }
+
+    /**
+     * @param key the list
+     * @return its length (0 when absent)
+     */
+    public CompletionStage<Long> llen(String key) {
+        Objects.requireNonNull(key, "key");
+        return engine.read(c -> c.getList(key, StringCodec.INSTANCE).sizeAsync().thenApply(Integer::longValue));
+    }
+
+    // ------------------------------------------------------------------ any command
+
+    /**
+     * Runs any read command.
+     *
+     * @param command the command
+     * @return the reply, typed as the command declares
+     */
+    public CompletionStage<Object> execute(RedisCommand.Read command) {
+        Objects.requireNonNull(command, "command");
+        Object[] argv = argv(command.name(), command.args());
+        return engine.read(c -> Scripts.bytes(c).<Object>evalAsync(RScript.Mode.READ_ONLY,
+                "return redis.call(unpack(ARGV))", returnType(command.replyType()), List.of(), argv)
+                .thenApply(AsyncRedis::plain));
+    }
+
+    /**
+     * Runs any write command: exactly once unless declared idempotent.
+     *
+     * @param command the command
+     * @return the receipt; its reply is typed as the command declares (as a String for exactly-once writes)
+     */
+    public CompletionStage<WriteReceipt<Object>> execute(RedisCommand.Write command) {
+        Objects.requireNonNull(command, "command");
+        List<byte[]> a = new ArrayList<>(command.args().size());
+        for (String s : command.args()) {
+            a.add(RedisWrite.bytes(s));
+        }
+        if (!command.isIdempotent()) {
+            return engine.write(RedisWrite.exactlyOnce(command.name(), a, markerTtlSeconds, s -> s));
+        }
+        Object[] argv = argv(command.name(), command.args());
+        RScript.ReturnType type = returnType(command.replyType());
+        return engine.write(RedisWrite.idempotent(command.name(), a,
+                c -> Scripts.bytes(c).<Object>evalAsync(RScript.Mode.READ_WRITE, "return redis.call(unpack(ARGV))",
+                        type, List.of(), argv).thenApply(AsyncRedis::plain)));
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static List<byte[]> args(String... parts) {
+        List<byte[]> out = new ArrayList<>(parts.length);
+        for (String p : parts) {
+            out.add(RedisWrite.bytes(p));
+        }
+        return out;
+    }
+
+    private static Object[] argv(String name, List<String> args) {
+        Object[] argv = new Object[args.size() + 1];
+        argv[0] = RedisWrite.bytes(name);
+        for (int i = 0; i < args.size(); i++) {
+            argv[i + 1] = RedisWrite.bytes(Objects.requireNonNull(args.get(i), "argument"));
+        }
+        return argv;
+    }
+
+    private static RScript.ReturnType returnType(RedisCommand.Reply reply) {
+        return switch (reply) {
+            case STATUS -> RScript.ReturnType.STRING;
+            case INTEGER -> RScript.ReturnType.LONG;
+            case BULK -> RScript.ReturnType.VALUE;
+            case MULTI -> RScript.ReturnType.LIST;
+        };
+    }
+
+    private static Object plain(Object reply) {
+        if (reply instanceof byte[] b) {
+            return RedisWrite.text(b);
+        }
+        if (reply instanceof List<?> list) {
+            List<Object> out = new ArrayList<>(list.size());
+            for (Object o : list) {
+                out.add(plain(o));
+            }
+            return out;
+        }
+        return reply;
+    }
+
+    private static List<String> texts(List<Object> reply) {
+        List<String> out = new ArrayList<>(reply.size());
+        for (Object o : reply) {
+            out.add(RedisWrite.text(o));
+        }
+        return out;
+    }
+
+    private static long ttlMillis(Duration ttl) {
+        Objects.requireNonNull(ttl, "ttl");
+        long ms = ttl.toMillis();
+        if (ms < 1) {
+            throw new IllegalArgumentException("ttl must be at least 1 ms, was " + ttl);
+        }
+        return ms;
+    }
+
+    private static void requireKeys(String[] items) {
+        Objects.requireNonNull(items, "arguments");
+        if (items.length == 0) {
+            throw new IllegalArgumentException("give at least one");
+        }
+        for (String s : items) {
+            Objects.requireNonNull(s, "argument");
+        }
+    }
+}

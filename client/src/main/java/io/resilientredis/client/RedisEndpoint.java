@@ -1,0 +1,276 @@
+package io.resilientredis.client;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Where one Redis deployment lives: a standalone server ({@code redis://} or {@code rediss://}
+ * URL, credentials allowed in it) or a Sentinel group (master name and Sentinel addresses).
+ * Immutable; the {@code with...} methods return copies. Credentials never appear in
+ * {@link #toString()}, logs or exception messages.
+ */
+public final class RedisEndpoint {
+
+    private final boolean sentinel;
+    private final boolean tls;
+    private final String host;
+    private final int port;
+    private final String masterName;
+    private final List<String> sentinels;
+    private final String username;
+    private final String password;
+    private final String sentinelUsername;
+    private final String sentinelPassword;
+    private final int database;
+    private final Map<String, String> natMap;
+
+    private RedisEndpoint(boolean sentinel, boolean tls, String host, int port, String masterName,
+                          List<String> sentinels, String username, String password, String sentinelUsername,
+                          String sentinelPassword, int database, Map<String, String> natMap) {
+        this.sentinel = sentinel;
+        this.tls = tls;
+        this.host = host;
+        this.port = port;
+        this.masterName = masterName;
+        this.sentinels = List.copyOf(sentinels);
+        this.username = username;
+        this.password = password;
+        this.sentinelUsername = sentinelUsername;
+        this.sentinelPassword = sentinelPassword;
+        this.database = database;
+        this.natMap = Map.copyOf(natMap);
+    }
+
+    /**
+     * A standalone Redis server.
+     *
+     * @param url {@code redis://[[user]:password@]host[:port][/database]}, or {@code rediss://} for TLS
+     * @return the endpoint
+     * @throws IllegalArgumentException when the URL is malformed (the message never repeats the password)
+     */
+    public static RedisEndpoint standalone(String url) {
+        Objects.requireNonNull(url, "url");
+        URI uri;
+        try {
+            uri = new URI(url.strip());
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("Malformed Redis URL " + redactUrl(url)
+                    + ": expected redis://[[user]:password@]host[:port][/database]");
+        }
+        String scheme = uri.getScheme();
+        if (!"redis".equalsIgnoreCase(scheme) && !"rediss".equalsIgnoreCase(scheme)) {
+            throw new IllegalArgumentException("Redis URL " + redactUrl(url)
+                    + " must start with redis:// (plain) or rediss:// (TLS)");
+        }
+        if (uri.getHost() == null || uri.getHost().isEmpty()) {
+            throw new IllegalArgumentException("Redis URL " + redactUrl(url) + " has no host");
+        }
+        String user = null;
+        String pass = null;
+        if (uri.getRawUserInfo() != null) {
+            String info = uri.getRawUserInfo();
+            int colon = info.indexOf(':');
+            if (colon >= 0) {
+                user = decode(info.substring(0, colon));
+                pass = decode(info.substring(colon + 1));
+            } else {
+                pass = decode(info);
+            }
+            if (user != null && user.isEmpty()) {
+                user = null;
+            }
+        }
+        int db = 0;
+        String path = uri.getPath();
+        if (path != null && path.length() > 1) {
+            try {
+                db = Integer.parseInt(path.substring(1));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("Redis URL " + redactUrl(url) + " names database '"
+                        + path.substring(1) + "'; it must be a number");
+            }
+        }
+        return new RedisEndpoint(false, "rediss".equalsIgnoreCase(scheme), uri.getHost(),
+                uri.getPort() < 0 ? 6379 : uri.getPort(), null, List.of(), user, pass, null, null, db, Map.of());
+    }
+
+    /**
+     * A Sentinel group: the client follows its master through failovers.
+     *
+     * @param masterName the name the Sentinels monitor the master under
+     * @param sentinelAddresses {@code host:port} of each Sentinel (at least one)
+     * @return the endpoint
+     */
+    public static RedisEndpoint sentinel(String masterName, List<String> sentinelAddresses) {
+        Objects.requireNonNull(masterName, "masterName");
+        if (sentinelAddresses == null || sentinelAddresses.isEmpty()) {
+            throw new IllegalArgumentException("a Sentinel endpoint needs at least one Sentinel address (host:port)");
+        }
+        List<String> normalised = new ArrayList<>();
+        for (String a : sentinelAddresses) {
+            String s = a.strip();
+            if (s.startsWith("redis://") || s.startsWith("rediss://")) {
+                s = s.substring(s.indexOf("://") + 3);
+            }
+            if (!s.matches("[^:/@]+:\\d+")) {
+                throw new IllegalArgumentException("Sentinel address '" + redactUrl(a) + "' must be host:port");
+            }
+            normalised.add(s);
+        }
+        return new RedisEndpoint(true, false, null, 0, masterName, normalised, null, null, null, null, 0, Map.of());
+    }
+
+    /**
+     * @param sentinelAddresses {@code host:port} of each Sentinel
+     * @param masterName the monitored master's name
+     * @return the endpoint
+     * @see #sentinel(String, List)
+     */
+    public static RedisEndpoint sentinel(String masterName, String... sentinelAddresses) {
+        return sentinel(masterName, List.of(sentinelAddresses));
+    }
+
+    /**
+     * @param username ACL user for the data nodes, or null
+     * @param password password for the data nodes, or null
+     * @return a copy with these credentials
+     */
+    public RedisEndpoint withCredentials(String username, String password) {
+        return new RedisEndpoint(sentinel, tls, host, port, masterName, sentinels, username, password,
+                sentinelUsername, sentinelPassword, database, natMap);
+    }
+
+    /**
+     * @param username ACL user for the Sentinels, or null
+     * @param password password for the Sentinels, or null
+     * @return a copy with these Sentinel credentials
+     */
+    public RedisEndpoint withSentinelCredentials(String username, String password) {
+        return new RedisEndpoint(sentinel, tls, host, port, masterName, sentinels, this.username, this.password,
+                username, password, database, natMap);
+    }
+
+    /**
+     * @param database the logical database number
+     * @return a copy using that database
+     */
+    public RedisEndpoint withDatabase(int database) {
+        if (database < 0) {
+            throw new IllegalArgumentException("database must not be negative, was " + database);
+        }
+        return new RedisEndpoint(sentinel, tls, host, port, masterName, sentinels, username, password,
+                sentinelUsername, sentinelPassword, database, natMap);
+    }
+
+    /**
+     * Maps the node addresses Sentinels report ({@code host:port}) to the addresses this client
+     * must dial, for NAT, containers or a fault proxy in between.
+     *
+     * @param map reported address to dialled address, both {@code host:port}
+     * @return a copy with the mapping
+     */
+    public RedisEndpoint withNatMap(Map<String, String> map) {
+        return new RedisEndpoint(sentinel, tls, host, port, masterName, sentinels, username, password,
+                sentinelUsername, sentinelPassword, database, new LinkedHashMap<>(map));
+    }
+
+    /** @return whether this is a Sentinel group */
+    public boolean isSentinel() {
+        return sentinel;
+    }
+
+    /** @return the display name: the URL with the password redacted, or the master name and Sentinels */
+    public String displayName() {
+        if (sentinel) {
+            return "sentinel://" + masterName + "@" + String.join(",", sentinels);
+        }
+        String auth = "";
+        if (password != null) {
+            auth = (username == null ? "" : username) + ":***@";
+        } else if (username != null) {
+            auth = username + "@";
+        }
+        return (tls ? "rediss://" : "redis://") + auth + host + ":" + port + (database == 0 ? "" : "/" + database);
+    }
+
+    @Override
+    public String toString() {
+        return displayName();
+    }
+
+    boolean tls() {
+        return tls;
+    }
+
+    String host() {
+        return host;
+    }
+
+    int port() {
+        return port;
+    }
+
+    /** @return the address Redisson dials, without credentials */
+    String address() {
+        return (tls ? "rediss://" : "redis://") + host + ":" + port;
+    }
+
+    String masterName() {
+        return masterName;
+    }
+
+    List<String> sentinels() {
+        return sentinels;
+    }
+
+    String username() {
+        return username;
+    }
+
+    String password() {
+        return password;
+    }
+
+    String sentinelUsername() {
+        return sentinelUsername;
+    }
+
+    String sentinelPassword() {
+        return sentinelPassword;
+    }
+
+    int database() {
+        return database;
+    }
+
+    Map<String, String> natMap() {
+        return natMap;
+    }
+
+    private static String decode(String s) {
+        return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    }
+
+    /** Replaces whatever stands between {@code ://} and {@code @} by {@code ***}. */
+    static String redactUrl(String url) {
+        if (url == null) {
+            return "null";
+        }
+        int scheme = url.indexOf("://");
+        int at = url.lastIndexOf('@');
+        if (at > 0) {
+            int start = scheme >= 0 ? scheme + 3 : 0;
+            if (at > start) {
+                return url.substring(0, start) + "***" + url.substring(at);
+            }
+        }
+        return url;
+    }
+}

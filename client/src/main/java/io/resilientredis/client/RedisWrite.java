@@ -1,0 +1,86 @@
+package io.resilientredis.client;
+
+import io.resilientredis.failover.WriteOp;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.redisson.api.RScript;
+import org.redisson.api.RedissonClient;
+
+/**
+ * One write through the facade. Idempotent writes go through Redisson's typed call (the fast
+ * path); non-idempotent ones through the exactly-once script, keyed by the write's id, so that a
+ * retry, a spill and a replay of the same write apply it once.
+ */
+final class RedisWrite<T> implements WriteOp<RedissonClient, T> {
+
+    private final SpilledWrite form;
+    private final long markerTtlSeconds;
+    private final Function<RedissonClient, CompletionStage<T>> direct;
+    private final Function<String, T> onceReply;
+
+    private RedisWrite(SpilledWrite form, long markerTtlSeconds, Function<RedissonClient, CompletionStage<T>> direct,
+                       Function<String, T> onceReply) {
+        this.form = form;
+        this.markerTtlSeconds = markerTtlSeconds;
+        this.direct = direct;
+        this.onceReply = onceReply;
+    }
+
+    /** An idempotent write with a typed fast path. */
+    static <T> RedisWrite<T> idempotent(String command, List<byte[]> args,
+                                        Function<RedissonClient, CompletionStage<T>> direct) {
+        return new RedisWrite<>(new SpilledWrite(Ids.next(), false, command, args), 0, direct, null);
+    }
+
+    /** A non-idempotent write, applied through the exactly-once script under a fresh id. */
+    static <T> RedisWrite<T> exactlyOnce(String command, List<byte[]> args, long markerTtlSeconds,
+                                         Function<String, T> reply) {
+        return exactlyOnce(Ids.next(), command, args, markerTtlSeconds, reply);
+    }
+
+    /** A non-idempotent write under a caller-chosen id (job enqueue uses the job id). */
+    static <T> RedisWrite<T> exactlyOnce(String id, String command, List<byte[]> args, long markerTtlSeconds,
+                                         Function<String, T> reply) {
+        return new RedisWrite<>(new SpilledWrite(id, true, command, args), markerTtlSeconds, null, reply);
+    }
+
+    @Override
+    public String id() {
+        return form.id();
+    }
+
+    @Override
+    public CompletionStage<T> apply(RedissonClient client) {
+        if (direct != null) {
+            return direct.apply(client);
+        }
+        return Scripts.<List<Object>>evalSha(Scripts.bytes(client), Scripts.ONCE_SHA, Scripts.ONCE,
+                        RScript.ReturnType.LIST, List.of(form.markerKey()), form.onceArgv(markerTtlSeconds))
+                .thenApply(r -> onceReply.apply(text(r.get(1))));
+    }
+
+    @Override
+    public byte[] encode() {
+        return form.encode();
+    }
+
+    SpilledWrite form() {
+        return form;
+    }
+
+    static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static String text(Object reply) {
+        if (reply == null) {
+            return null;
+        }
+        if (reply instanceof byte[] b) {
+            return new String(b, StandardCharsets.UTF_8);
+        }
+        return reply.toString();
+    }
+}

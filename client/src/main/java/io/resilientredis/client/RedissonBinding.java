@@ -1,0 +1,135 @@
+package io.resilientredis.client;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.redisson.Redisson;
+import org.redisson.api.RedissonClient;
+import org.redisson.config.BaseConfig;
+import org.redisson.config.Config;
+import org.redisson.config.ReadMode;
+import org.redisson.config.SentinelServersConfig;
+import org.redisson.config.SingleServerConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates the Redisson clients behind each endpoint, configured so that the failover engine owns
+ * failure handling: Redisson's retries off, short timeouts, lazy initialisation (start-up with
+ * every endpoint down succeeds), reads from the master, a short Sentinel scan interval. All
+ * clients share one Netty event loop group and one executor, which {@link #close()} stops.
+ */
+final class RedissonBinding implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger("io.resilientredis");
+    private static final AtomicInteger IDS = new AtomicInteger();
+
+    private final Duration timeout;
+    private final Duration connectTimeout;
+    private final Consumer<Config> customizer;
+    private final EventLoopGroup eventLoop;
+    private final ExecutorService executor;
+    private final List<RedissonClient> clients = new ArrayList<>();
+
+    RedissonBinding(Duration timeout, Duration connectTimeout, int nettyThreads, Consumer<Config> customizer) {
+        this.timeout = timeout;
+        this.connectTimeout = connectTimeout;
+        this.customizer = customizer;
+        int id = IDS.incrementAndGet();
+        this.eventLoop = new NioEventLoopGroup(nettyThreads, daemon("resilient-redis-netty-" + id + "-"));
+        this.executor = Executors.newFixedThreadPool(2, daemon("resilient-redis-callbacks-" + id + "-"));
+    }
+
+    /**
+     * @param endpoint where to connect
+     * @param replicaReads true for the replica-read client of a Sentinel group
+     * @return a Redisson client that connects lazily
+     */
+    synchronized RedissonClient connect(RedisEndpoint endpoint, boolean replicaReads) {
+        Config config = new Config();
+        config.setLazyInitialization(true);
+        config.setEventLoopGroup(eventLoop);
+        config.setExecutor(executor);
+        if (endpoint.isSentinel()) {
+            SentinelServersConfig s = config.useSentinelServers();
+            s.setMasterName(endpoint.masterName());
+            for (String address : endpoint.sentinels()) {
+                s.addSentinelAddress("redis://" + address);
+            }
+            s.setReadMode(replicaReads ? ReadMode.SLAVE : ReadMode.MASTER);
+            s.setScanInterval(500);
+            s.setCheckSentinelsList(false);
+            s.setDatabase(endpoint.database());
+            s.setUsername(endpoint.username());
+            s.setPassword(endpoint.password());
+            s.setSentinelUsername(endpoint.sentinelUsername());
+            s.setSentinelPassword(endpoint.sentinelPassword());
+            if (!endpoint.natMap().isEmpty()) {
+                s.setNatMap(endpoint.natMap());
+            }
+            s.setMasterConnectionMinimumIdleSize(1);
+            s.setSlaveConnectionMinimumIdleSize(1);
+            common(s);
+        } else {
+            SingleServerConfig s = config.useSingleServer();
+            s.setAddress(endpoint.address());
+            s.setDatabase(endpoint.database());
+            s.setUsername(endpoint.username());
+            s.setPassword(endpoint.password());
+            s.setConnectionMinimumIdleSize(1);
+            common(s);
+        }
+        if (customizer != null) {
+            customizer.accept(config);
+        }
+        RedissonClient client = Redisson.create(config);
+        clients.add(client);
+        LOG.debug("Redisson client created for {}{}", endpoint, replicaReads ? " (replica reads)" : "");
+        return client;
+    }
+
+    private void common(BaseConfig<?> c) {
+        c.setRetryAttempts(0);
+        c.setTimeout((int) timeout.toMillis());
+        c.setConnectTimeout((int) connectTimeout.toMillis());
+        c.setKeepAlive(true);
+        c.setTcpNoDelay(true);
+        c.setPingConnectionInterval(0);
+    }
+
+    @Override
+    public synchronized void close() {
+        for (RedissonClient client : clients) {
+            try {
+                client.shutdown(0, 2, TimeUnit.SECONDS);
+            } catch (RuntimeException e) {
+                LOG.debug("Redisson client shutdown failed", e);
+            }
+        }
+        clients.clear();
+        eventLoop.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        executor.shutdownNow();
+        try {
+            executor.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static ThreadFactory daemon(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

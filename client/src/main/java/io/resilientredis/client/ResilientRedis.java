@@ -1,0 +1,520 @@
+package io.resilientredis.client;
+
+import io.resilientredis.failover.BreakerSettings;
+import io.resilientredis.failover.Endpoint;
+import io.resilientredis.failover.FailoverEngine;
+import io.resilientredis.failover.FailoverListener;
+import io.resilientredis.failover.FailoverStatus;
+import io.resilientredis.failover.ResilientRedisException;
+import io.resilientredis.failover.RetrySettings;
+import io.resilientredis.failover.WriteReceipt;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+import org.redisson.config.Config;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Redis client that keeps working through outages and failovers. Every call goes to the primary
+ * endpoint or, when its circuit breaker is open, to the next standby; reads fail fast with
+ * {@link io.resilientredis.failover.RedisUnavailableException} when no endpoint can serve them.
+ *
+ * <pre>{@code
+ * try (ResilientRedis redis = ResilientRedis.builder()
+ *         .primary(RedisEndpoint.standalone("redis://:secret@10.0.0.5:6379"))
+ *         .standby(RedisEndpoint.sentinel("mymaster", "10.1.0.7:26379", "10.1.0.8:26379"))
+ *         .build()) {
+ *     redis.set("greeting", "hello");
+ *     String v = redis.get("greeting");
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe; build one per application and close it on shutdown (it stops every thread it
+ * started). The synchronous methods throw the exceptions the asynchronous ones
+ * ({@link #async()}) complete with.
+ */
+public final class ResilientRedis implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger("io.resilientredis");
+
+    private final RedissonBinding binding;
+    private final FailoverEngine<RedissonClient> engine;
+    private final AsyncRedis async;
+    private final long callBoundMillis;
+    private final String description;
+
+    private ResilientRedis(Builder b) {
+        this.binding = new RedissonBinding(b.timeout, b.connectTimeout, b.nettyThreads, b.redisson);
+        try {
+            FailoverEngine.Builder<RedissonClient> eb = FailoverEngine.<RedissonClient>builder()
+                    .breaker(b.breaker)
+                    .retry(b.retry)
+                    .failbackGrace(b.failbackGrace)
+                    .probeTimeout(b.timeout.plus(b.connectTimeout))
+                    .classifier(RedissonFailureClassifier.INSTANCE)
+                    .replicaReads(b.replicaReads);
+            for (FailoverListener l : b.listeners) {
+                eb.listener(l);
+            }
+            for (RedisEndpoint e : b.endpoints) {
+                RedissonClient master = binding.connect(e, false);
+                Endpoint<RedissonClient> endpoint = Endpoint.of(e.displayName(), master, ResilientRedis::probe);
+                if (b.replicaReads && e.isSentinel()) {
+                    endpoint = endpoint.withReplicaReads(binding.connect(e, true));
+                }
+                eb.endpoint(endpoint);
+            }
+            this.engine = eb.build();
+        } catch (RuntimeException e) {
+            binding.close();
+            throw e;
+        }
+        this.async = new AsyncRedis(engine, b.markerTtl);
+        this.callBoundMillis = b.timeout.plus(b.connectTimeout).toMillis() * (b.retry.maxAttempts() + 1)
+                + b.retry.maxDuration().toMillis() + 10_000;
+        List<String> names = new ArrayList<>();
+        for (RedisEndpoint e : b.endpoints) {
+            names.add(e.displayName());
+        }
+        this.description = "ResilientRedis" + names;
+        LOG.info("resilient-redis started with endpoints {} (primary first); connections are made lazily", names);
+    }
+
+    /** @return a new builder */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    private static CompletionStage<?> probe(RedissonClient client) {
+        return client.getBucket("rr:probe", StringCodec.INSTANCE).isExistsAsync();
+    }
+
+    /** @return the asynchronous form of every operation */
+    public AsyncRedis async() {
+        return async;
+    }
+
+    // ------------------------------------------------------------------ strings
+
+    /**
+     * @param key the key
+     * @return the value, or null when absent
+     */
+    public String get(String key) {
+        return join(async.get(key));
+    }
+
+    /**
+     * SET key value.
+     *
+     * @param key the key
+     * @param value the value
+     * @return the receipt: WRITTEN, or SPILLED when no endpoint took it
+     */
+    public WriteReceipt<Void> set(String key, String value) {
+        return join(async.set(key, value));
+    }
+
+    /**
+     * SET key value PX ttl.
+     *
+     * @param key the key
+     * @param value the value
+     * @param ttl time to live (counts from replay when spilled)
+     * @return the receipt
+     */
+    public WriteReceipt<Void> set(String key, String value, Duration ttl) {
+        return join(async.set(key, value, ttl));
+    }
+
+    /**
+     * SET key value NX PX ttl.
+     *
+     * @param key the key
+     * @param value the value
+     * @param ttl time to live
+     * @return the receipt; its reply is whether the key was set (null when spilled)
+     */
+    public WriteReceipt<Boolean> setIfAbsent(String key, String value, Duration ttl) {
+        return join(async.setIfAbsent(key, value, ttl));
+    }
+
+    /**
+     * DEL key [key ...].
+     *
+     * @param keys the keys
+     * @return the receipt; its reply is the number removed
+     */
+    public WriteReceipt<Long> del(String... keys) {
+        return join(async.del(keys));
+    }
+
+    /**
+     * @param key the key
+     * @return whether it exists
+     */
+    public boolean exists(String key) {
+        return join(async.exists(key));
+    }
+
+    /**
+     * PEXPIRE key ttl.
+     *
+     * @param key the key
+     * @param ttl time to live
+     * @return the receipt
+     */
+    public WriteReceipt<Boolean> expire(String key, Duration ttl) {
+        return join(async.expire(key, ttl));
+    }
+
+    /**
+     * INCRBY key delta, applied exactly once.
+     *
+     * @param key the key
+     * @param delta the increment
+     * @return the receipt; its reply is the new value (null when spilled)
+     */
+    public WriteReceipt<Long> incrBy(String key, long delta) {
+        return join(async.incrBy(key, delta));
+    }
+
+    // ------------------------------------------------------------------ hashes
+
+    /**
+     * @param key the hash
+     * @param field the field
+     * @return the value, or null
+     */
+    public String hget(String key, String field) {
+        return join(async.hget(key, field));
+    }
+
+    /**
+     * HSET key field value.
+     *
+     * @param key the hash
+     * @param field the field
+     * @param value the value
+     * @return the receipt
+     */
+    public WriteReceipt<Boolean> hset(String key, String field, String value) {
+        return join(async.hset(key, field, value));
+    }
+
+    /**
+     * @param key the hash
+     * @return every field and value
+     */
+    public Map<String, String> hgetAll(String key) {
+        return join(async.hgetAll(key));
+    }
+
+    /**
+     * HDEL key field [field ...].
+     *
+     * @param key the hash
+     * @param fields the fields
+     * @return the receipt
+     */
+    public WriteReceipt<Long> hdel(String key, String... fields) {
+        return join(async.hdel(key, fields));
+    }
+
+    // ------------------------------------------------------------------ lists
+
+    /**
+     * LPUSH, exactly once.
+     *
+     * @param key the list
+     * @param values the values
+     * @return the receipt; its reply is the new length (null when spilled)
+     */
+    public WriteReceipt<Long> lpush(String key, String... values) {
+        return join(async.lpush(key, values));
+    }
+
+    /**
+     * RPUSH, exactly once.
+     *
+     * @param key the list
+     * @param values the values
+     * @return the receipt; its reply is the new length (null when spilled)
+     */
+    public WriteReceipt<Long> rpush(String key, String... values) {
+        return join(async.rpush(key, values));
+    }
+
+    /**
+     * @param key the list
+     * @param start first index
+     * @param stop last index, inclusive
+     * @return the elements
+     */
+    public List<String> lrange(String key, int start, int stop) {
+        return join(async.lrange(key, start, stop));
+    }
+
+    /**
+     * @param key the list
+     * @return its length
+     */
+    public long llen(String key) {
+        return join(async.llen(key));
+    }
+
+    // ------------------------------------------------------------------ any command
+
+    /**
+     * @param command a read command
+     * @return its reply
+     */
+    public Object execute(RedisCommand.Read command) {
+        return join(async.execute(command));
+    }
+
+    /**
+     * @param command a write command (exactly once unless declared idempotent)
+     * @return the receipt
+     */
+    public WriteReceipt<Object> execute(RedisCommand.Write command) {
+        return join(async.execute(command));
+    }
+
+    // ------------------------------------------------------------------ operations
+
+    /** @return a snapshot: endpoints, breaker states, the active endpoint, maintenance, spill */
+    public FailoverStatus status() {
+        return engine.status();
+    }
+
+    /**
+     * Switches maintenance mode: while on, writes are spilled (not sent to Redis) and replayed when
+     * it is switched off; reads are unaffected.
+     *
+     * @param on whether maintenance mode is on
+     * @throws IllegalStateException when no spill store is configured
+     */
+    public void maintenance(boolean on) {
+        engine.maintenance(on);
+    }
+
+    /** Stops every thread this client started and closes its connections. */
+    @Override
+    public void close() {
+        try {
+            engine.close();
+        } finally {
+            binding.close();
+        }
+        LOG.info("{} closed", description);
+    }
+
+    @Override
+    public String toString() {
+        return description;
+    }
+
+    private <T> T join(CompletionStage<T> stage) {
+        try {
+            return stage.toCompletableFuture().get(callBoundMillis, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new ResilientRedisException("call failed: " + cause, cause);
+        } catch (TimeoutException e) {
+            throw new ResilientRedisException("call did not complete within " + callBoundMillis
+                    + " ms, past every configured timeout; this is a bug, please report it with a thread dump", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ResilientRedisException("interrupted while waiting for Redis", e);
+        }
+    }
+
+    /** Builds a {@link ResilientRedis}. Every setting has a default except the primary endpoint. */
+    public static final class Builder {
+        private final List<RedisEndpoint> endpoints = new ArrayList<>();
+        private final List<FailoverListener> listeners = new ArrayList<>();
+        private BreakerSettings breaker = BreakerSettings.defaults();
+        private RetrySettings retry = RetrySettings.defaults();
+        private Duration timeout = Duration.ofMillis(1000);
+        private Duration connectTimeout = Duration.ofMillis(1000);
+        private Duration failbackGrace = Duration.ofSeconds(5);
+        private Duration markerTtl = Duration.ofHours(24);
+        private boolean replicaReads;
+        private int nettyThreads = 4;
+        private Consumer<Config> redisson;
+
+        private Builder() {
+        }
+
+        /**
+         * @param endpoint the primary: writes and reads go here while it is healthy
+         * @return this builder
+         */
+        public Builder primary(RedisEndpoint endpoint) {
+            Objects.requireNonNull(endpoint, "endpoint");
+            if (!endpoints.isEmpty() && endpoints.get(0) != null) {
+                throw new IllegalStateException("primary is already set to " + endpoints.get(0));
+            }
+            if (endpoints.isEmpty()) {
+                endpoints.add(endpoint);
+            } else {
+                endpoints.set(0, endpoint);
+            }
+            return this;
+        }
+
+        /**
+         * Adds a standby, used in the order added when the endpoints before it are down.
+         *
+         * @param endpoint the standby
+         * @return this builder
+         */
+        public Builder standby(RedisEndpoint endpoint) {
+            Objects.requireNonNull(endpoint, "endpoint");
+            if (endpoints.isEmpty()) {
+                endpoints.add(null);
+            }
+            endpoints.add(endpoint);
+            return this;
+        }
+
+        /**
+         * @param timeout how long one Redis call may take before it counts as failed; default 1 s
+         * @return this builder
+         */
+        public Builder timeout(Duration timeout) {
+            this.timeout = positive(timeout, "timeout");
+            return this;
+        }
+
+        /**
+         * @param timeout how long opening a connection may take; default 1 s
+         * @return this builder
+         */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = positive(timeout, "connectTimeout");
+            return this;
+        }
+
+        /**
+         * @param settings circuit breaker and health probe settings
+         * @return this builder
+         */
+        public Builder breaker(BreakerSettings settings) {
+            this.breaker = Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
+        /**
+         * @param settings retry settings for reads and writes
+         * @return this builder
+         */
+        public Builder retry(RetrySettings settings) {
+            this.retry = Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
+        /**
+         * @param grace how long a recovered primary must stay healthy before traffic fails back; default 5 s
+         * @return this builder
+         */
+        public Builder failbackGrace(Duration grace) {
+            Objects.requireNonNull(grace, "grace");
+            if (grace.isNegative()) {
+                throw new IllegalArgumentException("failbackGrace must not be negative");
+            }
+            this.failbackGrace = grace;
+            return this;
+        }
+
+        /**
+         * @param allowed whether reads may go to a Sentinel group's replicas (possibly stale)
+         *                when no master can serve them; default false
+         * @return this builder
+         */
+        public Builder replicaReads(boolean allowed) {
+            this.replicaReads = allowed;
+            return this;
+        }
+
+        /**
+         * @param ttl how long exactly-once markers live; a write replayed after its marker expired
+         *            could apply twice if its first attempt had landed; default 24 h
+         * @return this builder
+         */
+        public Builder markerTtl(Duration ttl) {
+            this.markerTtl = positive(ttl, "markerTtl");
+            return this;
+        }
+
+        /**
+         * @param listener receives every state change (endpoint down/up, switch, failback, ...)
+         * @return this builder
+         */
+        public Builder listener(FailoverListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * @param threads Netty I/O threads shared by every endpoint's connections; default 4
+         * @return this builder
+         */
+        public Builder nettyThreads(int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("nettyThreads must be at least 1");
+            }
+            this.nettyThreads = threads;
+            return this;
+        }
+
+        /**
+         * Adjusts each endpoint's Redisson configuration after this library set it up: pool sizes,
+         * TLS trust stores, and the like. Changing retry attempts, timeouts or lazy initialisation
+         * here undoes what the failover engine relies on.
+         *
+         * @param customizer called once per Redisson client created
+         * @return this builder
+         */
+        public Builder redisson(Consumer<Config> customizer) {
+            this.redisson = customizer;
+            return this;
+        }
+
+        /**
+         * @return the client; connections are made lazily, so this succeeds with every endpoint down
+         * @throws IllegalStateException when no primary was given
+         */
+        public ResilientRedis build() {
+            if (endpoints.isEmpty() || endpoints.get(0) == null) {
+                throw new IllegalStateException("set a primary endpoint: builder().primary(RedisEndpoint.standalone(\"redis://host:6379\"))");
+            }
+            return new ResilientRedis(this);
+        }
+
+        private static Duration positive(Duration d, String name) {
+            Objects.requireNonNull(d, name);
+            if (d.isZero() || d.isNegative()) {
+                throw new IllegalArgumentException(name + " must be positive, was " + d);
+            }
+            return d;
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package io.resilientredis.client;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import org.redisson.api.RScript;
+import org.redisson.api.RScriptAsync;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.RedisNoScriptException;
+import org.redisson.client.codec.ByteArrayCodec;
+
+/**
+ * The Lua scripts that make non-idempotent writes exactly-once, and that replay spilled writes.
+ */
+final class Scripts {
+
+    /**
+     * Applies a write once per id. KEYS[1] is the marker key; ARGV[1] the marker TTL in seconds;
+     * ARGV[2..] the command and its arguments. A marker that exists means the write was applied
+     * before: its stored reply is returned and nothing is applied. Returns {applied (1|0), reply}.
+     */
+    static final String ONCE = String.join("\n",
+            "local seen = redis.call('GET', KEYS[1])",
+            "if seen then return {0, seen} end",
+            "local res = redis.call(unpack(ARGV, 2))",
+            "if type(res) == 'table' then res = res['ok'] or 'OK' end",
+            "redis.call('SET', KEYS[1], tostring(res), 'EX', ARGV[1])",
+            "return {1, tostring(res)}");
+
+    /** Applies an idempotent write given as ARGV (command and arguments); returns 1. */
+    static final String APPLY = "redis.call(unpack(ARGV))\nreturn 1";
+
+    static final String ONCE_SHA = sha1(ONCE);
+    static final String APPLY_SHA = sha1(APPLY);
+
+    /** Prefix of exactly-once marker keys; the write id follows. */
+    static final String MARKER_PREFIX = "rr:once:";
+
+    private Scripts() {
+    }
+
+    /** Runs {@code script} by its SHA, loading it with EVAL when the server does not know it (new master). */
+    static <R> CompletionStage<R> evalSha(RScriptAsync script, String sha, String body, RScript.ReturnType type,
+                                          List<Object> keys, Object... values) {
+        return script.<R>evalShaAsync(RScript.Mode.READ_WRITE, sha, type, keys, values)
+                .exceptionallyCompose(failure -> isNoScript(failure)
+                        ? script.<R>evalAsync(RScript.Mode.READ_WRITE, body, type, keys, values)
+                        : java.util.concurrent.CompletableFuture.failedStage(failure));
+    }
+
+    static RScriptAsync bytes(RedissonClient client) {
+        return client.getScript(ByteArrayCodec.INSTANCE);
+    }
+
+    private static boolean isNoScript(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof RedisNoScriptException
+                    || (t.getMessage() != null && t.getMessage().startsWith("NOSCRIPT"))) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    static String sha1(String body) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
+                    .digest(body.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is missing from this JVM", e);
+        }
+    }
+}
