@@ -276,7 +276,8 @@ class ToxiproxyClientContractTest {
         }
 
         static boolean refuses(String listen) {
-            try (Socket ignored = connect(listen)) {
+            try {
+                connect(listen).close();
                 return false;
             } catch (IOException e) {
                 return true;
