@@ -49,6 +49,18 @@ class SpillStoreFilesTest {
   }
 
   @Test
+  void theWriteConnectionUsesWalWithAFullSyncOnEveryCommit() throws Exception {
+    Path db = Files.createDirectory(tmp.resolve("spill")).resolve(StoreFiles.DB_FILE);
+    try (java.sql.Connection c = StoreFiles.openWriter(db);
+        java.sql.Statement s = c.createStatement()) {
+      assertThat(StoreFiles.queryString(s, "PRAGMA journal_mode")).isEqualTo("wal");
+      assertThat(StoreFiles.queryString(s, "PRAGMA synchronous")).isEqualTo("2"); // FULL
+      assertThat(StoreFiles.queryString(s, "PRAGMA user_version"))
+          .isEqualTo(Integer.toString(StoreFiles.SCHEMA_VERSION));
+    }
+  }
+
+  @Test
   void anExistingStoreFileReadableByOthersIsNarrowedToOwnerOnly() throws Exception {
     Path dir = Files.createDirectory(tmp.resolve("spill"));
     try (SpillStore store = SpillStore.open(SpillStoreConfig.builder(dir).build())) {

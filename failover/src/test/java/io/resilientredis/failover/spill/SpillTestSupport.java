@@ -122,11 +122,16 @@ final class SpillTestSupport {
     }
 
     @Override
-    public void close() throws InterruptedException {
-      if (process.isAlive()) {
-        kill9();
+    public void close() {
+      try {
+        if (process.isAlive()) {
+          kill9();
+        }
+        reader.join(TimeUnit.SECONDS.toMillis(10));
+      } catch (InterruptedException e) {
+        process.destroyForcibly();
+        Thread.currentThread().interrupt();
       }
-      reader.join(TimeUnit.SECONDS.toMillis(10));
     }
   }
 }
