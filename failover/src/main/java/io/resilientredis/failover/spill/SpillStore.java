@@ -79,6 +79,7 @@ public final class SpillStore implements AutoCloseable {
   private volatile long transactions;
 
   // writer thread only
+  private long lastCommittedSequence;
   private PreparedStatement insert;
   private PreparedStatement saveNextSequence;
 
@@ -95,6 +96,7 @@ public final class SpillStore implements AutoCloseable {
     this.heldEntries = entries;
     this.heldBytes = bytes;
     this.nextSequence = nextSequence;
+    this.lastCommittedSequence = nextSequence - 1;
     this.oldest = oldest;
     this.writer = new Thread(this::runWriter, WRITER_THREAD_NAME);
     this.writer.setDaemon(true);
@@ -504,11 +506,18 @@ public final class SpillStore implements AutoCloseable {
     long deletedBytes = 0;
     Instant newOldest = null;
     boolean oldestKnown = false;
+    long highest = batch.isEmpty() ? lastCommittedSequence : batch.get(batch.size() - 1).sequence;
     try {
       config.writerHook().beforeTransaction(batch.size(), dels.size());
       try (Statement s = writeConnection.createStatement()) {
         s.execute("BEGIN IMMEDIATE");
         try {
+          if (insert == null) {
+            insert = writeConnection.prepareStatement(
+                "INSERT INTO spill (seq, id, payload, appended_at) VALUES (?, ?, ?, ?)");
+            saveNextSequence = writeConnection.prepareStatement(
+                "INSERT OR REPLACE INTO spill_meta (k, v) VALUES ('next_seq', ?)");
+          }
           if (!dels.isEmpty()) {
             long through = Long.MIN_VALUE;
             for (PendingDelete d : dels) {
@@ -532,12 +541,6 @@ public final class SpillStore implements AutoCloseable {
             }
           }
           if (!batch.isEmpty()) {
-            if (insert == null) {
-              insert = writeConnection.prepareStatement(
-                  "INSERT INTO spill (seq, id, payload, appended_at) VALUES (?, ?, ?, ?)");
-              saveNextSequence = writeConnection.prepareStatement(
-                  "INSERT OR REPLACE INTO spill_meta (k, v) VALUES ('next_seq', ?)");
-            }
             for (PendingAppend p : batch) {
               insert.setLong(1, p.sequence);
               insert.setString(2, p.id);
@@ -545,7 +548,11 @@ public final class SpillStore implements AutoCloseable {
               insert.setLong(4, toMicros(p.appendedAt));
               insert.executeUpdate();
             }
-            saveNextSequence.setLong(1, batch.get(batch.size() - 1).sequence + 1);
+          }
+          if (deletedEntries > 0) {
+            // Only a delete can remove the highest sequence; remember it so that an emptied
+            // store never reuses a number. (Appends alone need no extra page write: MAX(seq).)
+            saveNextSequence.setLong(1, highest + 1);
             saveNextSequence.executeUpdate();
           }
           if (deletedEntries > 0) {
@@ -592,6 +599,7 @@ public final class SpillStore implements AutoCloseable {
       }
       pending -= batch.size();
       transactions++;
+      lastCommittedSequence = highest;
       if (deletedEntries > 0) {
         admitWaiters();
         if (!queued.isEmpty()) {
