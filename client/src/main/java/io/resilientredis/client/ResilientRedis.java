@@ -6,7 +6,10 @@ import io.resilientredis.failover.FailoverEngine;
 import io.resilientredis.failover.FailoverListener;
 import io.resilientredis.failover.FailoverStatus;
 import io.resilientredis.failover.ResilientRedisException;
+import io.resilientredis.failover.ReplaySettings;
 import io.resilientredis.failover.RetrySettings;
+import io.resilientredis.failover.spill.SpillStoreConfig;
+import java.nio.file.Path;
 import io.resilientredis.failover.WriteReceipt;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -63,6 +66,9 @@ public final class ResilientRedis implements AutoCloseable {
                     .probeTimeout(b.timeout.plus(b.connectTimeout))
                     .classifier(RedissonFailureClassifier.INSTANCE)
                     .replicaReads(b.replicaReads);
+            if (b.spill != null) {
+                eb.spill(b.spill, new RedissonReplayApplier(Math.max(1, b.markerTtl.toSeconds())), b.replay);
+            }
             for (FailoverListener l : b.listeners) {
                 eb.listener(l);
             }
@@ -359,8 +365,42 @@ public final class ResilientRedis implements AutoCloseable {
         private boolean replicaReads;
         private int nettyThreads = 4;
         private Consumer<Config> redisson;
+        private SpillStoreConfig spill;
+        private ReplaySettings replay = ReplaySettings.defaults();
 
         private Builder() {
+        }
+
+        /**
+         * Keeps writes that no endpoint takes in a durable spill store in {@code directory}
+         * (default bounds: 256 MiB, 1,000,000 writes; a full store rejects with
+         * {@link io.resilientredis.failover.spill.SpillFullException}). They are replayed in order,
+         * exactly once, when an endpoint admits writes again, also after a restart.
+         *
+         * @param directory a directory only this process uses (it is locked)
+         * @return this builder
+         */
+        public Builder spill(Path directory) {
+            return spill(SpillStoreConfig.builder(directory).build());
+        }
+
+        /**
+         * @param config the spill store's directory, bounds and overflow policy
+         * @return this builder
+         * @see #spill(Path)
+         */
+        public Builder spill(SpillStoreConfig config) {
+            this.spill = Objects.requireNonNull(config, "config");
+            return this;
+        }
+
+        /**
+         * @param settings the replayer's batch size and rate limit
+         * @return this builder
+         */
+        public Builder replay(ReplaySettings settings) {
+            this.replay = Objects.requireNonNull(settings, "settings");
+            return this;
         }
 
         /**

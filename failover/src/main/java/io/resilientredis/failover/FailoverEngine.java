@@ -94,7 +94,14 @@ public final class FailoverEngine<C> implements AutoCloseable {
                 .build();
         this.retries = Failsafe.with(policy).with(new InlineScheduler(scheduler));
 
-        this.fallback = b.fallbackFactory == null ? null : b.fallbackFactory.apply(this);
+        try {
+            this.fallback = b.spillConfig == null ? null : new SpillFallback<>(
+                    io.resilientredis.failover.spill.SpillStore.open(b.spillConfig), this, b.replayApplier,
+                    b.replaySettings);
+        } catch (RuntimeException e) {
+            scheduler.shutdownNow();
+            throw e;
+        }
         long probeMillis = b.breaker.probeInterval().toMillis();
         this.probeTask = scheduler.scheduleWithFixedDelay(this::probeAll, probeMillis, probeMillis,
                 TimeUnit.MILLISECONDS);
@@ -434,7 +441,9 @@ public final class FailoverEngine<C> implements AutoCloseable {
         private FailureClassifier classifier = FailureClassifier.defaults();
         private boolean replicaReads;
         private Clock clock = Clock.systemUTC();
-        private Function<FailoverEngine<C>, WriteFallback<C>> fallbackFactory;
+        private io.resilientredis.failover.spill.SpillStoreConfig spillConfig;
+        private ReplayApplier<C> replayApplier;
+        private ReplaySettings replaySettings = ReplaySettings.defaults();
 
         private Builder() {
         }
@@ -527,8 +536,21 @@ public final class FailoverEngine<C> implements AutoCloseable {
             return this;
         }
 
-        Builder<C> writeFallback(Function<FailoverEngine<C>, WriteFallback<C>> factory) {
-            this.fallbackFactory = factory;
+        /**
+         * Keeps writes that no endpoint takes in a durable spill store, and replays them in order,
+         * exactly once, when an endpoint admits writes again (also after a restart on the same
+         * directory). Without a spill store such writes fail with {@link RedisUnavailableException}.
+         *
+         * @param config the store: directory, bounds, overflow policy
+         * @param applier how the binding applies spilled writes
+         * @param settings batch size, rate limit
+         * @return this builder
+         */
+        public Builder<C> spill(io.resilientredis.failover.spill.SpillStoreConfig config, ReplayApplier<C> applier,
+                                ReplaySettings settings) {
+            this.spillConfig = Objects.requireNonNull(config, "config");
+            this.replayApplier = Objects.requireNonNull(applier, "applier");
+            this.replaySettings = Objects.requireNonNull(settings, "settings");
             return this;
         }
 

@@ -11,6 +11,8 @@ final class FakeRedis {
 
     private final String name;
     final ConcurrentHashMap<String, String> data = new ConcurrentHashMap<>();
+    private final java.util.Set<String> applied = ConcurrentHashMap.newKeySet();
+    final java.util.List<String> log = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
     final AtomicInteger calls = new AtomicInteger();
     final AtomicInteger pings = new AtomicInteger();
     private volatile boolean up = true;
@@ -41,6 +43,22 @@ final class FakeRedis {
         calls.incrementAndGet();
         return answer(() -> {
             data.put(key, value);
+            return "OK";
+        });
+    }
+
+    /** Appends to an ordered log; a value starting with "poison" is refused like WRONGTYPE. */
+    CompletionStage<String> append(String value) {
+        calls.incrementAndGet();
+        if (value.startsWith("poison")) {
+            return up ? CompletableFuture.failedFuture(new RuntimeException("WRONGTYPE poisoned"))
+                    : CompletableFuture.failedFuture(new ConnectException("Connection refused: " + name));
+        }
+        return answer(() -> {
+            // Like the exactly-once marker: a value applied before is not applied again.
+            if (applied.add(value)) {
+                log.add(value);
+            }
             return "OK";
         });
     }

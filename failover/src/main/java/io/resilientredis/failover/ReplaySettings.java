@@ -1,0 +1,132 @@
+package io.resilientredis.failover;
+
+import java.time.Duration;
+
+/**
+ * Immutable settings of the replayer that drains the spill store: batch size, a rate limit that
+ * keeps a long backlog from flooding a recovering Redis, and how often progress is reported.
+ */
+public final class ReplaySettings {
+
+    private static final ReplaySettings DEFAULTS = builder().build();
+
+    private final int batchSize;
+    private final long maxBatchBytes;
+    private final int maxWritesPerSecond;
+    private final Duration batchTimeout;
+    private final Duration progressInterval;
+
+    private ReplaySettings(Builder b) {
+        this.batchSize = b.batchSize;
+        this.maxBatchBytes = b.maxBatchBytes;
+        this.maxWritesPerSecond = b.maxWritesPerSecond;
+        this.batchTimeout = b.batchTimeout;
+        this.progressInterval = b.progressInterval;
+    }
+
+    /** @return the defaults: batches of 500 writes or 1 MiB, at most 50,000 writes/s, progress every 5 s */
+    public static ReplaySettings defaults() {
+        return DEFAULTS;
+    }
+
+    /** @return a builder starting from the defaults */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return writes per pipelined batch */
+    public int batchSize() {
+        return batchSize;
+    }
+
+    /** @return payload bytes per batch, at most (a single larger write still goes alone) */
+    public long maxBatchBytes() {
+        return maxBatchBytes;
+    }
+
+    /** @return the replay rate limit in writes per second; 0 means none */
+    public int maxWritesPerSecond() {
+        return maxWritesPerSecond;
+    }
+
+    /** @return how long one batch may take before it counts as failed */
+    public Duration batchTimeout() {
+        return batchTimeout;
+    }
+
+    /** @return how often replay progress is logged and reported */
+    public Duration progressInterval() {
+        return progressInterval;
+    }
+
+    /** Builds {@link ReplaySettings}. */
+    public static final class Builder {
+        private int batchSize = 500;
+        private long maxBatchBytes = 1 << 20;
+        private int maxWritesPerSecond = 50_000;
+        private Duration batchTimeout = Duration.ofSeconds(10);
+        private Duration progressInterval = Duration.ofSeconds(5);
+
+        private Builder() {
+        }
+
+        /**
+         * @param writes writes per pipelined batch (1 to 10,000)
+         * @return this builder
+         */
+        public Builder batchSize(int writes) {
+            if (writes < 1 || writes > 10_000) {
+                throw new IllegalArgumentException("batchSize must be 1..10000, was " + writes);
+            }
+            this.batchSize = writes;
+            return this;
+        }
+
+        /**
+         * @param bytes payload bytes per batch, at most
+         * @return this builder
+         */
+        public Builder maxBatchBytes(long bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("maxBatchBytes must be positive");
+            }
+            this.maxBatchBytes = bytes;
+            return this;
+        }
+
+        /**
+         * @param writes replay rate limit in writes per second; 0 for none
+         * @return this builder
+         */
+        public Builder maxWritesPerSecond(int writes) {
+            if (writes < 0) {
+                throw new IllegalArgumentException("maxWritesPerSecond must not be negative");
+            }
+            this.maxWritesPerSecond = writes;
+            return this;
+        }
+
+        /**
+         * @param timeout bound on one batch
+         * @return this builder
+         */
+        public Builder batchTimeout(Duration timeout) {
+            this.batchTimeout = BreakerSettings.positive(timeout, "batchTimeout");
+            return this;
+        }
+
+        /**
+         * @param interval how often progress is reported
+         * @return this builder
+         */
+        public Builder progressInterval(Duration interval) {
+            this.progressInterval = BreakerSettings.positive(interval, "progressInterval");
+            return this;
+        }
+
+        /** @return the immutable settings */
+        public ReplaySettings build() {
+            return new ReplaySettings(this);
+        }
+    }
+}

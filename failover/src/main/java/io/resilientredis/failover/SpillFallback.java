@@ -1,0 +1,361 @@
+package io.resilientredis.failover;
+
+import io.resilientredis.failover.spill.SpillEntry;
+import io.resilientredis.failover.spill.SpillStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The spill store as the engine's write fallback, and the one replayer that drains it.
+ *
+ * <p>Order: a write is spilled when earlier writes wait in the store ({@link #engaged()}), so it
+ * queues behind them; the store assigns sequence numbers in call order. The replayer applies
+ * entries in sequence order, in pipelined batches, deletes a batch only after Redis acknowledged
+ * it, and stops at the first failure. {@link #engaged()} reads the store's pending count before
+ * its committed count, and the store raises the committed count before it lowers the pending one,
+ * so a write never sees an empty store while an earlier write is on its way in.
+ */
+final class SpillFallback<C> implements WriteFallback<C> {
+
+    private final SpillStore store;
+    private final FailoverEngine<C> engine;
+    private final ReplayApplier<C> applier;
+    private final ReplaySettings settings;
+    private final Map<String, CompletableFuture<Void>> waiting = new ConcurrentHashMap<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition work = lock.newCondition();
+    private final Thread replayer;
+    private final AtomicBoolean spilling = new AtomicBoolean();
+    private final AtomicLong replayedTotal = new AtomicLong();
+    private final AtomicLong rejectedTotal = new AtomicLong();
+    private final ArrayDeque<long[]> rateSamples = new ArrayDeque<>();
+    private volatile boolean replaying;
+    private volatile boolean closed;
+    /** Set by an endpoint coming up, maintenance ending or close: ends a back-off early. */
+    private boolean wakeRequested;
+    /** Set by a new spilled write: starts a replay that is not backing off. */
+    private boolean nudged;
+    private boolean episode;
+    private boolean paused;
+    private long episodeStartNanos;
+    private long episodeReplayed;
+    private long lastProgressNanos;
+    private long nextBatchNanos;
+
+    SpillFallback(SpillStore store, FailoverEngine<C> engine, ReplayApplier<C> applier, ReplaySettings settings) {
+        this.store = store;
+        this.engine = engine;
+        this.applier = applier;
+        this.settings = settings;
+        this.replayer = new Thread(this::run, "resilient-redis-replayer");
+        this.replayer.setDaemon(true);
+        if (store.depth() > 0) {
+            spilling.set(true);
+            engine.emit(event(FailoverEvent.Type.SPILL_STARTED, null, "Spill store " + store.file() + " holds "
+                    + store.depth() + " writes from an earlier run; they are replayed before any new write"));
+        }
+        this.replayer.start();
+    }
+
+    @Override
+    public boolean engaged() {
+        // Pending first, then committed: see the class comment.
+        long pending = store.pendingAppends();
+        return pending + store.depth() > 0;
+    }
+
+    @Override
+    public <T> CompletableFuture<WriteReceipt<T>> accept(WriteOp<C, T> op, Throwable reason) {
+        String id = op.id();
+        byte[] payload = op.encode();
+        CompletableFuture<Void> applied = new CompletableFuture<>();
+        waiting.put(id, applied);
+        if (spilling.compareAndSet(false, true)) {
+            String why = reason == null
+                    ? (engine.maintenance() ? "maintenance mode is on" : "earlier writes are waiting")
+                    : "no endpoint took a write: " + Failures.describe(reason instanceof AttemptFailure af
+                    && af.getCause() != null ? af.getCause() : reason);
+            engine.emit(event(FailoverEvent.Type.SPILL_STARTED, null,
+                    "Writes are being spilled to " + store.file() + " (" + why + "); they will be replayed in order"));
+        }
+        return store.append(id, payload).handle((entry, failure) -> {
+            if (failure != null) {
+                waiting.remove(id);
+                throw new java.util.concurrent.CompletionException(Failures.unwrap(failure));
+            }
+            nudge();
+            return WriteReceipt.<T>spilled(id, applied);
+        });
+    }
+
+    @Override
+    public void wake() {
+        lock.lock();
+        try {
+            wakeRequested = true;
+            work.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void nudge() {
+        lock.lock();
+        try {
+            nudged = true;
+            work.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public SpillStatus status() {
+        Duration age = store.oldestEntryTime().map(t -> Duration.between(t, Instant.now()))
+                .filter(d -> !d.isNegative()).orElse(Duration.ZERO);
+        return new SpillStatus(true, store.depth(), store.bytes(), store.pendingAppends(), age, replaying,
+                replayedTotal.get(), rate(), rejectedTotal.get());
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        wake();
+        try {
+            replayer.join(TimeUnit.SECONDS.toMillis(15));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (replayer.isAlive()) {
+            replayer.interrupt();
+        }
+        store.close();
+    }
+
+    // ---------------------------------------------------------------- replayer
+
+    private void run() {
+        long pauseMillis = 0;
+        while (!closed) {
+            try {
+                if (!awaitWork(pauseMillis)) {
+                    continue;
+                }
+                pauseMillis = replayOneBatch() ? 0 : nextPause(pauseMillis);
+            } catch (InterruptedException e) {
+                if (closed) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                // A store failure (disk) must not kill the replayer: report, back off, try again.
+                pause("the spill store failed: " + Failures.describe(e));
+                pauseMillis = nextPause(pauseMillis);
+            }
+        }
+    }
+
+    private static long nextPause(long previous) {
+        return previous == 0 ? 100 : Math.min(2000, previous * 2);
+    }
+
+    /** Waits until there may be work: entries, no maintenance, an endpoint that admits calls. */
+    private boolean awaitWork(long pauseMillis) throws InterruptedException {
+        lock.lock();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pauseMillis > 0 ? pauseMillis : 250);
+            if (pauseMillis > 0 || !ready()) {
+                wakeRequested = false;
+                nudged = false;
+                // While backing off after a failure only a strong wake ends the wait early; new
+                // writes alone would make the replayer hammer an endpoint that just failed.
+                while (!closed && !wakeRequested && (pauseMillis > 0 || !nudged)) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        break;
+                    }
+                    work.awaitNanos(left);
+                }
+            }
+            // Rate limit: the next batch may not start before its slot.
+            long wait = nextBatchNanos - System.nanoTime();
+            while (!closed && wait > 0) {
+                work.awaitNanos(wait);
+                wait = nextBatchNanos - System.nanoTime();
+            }
+        } finally {
+            lock.unlock();
+        }
+        return !closed && ready();
+    }
+
+    private boolean ready() {
+        return store.depth() > 0 && !engine.maintenance() && engine.activeEndpoint() != null;
+    }
+
+    /** @return true when the batch was applied (or nothing was there); false to back off */
+    private boolean replayOneBatch() {
+        EndpointHealth<C> endpoint = engine.activeEndpoint();
+        if (endpoint == null) {
+            return false;
+        }
+        List<SpillEntry> batch = store.read(0, settings.batchSize(), settings.maxBatchBytes());
+        if (batch.isEmpty()) {
+            return true;
+        }
+        if (!episode) {
+            episode = true;
+            episodeStartNanos = System.nanoTime();
+            episodeReplayed = 0;
+            lastProgressNanos = episodeStartNanos;
+            engine.emit(event(FailoverEvent.Type.REPLAY_STARTED, endpoint.name(), "Replaying " + store.depth()
+                    + " spilled writes to " + endpoint.name() + ", oldest first"));
+        }
+        replaying = true;
+        Throwable failure = applyBatch(endpoint, batch);
+        if (failure == null) {
+            if (paused) {
+                paused = false;
+                engine.emit(event(FailoverEvent.Type.REPLAY_STARTED, endpoint.name(), "Replay resumed on "
+                        + endpoint.name() + " with " + store.depth() + " spilled writes waiting"));
+            }
+            acknowledged(batch);
+            return true;
+        }
+        if (failure instanceof AttemptFailure af && af.kind() == FailureKind.CALLER_ERROR) {
+            // One of the writes can never apply (e.g. WRONGTYPE). Find it, so it does not block the rest.
+            return isolate(endpoint, batch);
+        }
+        pause(describeFailure(endpoint, failure));
+        return false;
+    }
+
+    private Throwable applyBatch(EndpointHealth<C> endpoint, List<SpillEntry> batch) {
+        try {
+            engine.callOn(endpoint, c -> applier.apply(c, batch))
+                    .get(settings.batchTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            return null;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return Failures.unwrap(e);
+        } catch (TimeoutException e) {
+            return e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return e;
+        }
+    }
+
+    /** Applies a failing batch one entry at a time: rejects writes Redis refuses for good, stops at an outage. */
+    private boolean isolate(EndpointHealth<C> endpoint, List<SpillEntry> batch) {
+        for (SpillEntry entry : batch) {
+            Throwable failure = applyBatch(endpoint, List.of(entry));
+            if (failure == null) {
+                acknowledged(List.of(entry));
+            } else if (failure instanceof AttemptFailure af && af.kind() == FailureKind.CALLER_ERROR) {
+                rejectedTotal.incrementAndGet();
+                RuntimeException error = engine.translate(af);
+                engine.emit(event(FailoverEvent.Type.REPLAY_REJECTED, endpoint.name(), "Spilled write " + entry.id()
+                        + " (sequence " + entry.sequence() + ", spilled at " + entry.appendedAt()
+                        + ") was rejected by Redis on replay and removed from the spill store: " + error.getMessage()));
+                store.deleteThrough(entry.sequence());
+                CompletableFuture<Void> w = waiting.remove(entry.id());
+                if (w != null) {
+                    w.completeExceptionally(error);
+                }
+            } else {
+                pause(describeFailure(endpoint, failure));
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void acknowledged(List<SpillEntry> batch) {
+        SpillEntry last = batch.get(batch.size() - 1);
+        store.deleteThrough(last.sequence());
+        long now = System.nanoTime();
+        for (SpillEntry e : batch) {
+            CompletableFuture<Void> w = waiting.remove(e.id());
+            if (w != null) {
+                w.complete(null);
+            }
+        }
+        long total = replayedTotal.addAndGet(batch.size());
+        episodeReplayed += batch.size();
+        synchronized (rateSamples) {
+            rateSamples.addLast(new long[] {now, total});
+            while (rateSamples.size() > 2 && now - rateSamples.peekFirst()[0] > TimeUnit.SECONDS.toNanos(5)) {
+                rateSamples.removeFirst();
+            }
+        }
+        if (settings.maxWritesPerSecond() > 0) {
+            long slot = batch.size() * 1_000_000_000L / settings.maxWritesPerSecond();
+            nextBatchNanos = Math.max(nextBatchNanos, now) + slot;
+        }
+        if (now - lastProgressNanos >= settings.progressInterval().toNanos()) {
+            lastProgressNanos = now;
+            engine.emit(event(FailoverEvent.Type.REPLAY_PROGRESS, null, String.format(
+                    "Replay progress: %d writes replayed, %d waiting, %.0f writes/s",
+                    episodeReplayed, store.depth(), rate())));
+        }
+        if (!engaged()) {
+            finishEpisode();
+        }
+    }
+
+    private void finishEpisode() {
+        replaying = false;
+        paused = false;
+        if (episode) {
+            episode = false;
+            double seconds = (System.nanoTime() - episodeStartNanos) / 1e9;
+            engine.emit(event(FailoverEvent.Type.REPLAY_DONE, null, String.format(
+                    "Replay done: %d spilled writes applied in %.1f s; writes go directly to Redis again",
+                    episodeReplayed, seconds)));
+        }
+        spilling.set(false);
+    }
+
+    private String describeFailure(EndpointHealth<C> endpoint, Throwable failure) {
+        Throwable cause = failure instanceof AttemptFailure af && af.getCause() != null ? af.getCause() : failure;
+        return "replay to " + endpoint.name() + " failed: " + Failures.describe(cause);
+    }
+
+    private void pause(String why) {
+        replaying = false;
+        if (!paused) {
+            paused = true;
+            engine.emit(event(FailoverEvent.Type.REPLAY_PAUSED, null, "Replay paused with " + store.depth()
+                    + " writes waiting (" + why + "); it resumes when an endpoint admits writes"));
+        }
+    }
+
+    private double rate() {
+        synchronized (rateSamples) {
+            if (rateSamples.size() < 2) {
+                return 0.0;
+            }
+            long[] first = rateSamples.peekFirst();
+            long[] last = rateSamples.peekLast();
+            long nanos = last[0] - first[0];
+            if (nanos <= 0 || System.nanoTime() - last[0] > TimeUnit.SECONDS.toNanos(5)) {
+                return 0.0;
+            }
+            return (last[1] - first[1]) * 1e9 / nanos;
+        }
+    }
+
+    private FailoverEvent event(FailoverEvent.Type type, String endpoint, String detail) {
+        return new FailoverEvent(type, engine.clock().instant(), endpoint, null, detail);
+    }
+}

@@ -1,0 +1,206 @@
+package io.resilientredis.failover;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.resilientredis.failover.spill.SpillStoreConfig;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The engine with a real spill store and a fake endpoint: spill, ordered replay, maintenance, poison writes. */
+class SpillReplayTest {
+
+    private static final BreakerSettings FAST = BreakerSettings.builder()
+            .openDelay(Duration.ofMillis(100)).probeInterval(Duration.ofMillis(20)).build();
+
+    @TempDir
+    Path dir;
+
+    private final FakeRedis redis = new FakeRedis("redis://fake:6379");
+    private final List<FailoverEvent> events = new CopyOnWriteArrayList<>();
+    private FailoverEngine<FakeRedis> engine;
+
+    @AfterEach
+    void close() {
+        if (engine != null) {
+            engine.close();
+        }
+    }
+
+    /** Replays "append" writes: the payload is the value. */
+    private static final ReplayApplier<FakeRedis> APPLIER = (c, entries) -> {
+        CompletionStage<String> chain = CompletableFuture.completedFuture(null);
+        for (var e : entries) {
+            String value = new String(e.payload(), StandardCharsets.UTF_8);
+            chain = chain.thenCompose(x -> c.append(value));
+        }
+        return chain.thenApply(x -> null);
+    };
+
+    private FailoverEngine<FakeRedis> engine(SpillStoreConfig store) {
+        return FailoverEngine.<FakeRedis>builder()
+                .endpoint(redis.endpoint())
+                .breaker(FAST)
+                .retry(RetrySettings.none())
+                .listener(events::add)
+                .spill(store, APPLIER, ReplaySettings.builder().batchSize(7).maxWritesPerSecond(0).build())
+                .build();
+    }
+
+    private static WriteOp<FakeRedis, String> append(String value) {
+        return new WriteOp<>() {
+            @Override
+            public String id() {
+                return value;
+            }
+
+            @Override
+            public CompletionStage<String> apply(FakeRedis c) {
+                return c.append(value);
+            }
+
+            @Override
+            public byte[] encode() {
+                return value.getBytes(StandardCharsets.UTF_8);
+            }
+        };
+    }
+
+    private static WriteReceipt<String> join(CompletionStage<WriteReceipt<String>> stage) {
+        return stage.toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
+    }
+
+    @Test
+    void anOutageCostsWritersNothingAndReplayKeepsEachWritersOrder() throws Exception {
+        engine = engine(SpillStoreConfig.builder(dir).build());
+        ExecutorService writers = Executors.newFixedThreadPool(4);
+        List<WriteReceipt<String>> spilled = new CopyOnWriteArrayList<>();
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int w = 0; w < 4; w++) {
+                int writer = w;
+                done.add(writers.submit(() -> {
+                    for (int i = 0; i < 300; i++) {
+                        if (writer == 0 && i == 100) {
+                            redis.down();
+                        }
+                        if (writer == 0 && i == 200) {
+                            redis.up();
+                        }
+                        WriteReceipt<String> r = join(engine.write(append("w" + writer + "-" + i)));
+                        if (r.status() == WriteStatus.SPILLED) {
+                            spilled.add(r);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get(60, TimeUnit.SECONDS); // no writer saw an exception
+            }
+        } finally {
+            writers.shutdownNow();
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> engine.status().spill().depth() == 0
+                && engine.status().spill().pendingAppends() == 0);
+        assertThat(spilled).isNotEmpty();
+        for (WriteReceipt<String> r : spilled) {
+            r.applied().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        }
+        List<String> log = new ArrayList<>(redis.log);
+        // Every write once (the fake applies a write whose failure was a refusal zero times)...
+        assertThat(log).hasSize(1200).doesNotHaveDuplicates();
+        // ...and each writer's writes in its order.
+        for (int w = 0; w < 4; w++) {
+            String prefix = "w" + w + "-";
+            List<Integer> order = log.stream().filter(v -> v.startsWith(prefix))
+                    .map(v -> Integer.parseInt(v.substring(prefix.length()))).toList();
+            assertThat(order).isSorted().hasSize(300);
+        }
+        assertThat(events).extracting(FailoverEvent::type)
+                .contains(FailoverEvent.Type.SPILL_STARTED, FailoverEvent.Type.REPLAY_STARTED,
+                        FailoverEvent.Type.REPLAY_DONE);
+        assertThat(engine.status().spill().replayedTotal()).isEqualTo(spilled.size());
+    }
+
+    @Test
+    void maintenanceModeSpillsWritesAndReplaysThemWhenSwitchedOff() {
+        engine = engine(SpillStoreConfig.builder(dir).build());
+        engine.maintenance(true);
+        for (int i = 0; i < 20; i++) {
+            assertThat(join(engine.write(append("m" + i))).status()).isEqualTo(WriteStatus.SPILLED);
+        }
+        assertThat(redis.log).isEmpty();
+        assertThat(engine.status().spill().depth()).isEqualTo(20);
+        assertThat(engine.status().maintenance()).isTrue();
+
+        engine.maintenance(false);
+        await().atMost(Duration.ofSeconds(10)).until(() -> redis.log.size() == 20);
+        assertThat(redis.log).containsExactly(
+                java.util.stream.IntStream.range(0, 20).mapToObj(i -> "m" + i).toArray(String[]::new));
+        // Back to direct writes once the backlog is gone.
+        await().atMost(Duration.ofSeconds(5)).until(() -> engine.status().spill().depth() == 0);
+        assertThat(join(engine.write(append("direct"))).status()).isEqualTo(WriteStatus.WRITTEN);
+        assertThat(events).extracting(FailoverEvent::type)
+                .contains(FailoverEvent.Type.MAINTENANCE_ON, FailoverEvent.Type.MAINTENANCE_OFF);
+    }
+
+    @Test
+    void aWriteRedisRejectsOnReplayIsReportedAndDoesNotBlockTheRest() throws Exception {
+        engine = engine(SpillStoreConfig.builder(dir).build());
+        engine.maintenance(true);
+        join(engine.write(append("a")));
+        WriteReceipt<String> poison = join(engine.write(append("poison-1")));
+        join(engine.write(append("b")));
+        engine.maintenance(false);
+        await().atMost(Duration.ofSeconds(10)).until(() -> redis.log.size() == 2);
+        assertThat(redis.log).containsExactly("a", "b");
+        assertThat(poison.applied().toCompletableFuture().handle((v, t) -> t).get(5, TimeUnit.SECONDS))
+                .isInstanceOf(RedisCommandException.class).hasMessageContaining("WRONGTYPE");
+        await().atMost(Duration.ofSeconds(5)).until(() -> engine.status().spill().rejectedTotal() == 1);
+        assertThat(events).anyMatch(e -> e.type() == FailoverEvent.Type.REPLAY_REJECTED
+                && e.detail().contains("poison-1"));
+    }
+
+    @Test
+    void aBacklogLeftByAnEarlierRunIsReplayedFirst() {
+        engine = engine(SpillStoreConfig.builder(dir).build());
+        engine.maintenance(true);
+        join(engine.write(append("old-1")));
+        join(engine.write(append("old-2")));
+        engine.close();
+        engine = null;
+        assertThat(redis.log).isEmpty();
+
+        engine = engine(SpillStoreConfig.builder(dir).build());
+        // New writes queue behind the backlog, then everything is applied in order.
+        join(engine.write(append("new-1")));
+        await().atMost(Duration.ofSeconds(10)).until(() -> redis.log.size() == 3);
+        assertThat(redis.log).containsExactly("old-1", "old-2", "new-1");
+    }
+
+    @Test
+    void aFullStoreRejectsWithTheBoundsInTheMessage() {
+        engine = engine(SpillStoreConfig.builder(dir).maxEntries(3).build());
+        engine.maintenance(true);
+        for (int i = 0; i < 3; i++) {
+            join(engine.write(append("x" + i)));
+        }
+        Throwable failure = engine.write(append("x3")).handle((v, t) -> Failures.unwrap(t)).join();
+        assertThat(failure).isInstanceOf(io.resilientredis.failover.spill.SpillFullException.class)
+                .hasMessageContaining("3");
+    }
+}
