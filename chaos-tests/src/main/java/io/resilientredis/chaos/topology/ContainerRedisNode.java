@@ -58,7 +58,7 @@ final class ContainerRedisNode extends AbstractNode {
             }
             GenericContainer<?> created = new GenericContainer<>(DockerImageName.parse(IMAGE));
             created.withNetworkMode("host")
-                    .withCopyToContainer(Transferable.of(conf.getBytes(StandardCharsets.UTF_8), 0666), file)
+                    .withCopyToContainer(Transferable.of(conf.getBytes(StandardCharsets.UTF_8), 0600), file)
                     .withLogConsumer(this::appendLog)
                     .withStartupTimeout(startTimeout)
                     .waitingFor(Wait.forLogMessage(".*(Ready to accept connections|Sentinel ID is).*", 1));

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * <p>Java cannot ask Linux to signal children when their parent dies (no {@code PR_SET_PDEATHSIG}),
  * so the harness keeps a file listing the pids of every live child and starts one small watchdog per
  * JVM: a {@code sh} loop that sleeps while this JVM lives and then sends SIGKILL to every pid in the
- * file whose command is still {@code redis-server} (so a recycled pid is never hit). A shutdown hook
+ * file whose command name is still the one recorded with it (so a recycled pid is never hit). A shutdown hook
  * covers the normal and SIGTERM exits faster. This is the one JVM-wide object of the harness, by
  * necessity: the JVM has one lifetime to watch.
  */
@@ -46,17 +46,19 @@ final class ProcessReaper {
             "}",
             "while alive \"$jvm\"; do sleep " + WATCH_PERIOD_SECONDS + "; done",
             "if [ -f \"$list\" ]; then",
-            "  for p in $(cat \"$list\"); do",
+            "  while read -r p name; do",
+            "    [ -n \"$p\" ] || continue",
             "    if command -v ps >/dev/null 2>&1; then",
-            "      case \"$(ps -o comm= -p \"$p\" 2>/dev/null)\" in *redis*) kill -9 \"$p\" 2>/dev/null;; esac",
+            "      case \"$(ps -o comm= -p \"$p\" 2>/dev/null)\" in *\"$name\"*) kill -9 \"$p\" 2>/dev/null;; esac",
             "    else",
             "      kill -9 \"$p\" 2>/dev/null",
             "    fi",
-            "  done",
+            "  done < \"$list\"",
             "  rm -f \"$list\"",
             "fi");
 
     private final Map<Long, Process> tracked = new LinkedHashMap<>();
+    private final Map<Long, String> commandNames = new LinkedHashMap<>();
     private Path pidFile;
     private Process watchdog;
 
@@ -67,15 +69,23 @@ final class ProcessReaper {
         return INSTANCE;
     }
 
-    /** Tracks a freshly started child until {@link #forget} is called. */
-    synchronized void track(Process process) {
+    /**
+     * Tracks a freshly started child until {@link #forget} is called.
+     *
+     * @param executable the file the child runs; the watchdog kills the pid only while its command name
+     *     (which the kernel truncates to 15 characters) still matches this file's name
+     */
+    synchronized void track(Process process, Path executable) {
         ensureWatching();
+        String name = executable.getFileName().toString();
         tracked.put(process.pid(), process);
+        commandNames.put(process.pid(), name.length() > 15 ? name.substring(0, 15) : name);
         writePidFile();
     }
 
     /** Stops tracking a child that has exited. */
     synchronized void forget(long pid) {
+        commandNames.remove(pid);
         if (tracked.remove(pid) != null) {
             writePidFile();
         }
@@ -115,7 +125,8 @@ final class ProcessReaper {
         if (pidFile == null) {
             return;
         }
-        String content = tracked.keySet().stream().map(String::valueOf).collect(Collectors.joining("\n", "", "\n"));
+        String content = commandNames.entrySet().stream().map(entry -> entry.getKey() + " " + entry.getValue())
+                .collect(Collectors.joining("\n", "", "\n"));
         try {
             Path temp = pidFile.resolveSibling(pidFile.getFileName() + ".tmp");
             Files.writeString(temp, content, StandardCharsets.US_ASCII);
@@ -135,6 +146,7 @@ final class ProcessReaper {
         synchronized (this) {
             children = new ArrayList<>(tracked.values());
             tracked.clear();
+            commandNames.clear();
             dog = watchdog;
         }
         for (Process child : children) {

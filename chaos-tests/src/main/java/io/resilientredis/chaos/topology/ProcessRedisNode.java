@@ -92,7 +92,7 @@ final class ProcessRedisNode extends AbstractNode {
             throw new RedisTopologyException("Cannot start " + binary + " for " + describe() + ": "
                     + e.getMessage(), e);
         }
-        ProcessReaper.instance().track(process);
+        ProcessReaper.instance().track(process, binary);
         frozen = false;
     }
 
