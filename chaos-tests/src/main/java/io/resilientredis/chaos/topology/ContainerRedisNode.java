@@ -21,7 +21,8 @@ import com.github.dockerjava.api.command.InspectContainerResponse;
  * A node run as a Testcontainers container of {@code redis:7}, with host networking so that its port,
  * and the addresses Sentinels announce, are the same for the test and for the other nodes (this needs a
  * Linux Docker host; Docker Desktop's host networking is not equivalent). The config is copied into
- * {@code /data}, which stays with the container across kill and restart. Only loaded when the container
+ * {@code /data}, which stays with the container across kill and restart. Containers are removed on the
+ * topology's close, and by Testcontainers' own reaper if the JVM dies. Only loaded when the container
  * backend is chosen.
  */
 final class ContainerRedisNode extends AbstractNode {

@@ -55,9 +55,10 @@ public final class RedisTopology implements AutoCloseable {
     private final NodeBackend nodeBackend;
     private final List<AbstractNode> started;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private RedisNode primary;
-    private List<RedisNode> replicas = List.of();
-    private SentinelGroup group;
+    // Set once while starting, before the topology is handed out; volatile for pollers on other threads.
+    private volatile RedisNode primary;
+    private volatile List<RedisNode> replicas = List.of();
+    private volatile SentinelGroup group;
 
     private RedisTopology(Shape shape, String masterName, Path directory, BackendType backend, String serverVersion,
             NodeBackend nodeBackend) {

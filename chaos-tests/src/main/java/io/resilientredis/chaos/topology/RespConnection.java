@@ -23,7 +23,7 @@ import java.util.Map;
  *
  * <p>Replies map to Java types as follows: simple and bulk strings to {@link String} (UTF-8), integers
  * to {@link Long}, arrays to {@link List}, nil to {@code null}; an error reply is thrown as
- * {@link ErrorReply}. Every read and connect is bounded by the timeout given to {@link #open}. Not
+ * {@link ErrorReply} (inside an array, such as the reply to {@code EXEC}, it becomes that element). Every read and connect is bounded by the timeout given to {@link #open}. Not
  * thread-safe: one connection per thread.
  */
 public final class RespConnection implements AutoCloseable {

@@ -88,6 +88,22 @@ class StandaloneTopologyTest {
     }
 
     @Test
+    void restartKeepsTheDataDirectory() throws IOException {
+        try (RedisTopology persistent = RedisTopology.standalone().config("appendonly yes").start()) {
+            RedisNode node = persistent.primary();
+            try (RespConnection connection = node.connect(SHORT)) {
+                connection.call("SET", "durable", "still-here");
+            }
+            node.kill();
+            node.restart();
+            try (RespConnection connection = node.connect(SHORT)) {
+                assertThat(connection.call("GET", "durable")).isEqualTo("still-here");
+            }
+            assertThat(node.directory().resolve("appendonly.aof")).exists();
+        }
+    }
+
+    @Test
     void freezeStopsAnswersWithinAShortTimeoutAndResumeBringsThemBack() throws IOException {
         RedisNode primary = topology.primary();
 
