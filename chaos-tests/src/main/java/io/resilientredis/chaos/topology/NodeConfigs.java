@@ -1,0 +1,82 @@
+package io.resilientredis.chaos.topology;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** Writes the redis.conf and sentinel.conf texts the harness starts nodes with. */
+final class NodeConfigs {
+
+    private NodeConfigs() {
+    }
+
+    /**
+     * A data node: loopback only, no persistence by default (add {@code appendonly yes} through extra
+     * directives), diskless replication without delay so replicas sync in milliseconds.
+     */
+    static String dataNode(int port, String directory, Integer masterPort, String password, List<String> extra) {
+        StringBuilder conf = new StringBuilder(512);
+        line(conf, "port " + port);
+        line(conf, "bind " + AbstractNode.HOST);
+        line(conf, "protected-mode no");
+        line(conf, "daemonize no");
+        line(conf, "dir " + quote(directory));
+        line(conf, "logfile \"\"");
+        line(conf, "save \"\"");
+        line(conf, "appendonly no");
+        line(conf, "repl-diskless-sync yes");
+        line(conf, "repl-diskless-sync-delay 0");
+        if (password != null) {
+            line(conf, "requirepass " + quote(password));
+            line(conf, "masterauth " + quote(password));
+        }
+        if (masterPort != null) {
+            line(conf, "replicaof " + AbstractNode.HOST + " " + masterPort);
+        }
+        for (String directive : extra) {
+            line(conf, directive);
+        }
+        return conf.toString();
+    }
+
+    /**
+     * A Sentinel that already knows the master, its replicas and the other Sentinels (by their fixed
+     * ids), so it is ready as soon as its links are up instead of after the 2 s hello rounds.
+     *
+     * @param otherSentinels port to Sentinel id of the group's other Sentinels
+     */
+    static String sentinel(int port, String directory, String myId, String masterName, int masterPort, int quorum,
+            Duration downAfter, Duration failoverTimeout, String password, List<Integer> replicaPorts,
+            Map<Integer, String> otherSentinels) {
+        StringBuilder conf = new StringBuilder(512);
+        line(conf, "port " + port);
+        line(conf, "bind " + AbstractNode.HOST);
+        line(conf, "protected-mode no");
+        line(conf, "daemonize no");
+        line(conf, "dir " + quote(directory));
+        line(conf, "logfile \"\"");
+        line(conf, "sentinel myid " + myId);
+        line(conf, "sentinel monitor " + masterName + " " + AbstractNode.HOST + " " + masterPort + " " + quorum);
+        line(conf, "sentinel down-after-milliseconds " + masterName + " " + downAfter.toMillis());
+        line(conf, "sentinel failover-timeout " + masterName + " " + failoverTimeout.toMillis());
+        line(conf, "sentinel parallel-syncs " + masterName + " 1");
+        if (password != null) {
+            line(conf, "sentinel auth-pass " + masterName + " " + quote(password));
+        }
+        for (int replicaPort : replicaPorts) {
+            line(conf, "sentinel known-replica " + masterName + " " + AbstractNode.HOST + " " + replicaPort);
+        }
+        otherSentinels.forEach((otherPort, otherId) -> line(conf,
+                "sentinel known-sentinel " + masterName + " " + AbstractNode.HOST + " " + otherPort + " " + otherId));
+        return conf.toString();
+    }
+
+    private static void line(StringBuilder conf, String line) {
+        conf.append(line).append('\n');
+    }
+
+    /** Quotes a value for redis.conf, escaping backslashes and quotes. */
+    static String quote(String value) {
+        return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+}

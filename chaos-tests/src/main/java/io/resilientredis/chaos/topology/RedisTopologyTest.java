@@ -1,0 +1,56 @@
+package io.resilientredis.chaos.topology;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Inherited;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Declares the Redis topology a test class needs. The class gets one started {@link RedisTopology},
+ * injected as a parameter into its constructor, {@code @BeforeAll}/{@code @BeforeEach} methods and test
+ * methods, and closed after the class. When a test fails, the tail of every node's log is printed to
+ * standard error. Resetting data between tests is the tests' business (for example {@code FLUSHALL}).
+ *
+ * <pre>{@code
+ * @RedisTopologyTest(shape = Shape.SENTINEL_GROUP, replicas = 1)
+ * class FailoverTest {
+ *     @Test
+ *     void promotesReplica(RedisTopology topology) { ... }
+ * }
+ * }</pre>
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+@Inherited
+@ExtendWith(RedisTopologyExtension.class)
+public @interface RedisTopologyTest {
+
+    /** The deployment to start. */
+    Shape shape() default Shape.STANDALONE;
+
+    /** Replicas of the primary (or of the standby group's master); ignored for {@link Shape#STANDALONE}. */
+    int replicas() default 1;
+
+    /** The name Sentinels monitor the master under. */
+    String masterName() default "mymaster";
+
+    /** Sentinel {@code down-after-milliseconds}. */
+    long downAfterMillis() default 1000;
+
+    /** Sentinel {@code failover-timeout}. */
+    long failoverTimeoutMillis() default 3000;
+
+    /** A password for the data nodes; empty means none. */
+    String password() default "";
+
+    /** Extra redis.conf directives for every data node, such as {@code "maxmemory 2mb"}. */
+    String[] config() default {};
+
+    /** Lines of each node's log to print when a test fails. */
+    int logLinesOnFailure() default 40;
+}
