@@ -58,6 +58,10 @@ final class RedissonBinding implements AutoCloseable {
         config.setLazyInitialization(true);
         config.setEventLoopGroup(eventLoop);
         config.setExecutor(executor);
+        config.setUsername(endpoint.username());
+        config.setPassword(endpoint.password());
+        config.setTcpNoDelay(true);
+        config.setTcpKeepAlive(true);
         if (endpoint.isSentinel()) {
             SentinelServersConfig s = config.useSentinelServers();
             s.setMasterName(endpoint.masterName());
@@ -68,8 +72,6 @@ final class RedissonBinding implements AutoCloseable {
             s.setScanInterval(500);
             s.setCheckSentinelsList(false);
             s.setDatabase(endpoint.database());
-            s.setUsername(endpoint.username());
-            s.setPassword(endpoint.password());
             s.setSentinelUsername(endpoint.sentinelUsername());
             s.setSentinelPassword(endpoint.sentinelPassword());
             if (!endpoint.natMap().isEmpty()) {
@@ -82,8 +84,6 @@ final class RedissonBinding implements AutoCloseable {
             SingleServerConfig s = config.useSingleServer();
             s.setAddress(endpoint.address());
             s.setDatabase(endpoint.database());
-            s.setUsername(endpoint.username());
-            s.setPassword(endpoint.password());
             s.setConnectionMinimumIdleSize(1);
             common(s);
         }
@@ -100,8 +100,6 @@ final class RedissonBinding implements AutoCloseable {
         c.setRetryAttempts(0);
         c.setTimeout((int) timeout.toMillis());
         c.setConnectTimeout((int) connectTimeout.toMillis());
-        c.setKeepAlive(true);
-        c.setTcpNoDelay(true);
         c.setPingConnectionInterval(0);
     }
 

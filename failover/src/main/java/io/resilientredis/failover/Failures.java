@@ -21,12 +21,24 @@ final class Failures {
     /** One line: the exception's simple name and message, of the innermost informative cause. */
     static String describe(Throwable failure) {
         Throwable t = unwrap(failure);
+        String line = oneLine(t);
+        Throwable root = t;
+        for (int i = 0; i < 16 && root.getCause() != null && root.getCause() != root; i++) {
+            root = root.getCause();
+        }
+        if (root != t) {
+            line = line + " (caused by " + oneLine(root) + ")";
+        }
+        return line.length() > 400 ? line.substring(0, 400) + "..." : line;
+    }
+
+    private static String oneLine(Throwable t) {
         String msg = t.getMessage();
         String line = t.getClass().getSimpleName() + (msg == null ? "" : ": " + msg);
         int nl = line.indexOf('\n');
         if (nl >= 0) {
             line = line.substring(0, nl);
         }
-        return line.length() > 300 ? line.substring(0, 300) + "..." : line;
+        return line.length() > 200 ? line.substring(0, 200) + "..." : line;
     }
 }

@@ -1,0 +1,192 @@
+package io.resilientredis.chaos;
+
+import eu.rekawek.toxiproxy.Proxy;
+import eu.rekawek.toxiproxy.ToxiproxyClient;
+import io.resilientredis.chaos.topology.RedisNode;
+import io.resilientredis.chaos.topology.RedisTopology;
+import io.resilientredis.chaos.topology.SentinelGroup;
+import io.resilientredis.chaos.toxiproxy.FaultProxyServer;
+import io.resilientredis.chaos.toxiproxy.FaultProxyServers;
+import io.resilientredis.client.RedisEndpoint;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A Redis topology with a Toxiproxy-compatible fault proxy in front of every node, for the
+ * client's traffic only: replication and Sentinel traffic go directly between the nodes, the way a
+ * network fault between one service and Redis looks in production. Client endpoints built here
+ * dial the proxies (Sentinel-reported addresses are mapped to them), so a test injects faults
+ * through {@link #proxy(RedisNode)} with the toxiproxy-java API.
+ *
+ * <pre>{@code
+ * try (ChaosTopology chaos = ChaosTopology.start(RedisTopology.primaryWithStandbyGroup(1))) {
+ *     ResilientRedis redis = ResilientRedis.builder()
+ *             .primary(chaos.primaryEndpoint()).standby(chaos.standbyEndpoint()).build();
+ *     chaos.proxy(chaos.topology().primary()).disable();   // the primary is unreachable
+ * }
+ * }</pre>
+ */
+public final class ChaosTopology implements AutoCloseable {
+
+    private final RedisTopology topology;
+    private final FaultProxyServer server;
+    private final ToxiproxyClient client;
+    private final Map<RedisNode, Proxy> proxies = new LinkedHashMap<>();
+
+    private ChaosTopology(RedisTopology topology, FaultProxyServer server) {
+        this.topology = topology;
+        this.server = server;
+        this.client = server.client();
+    }
+
+    /**
+     * Starts the fault proxy server (embedded unless {@code -Dresilientredis.toxiproxy} says
+     * otherwise), then the topology, then one proxy per node.
+     *
+     * @param topology the topology to start
+     * @return the running chaos topology; close it to stop everything
+     */
+    public static ChaosTopology start(RedisTopology.Builder topology) {
+        FaultProxyServer server = FaultProxyServers.start();
+        RedisTopology started = null;
+        try {
+            started = topology.start();
+            ChaosTopology chaos = new ChaosTopology(started, server);
+            for (RedisNode node : started.nodes()) {
+                chaos.proxies.put(node, chaos.client.createProxy(proxyName(node), "127.0.0.1:0",
+                        "127.0.0.1:" + node.port()));
+            }
+            return chaos;
+        } catch (IOException | RuntimeException e) {
+            if (started != null) {
+                started.close();
+            }
+            server.close();
+            if (e instanceof IOException io) {
+                throw new UncheckedIOException("could not create the fault proxies: " + io.getMessage(), io);
+            }
+            throw (RuntimeException) e;
+        }
+    }
+
+    private static String proxyName(RedisNode node) {
+        return node.name();
+    }
+
+    /** @return the Redis topology behind the proxies */
+    public RedisTopology topology() {
+        return topology;
+    }
+
+    /** @return the fault proxy server */
+    public FaultProxyServer proxyServer() {
+        return server;
+    }
+
+    /**
+     * @param node a node of the topology
+     * @return the proxy in front of it, to disable, enable or add toxics to
+     */
+    public Proxy proxy(RedisNode node) {
+        Proxy p = proxies.get(Objects.requireNonNull(node, "node"));
+        if (p == null) {
+            throw new IllegalArgumentException(node.name() + " is not a node of this topology");
+        }
+        return p;
+    }
+
+    /**
+     * @param node a node of the topology
+     * @return {@code 127.0.0.1:<proxy port>}, the address clients dial for it
+     */
+    public String clientAddress(RedisNode node) {
+        return "127.0.0.1:" + server.mappedPort(proxyPort(node));
+    }
+
+    private int proxyPort(RedisNode node) {
+        String listen = proxy(node).getListen();
+        return Integer.parseInt(listen.substring(listen.lastIndexOf(':') + 1));
+    }
+
+    /**
+     * The endpoint of the topology's primary deployment: the standalone primary (standalone,
+     * replicated and standby shapes) or the Sentinel group (Sentinel shape), through the proxies.
+     *
+     * @return the endpoint, with the topology's password when it has one
+     */
+    public RedisEndpoint primaryEndpoint() {
+        if (topology.shape() == io.resilientredis.chaos.topology.Shape.SENTINEL_GROUP) {
+            return sentinelEndpoint(topology.sentinelGroup());
+        }
+        return RedisEndpoint.standalone("redis://" + clientAddress(topology.primary()));
+    }
+
+    /**
+     * @return the Sentinel-managed standby group of the two-deployment shape, through the proxies
+     * @throws IllegalStateException for other shapes
+     */
+    public RedisEndpoint standbyEndpoint() {
+        return sentinelEndpoint(topology.standby());
+    }
+
+    private RedisEndpoint sentinelEndpoint(SentinelGroup group) {
+        List<String> sentinels = new ArrayList<>();
+        for (RedisNode s : group.sentinels()) {
+            sentinels.add(clientAddress(s));
+        }
+        Map<String, String> nat = new LinkedHashMap<>();
+        for (RedisNode n : group.dataNodes()) {
+            nat.put("127.0.0.1:" + n.port(), clientAddress(n));
+        }
+        return RedisEndpoint.sentinel(group.masterName(), sentinels).withNatMap(nat);
+    }
+
+    /** Disables every proxy: every node is unreachable for clients (a full outage). */
+    public void disableAll() {
+        forEach(p -> p.disable());
+    }
+
+    /** Re-enables every proxy and removes every toxic. */
+    public void resetAll() {
+        try {
+            client.reset();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void forEach(ProxyAction action) {
+        for (Proxy p : proxies.values()) {
+            try {
+                action.apply(p);
+            } catch (IOException e) {
+                throw new UncheckedIOException("fault proxy " + p.getName() + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface ProxyAction {
+        void apply(Proxy proxy) throws IOException;
+    }
+
+    /** Stops the topology and the fault proxy server. */
+    @Override
+    public void close() {
+        try {
+            topology.close();
+        } finally {
+            server.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ChaosTopology{" + topology + ", proxies at " + server.url() + "}";
+    }
+}
