@@ -1067,7 +1067,7 @@ final class DoctorRun {
     }
 
     private static String millis(long nanos) {
-        return String.format(Locale.ROOT, "%.1f", nanos / 1e6);
+        return String.format(Locale.ROOT, nanos < 10_000_000 ? "%.2f" : "%.0f", nanos / 1e6);
     }
 
     private static String percent(long part, long whole) {
