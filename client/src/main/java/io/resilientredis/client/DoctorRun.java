@@ -129,7 +129,7 @@ final class DoctorRun {
             }
         }
         if (answering.isEmpty()) {
-            skipAll(SENTINEL_GROUP_CHECKS, "", "no Sentinel answered");
+            skipAll(SENTINEL_GROUP_CHECKS, "", "no Sentinel named a master");
             skipAll(DATA_CHECKS, "", "no Sentinel named a master");
             return;
         }
@@ -255,6 +255,11 @@ final class DoctorRun {
                     "the master does not answer: if a healthy replica exists Sentinel promotes it within "
                             + "failover-timeout; if none can be promoted, bring the master back (its log says why it "
                             + "stopped)"));
+        } else if (flagList.contains("disconnected")) {
+            add(DoctorCheck.warn(Doctor.SENTINEL_MASTER, masterAddress, "the Sentinel has no link to the master right "
+                            + "now (" + detail + ")",
+                    "usually passing, just after a failover or restart: run doctor again; if it stays, check that the "
+                            + "Sentinels reach the master's port and know its password (sentinel auth-pass)"));
         } else if (flags.contains("failover")) {
             add(DoctorCheck.warn(Doctor.SENTINEL_MASTER, masterAddress, "a failover is in progress (" + detail + ")",
                     "wait for it to finish (failover-timeout) and run doctor again"));
