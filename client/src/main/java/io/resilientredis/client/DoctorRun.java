@@ -805,8 +805,8 @@ final class DoctorRun {
         long max = nanos[samples - 1];
         String finding = samples + " PINGs: p50 " + millis(p50) + " ms, max " + millis(max) + " ms";
         if (p50 > options.latencyWarning().toNanos()) {
-            add(DoctorCheck.warn(Doctor.LATENCY, target, finding + " (above " + options.latencyWarning().toMillis()
-                            + " ms)",
+            add(DoctorCheck.warn(Doctor.LATENCY, target, finding + " (median above "
+                            + millis(options.latencyWarning().toNanos()) + " ms)",
                     "round trips are slow: check the network path (same zone?), the server's CPU and slow commands "
                             + "(SLOWLOG GET, LATENCY DOCTOR), and swapping"));
         } else {

@@ -137,6 +137,18 @@ class DoctorStandaloneTest {
     }
 
     @Test
+    void aMedianRoundTripAboveTheThresholdIsALatencyWarning() {
+        DoctorReport report = Doctor.check(url(PASSWORD), DoctorOptions.builder().latencySamples(5)
+                .latencyWarning(Duration.ofNanos(1)).build());
+
+        DoctorCheck latency = report.check(Doctor.LATENCY).orElseThrow();
+        assertThat(latency.status()).isEqualTo(Status.WARN);
+        assertThat(latency.finding()).startsWith("5 PINGs: p50 ").endsWith("(median above 0.00 ms)");
+        assertThat(latency.fix()).hasValueSatisfying(f -> assertThat(f).contains("SLOWLOG"));
+        assertThat(report.passed()).isTrue();
+    }
+
+    @Test
     void aMissingDatabaseFailsPingWithTheFix() {
         DoctorReport report = Doctor.check(url(PASSWORD) + "/99");
 
