@@ -482,6 +482,15 @@ final class DoctorRun {
                 skipAll(infoChecks.subList(1, infoChecks.size()), target, "INFO refused");
             } else {
                 Map<String, String> info = DoctorConnection.parseInfo(String.valueOf(reply));
+                if ("sentinel".equals(info.get("redis_mode"))) {
+                    add(DoctorCheck.fail(Doctor.ROLE, target, "this is a Sentinel (redis_mode:sentinel), not a Redis "
+                                    + "data node",
+                            "give the data node's address, or check the group as a Sentinel endpoint: --sentinel "
+                                    + "host:port,... --master NAME (RedisEndpoint.sentinel)"));
+                    skipAll(infoChecks.subList(1, infoChecks.size()), target, "not a data node");
+                    skipAll(List.of(Doctor.LATENCY), target, "not a data node");
+                    return;
+                }
                 role(info, node);
                 persistence(info, connection, target);
                 memory(info, target);

@@ -140,6 +140,19 @@ class DoctorSentinelTest {
     }
 
     @Test
+    void aUrlThatPointsAtASentinelFailsTheRoleCheckAndSaysHowToCheckTheGroup() {
+        DoctorReport report = Doctor.check("redis://" + address(group.sentinels().get(1)));
+
+        DoctorCheck role = report.check(Doctor.ROLE).orElseThrow();
+        assertThat(role.status()).isEqualTo(Status.FAIL);
+        assertThat(role.finding()).contains("redis_mode:sentinel");
+        assertThat(role.fix()).hasValueSatisfying(f -> assertThat(f).contains("--sentinel host:port,... --master NAME"));
+        assertThat(report.check(Doctor.PERSISTENCE).orElseThrow().status()).isEqualTo(Status.SKIP);
+        assertThat(report.check(Doctor.LATENCY).orElseThrow().status()).isEqualTo(Status.SKIP);
+        assertThat(report.exitCode()).isEqualTo(1);
+    }
+
+    @Test
     void aUrlThatPointsAtTheReplicaWarnsThatWritesFailWithReadonly() {
         RedisNode replica = group.replicas().get(0);
         DoctorReport report = Doctor.check("redis://:" + PASSWORD + "@" + address(replica));
