@@ -255,7 +255,8 @@ public final class RedisEndpoint {
     }
 
     private static String decode(String s) {
-        return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        // Percent-decoding only: in a URL's user info '+' is a literal plus, not a form-encoded space.
+        return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
     /** Replaces whatever stands between {@code ://} and {@code @} by {@code ***}. */

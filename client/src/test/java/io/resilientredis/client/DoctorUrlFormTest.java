@@ -1,0 +1,86 @@
+package io.resilientredis.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+/** The URL-form check: each usual way a Redis URL goes wrong gives a precise finding, a fix, and stops the run. */
+class DoctorUrlFormTest {
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "localhost:6379                    | has no scheme                  | redis://localhost:6379",
+            "http://localhost:6379             | not a Redis scheme             | rediss://",
+            "redis-sentinel://h:26379/mymaster | are not read here              | --sentinel",
+            "redis://:p@ssw0rd-Q9@host:6379    | an unencoded '@'               | %40",
+            "redis://:pa/ssw0rd-Q9@host:6379   | an unencoded '/'               | %2F",
+            "redis://:pa#ssw0rd-Q9@host:6379   | an unencoded '#'               | %23",
+            "redis://:pa%zzssw0rd-Q9@host      | does not start a %XX escape    | %25",
+            "redis://host:abc                  | port 'abc' in                  | as a number",
+            "redis://host:70000                | outside 1-65535                | port Redis listens on",
+            "redis://host:                     | gives no port                  | add the port",
+            "redis://:6379                     | has no host                    | name the server",
+            "redis://host:6379/cache           | database 'cache'               | by number",
+            "redis://::1:6379                  | several ':'                    | [::1]",
+            "redis://[::1:6379                 | no closing ']'                 | [::1]:6379",
+            "redis://ho st:6379                | cannot have                    | DNS name or an IP",
+    })
+    void malformedUrlsFailTheUrlFormCheckWithAFixAndSkipTheRest(String url, String finding, String fix) {
+        DoctorReport report = Doctor.check(url);
+
+        DoctorCheck form = report.checks().get(0);
+        assertThat(form.name()).isEqualTo(Doctor.URL_FORM);
+        assertThat(form.status()).isEqualTo(DoctorCheck.Status.FAIL);
+        assertThat(form.finding()).contains(finding);
+        assertThat(form.fix()).hasValueSatisfying(f -> assertThat(f).contains(fix));
+        assertThat(report.checks().subList(1, report.checks().size()))
+                .isNotEmpty()
+                .allSatisfy(c -> assertThat(c.status()).isEqualTo(DoctorCheck.Status.SKIP))
+                .extracting(DoctorCheck::name)
+                .containsExactly(Doctor.DNS, Doctor.TCP_CONNECT, Doctor.TLS_HANDSHAKE, Doctor.AUTH, Doctor.PING,
+                        Doctor.ROLE, Doctor.PERSISTENCE, Doctor.MAXMEMORY, Doctor.EVICTION_POLICY, Doctor.USED_MEMORY,
+                        Doctor.EVICTED_KEYS, Doctor.LATENCY);
+        assertThat(report.passed()).isFalse();
+        assertThat(report.exitCode()).isEqualTo(1);
+        assertThat(report.render()).doesNotContain("ssw0rd-Q9").contains("FAIL  URL form");
+    }
+
+    @Test
+    void aMissingUrlIsAFailureNotAnException() {
+        DoctorReport report = Doctor.check((String) null);
+
+        assertThat(report.check(Doctor.URL_FORM).orElseThrow().finding()).isEqualTo("no Redis URL given");
+        assertThat(report.exitCode()).isEqualTo(1);
+    }
+
+    @Test
+    void wellFormedUrlsParseWithPercentEncodedPasswords() {
+        DoctorUrlForm.Parsed parsed = DoctorUrlForm.standalone("rediss://app:s3cr%40t%2Fx@cache.example:6380/2");
+
+        assertThat(parsed.ok()).isTrue();
+        RedisEndpoint endpoint = parsed.endpoint();
+        assertThat(endpoint.password()).isEqualTo("s3cr@t/x");
+        assertThat(endpoint.username()).isEqualTo("app");
+        assertThat(endpoint.host()).isEqualTo("cache.example");
+        assertThat(endpoint.port()).isEqualTo(6380);
+        assertThat(endpoint.database()).isEqualTo(2);
+        assertThat(endpoint.tls()).isTrue();
+        assertThat(DoctorUrlForm.standalone("redis://[::1]:7000").endpoint().port()).isEqualTo(7000);
+        assertThat(DoctorUrlForm.standalone("redis://localhost").endpoint().port()).isEqualTo(6379);
+    }
+
+    @Test
+    void sentinelAddressListsAreCheckedToo() {
+        assertThat(DoctorUrlForm.sentinel("mymaster", List.of("10.0.0.1:26379", "10.0.0.2")).problem())
+                .isEqualTo("Sentinel address '10.0.0.2' is not host:port");
+        assertThat(DoctorUrlForm.sentinel("mymaster", List.of("10.0.0.1:99999")).problem())
+                .contains("outside 1-65535");
+        assertThat(DoctorUrlForm.sentinel(" ", List.of("10.0.0.1:26379")).fix()).contains("sentinel monitor NAME");
+        assertThat(DoctorUrlForm.sentinel("mymaster", List.of()).problem()).isEqualTo("no Sentinel addresses given");
+        assertThat(DoctorUrlForm.sentinel("mymaster", List.of("redis://10.0.0.1:26379", "b:26380")).endpoint().sentinels())
+                .containsExactly("10.0.0.1:26379", "b:26380");
+    }
+}
