@@ -15,11 +15,13 @@ import org.redisson.api.RScript;
  */
 record NamedScript(String name, String body, String sha) {
 
-    /** Every script a spilled write may name. */
-    private static final Map<String, NamedScript> REGISTRY = Map.of(
-            QueueScripts.ENQUEUE.name(), QueueScripts.ENQUEUE,
-            QueueScripts.ACK.name(), QueueScripts.ACK,
-            QueueScripts.NACK.name(), QueueScripts.NACK);
+    /** Every script a spilled write may name (a holder, so that the scripts' own initialisation comes first). */
+    private static final class Registry {
+        static final Map<String, NamedScript> BY_NAME = Map.of(
+                QueueScripts.ENQUEUE.name(), QueueScripts.ENQUEUE,
+                QueueScripts.ACK.name(), QueueScripts.ACK,
+                QueueScripts.NACK.name(), QueueScripts.NACK);
+    }
 
     static NamedScript of(String name, String body) {
         return new NamedScript(name, body, Scripts.sha1(body));
@@ -32,7 +34,7 @@ record NamedScript(String name, String body, String sha) {
      *         newer client)
      */
     static NamedScript byName(String name) {
-        NamedScript s = REGISTRY.get(name);
+        NamedScript s = Registry.BY_NAME.get(name);
         if (s == null) {
             throw new IllegalArgumentException("spilled write names the script '" + name + "', which this client "
                     + "does not know; replay it with the client version that spilled it (or newer)");
