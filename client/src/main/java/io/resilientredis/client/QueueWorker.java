@@ -116,8 +116,12 @@ public final class QueueWorker implements AutoCloseable {
             } else {
                 if (!failing) {
                     failing = true;
-                    LOG.warn("heartbeat of worker '{}' of queue '{}' failed; retrying every {} ms: {}", name,
-                            queue.name(), retryMillis, failure.toString());
+                    Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                            ? failure.getCause() : failure;
+                    String why = String.valueOf(cause.getMessage());
+                    int nl = why.indexOf('\n');
+                    LOG.warn("heartbeat of worker '{}' of queue '{}' failed; retrying every {} ms until Redis answers: {}",
+                            name, queue.name(), retryMillis, nl > 0 ? why.substring(0, nl) : why);
                 }
                 schedule(retryMillis);
             }
