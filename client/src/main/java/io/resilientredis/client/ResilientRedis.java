@@ -378,7 +378,9 @@ public final class ResilientRedis implements AutoCloseable {
                 Throwable cause = ex.getCause() == null ? ex : ex.getCause();
                 String message = String.valueOf(cause.getMessage());
                 int nl = message.indexOf('\n');
-                out.add(new QueueStatus(e.getKey(), null, nl > 0 ? message.substring(0, nl) : message));
+                String line = nl > 0 ? message.substring(0, nl) : message;
+                out.add(new QueueStatus(e.getKey(), null, line.endsWith(" Endpoints:")
+                        ? line.substring(0, line.length() - " Endpoints:".length()) : line));
             } catch (InterruptedException ex) {
                 Thread.currentThread().interrupt();
                 out.add(new QueueStatus(e.getKey(), null, "interrupted"));
