@@ -20,13 +20,30 @@ final class RedisWrite<T> implements WriteOp<RedissonClient, T> {
     private final Function<RedissonClient, CompletionStage<T>> direct;
     /** Turns the reply the exactly-once script recorded (a string) into this write's reply type. */
     private final Function<String, T> onceReply;
+    private final Function<List<Object>, T> scriptReply;
 
     private RedisWrite(SpilledWrite form, long markerTtlSeconds, Function<RedissonClient, CompletionStage<T>> direct,
                        Function<String, T> onceReply) {
+        this(form, markerTtlSeconds, direct, onceReply, null);
+    }
+
+    private RedisWrite(SpilledWrite form, long markerTtlSeconds, Function<RedissonClient, CompletionStage<T>> direct,
+                       Function<String, T> onceReply, Function<List<Object>, T> scriptReply) {
         this.form = form;
         this.markerTtlSeconds = markerTtlSeconds;
         this.direct = direct;
         this.onceReply = onceReply;
+        this.scriptReply = scriptReply;
+    }
+
+    /**
+     * A write applied by a named script (several commands atomically), spilled and replayed in the
+     * script form of {@link SpilledWrite}. An exactly-once script checks its own marker.
+     */
+    static <T> RedisWrite<T> script(String id, boolean exactlyOnce, NamedScript script, List<String> keys,
+                                    List<byte[]> args, long markerTtlSeconds, Function<List<Object>, T> reply) {
+        return new RedisWrite<>(SpilledWrite.script(id, exactlyOnce, script.name(), keys, args), markerTtlSeconds,
+                null, null, reply);
     }
 
     /**
@@ -38,10 +55,13 @@ final class RedisWrite<T> implements WriteOp<RedissonClient, T> {
         return new RedisWrite<>(form, markerTtlSeconds, direct, scriptReply);
     }
 
-    /** Applies the write through the exactly-once script in a pipeline that waits for replicas. */
+    /** Applies the write through its exactly-once script in a pipeline that waits for replicas. */
     CompletionStage<T> applyReplicated(ReplicationBatcher batcher) {
+        if (form.isScript()) {
+            return batcher.submit(form).thenApply(scriptReply);
+        }
         Function<String, T> reply = onceReply == null ? s -> null : onceReply;
-        return batcher.submit(form).thenApply(reply);
+        return batcher.submit(form).thenApply(r -> reply.apply(text(r.get(1))));
     }
 
     /** An idempotent write with a typed fast path. */
@@ -71,6 +91,11 @@ final class RedisWrite<T> implements WriteOp<RedissonClient, T> {
     public CompletionStage<T> apply(RedissonClient client) {
         if (direct != null) {
             return direct.apply(client);
+        }
+        if (form.isScript()) {
+            NamedScript script = NamedScript.byName(form.script());
+            return Scripts.<List<Object>>evalSha(Scripts.bytes(client), script.sha(), script.body(), NamedScript.REPLY,
+                    form.scriptKeys(), form.scriptArgv(markerTtlSeconds, true)).thenApply(scriptReply);
         }
         return Scripts.<List<Object>>evalSha(Scripts.bytes(client), Scripts.ONCE_SHA, Scripts.ONCE,
                         RScript.ReturnType.LIST, List.of(form.markerKey()), form.onceArgv(markerTtlSeconds))

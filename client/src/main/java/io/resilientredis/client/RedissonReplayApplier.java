@@ -14,7 +14,8 @@ import org.redisson.client.codec.ByteArrayCodec;
 /**
  * Replays spilled writes as one Redisson pipeline per batch: exactly-once writes through the
  * marker script under their original id (so a write whose first attempt did land is not applied
- * again), idempotent ones through a script that applies the command.
+ * again), idempotent ones through a script that applies the command, and named-script writes
+ * (job queue) through their script, told that this is a replay.
  */
 final class RedissonReplayApplier implements ReplayApplier<RedissonClient> {
 
@@ -37,7 +38,11 @@ final class RedissonReplayApplier implements ReplayApplier<RedissonClient> {
         RScriptAsync script = batch.getScript(ByteArrayCodec.INSTANCE);
         for (SpillEntry entry : entries) {
             SpilledWrite write = SpilledWrite.decode(entry.payload());
-            if (write.exactlyOnce()) {
+            if (write.isScript()) {
+                NamedScript named = NamedScript.byName(write.script());
+                script.evalAsync(RScript.Mode.READ_WRITE, named.body(), NamedScript.REPLY, write.scriptKeys(),
+                        write.scriptArgv(markerTtlSeconds, false));
+            } else if (write.exactlyOnce()) {
                 script.evalAsync(RScript.Mode.READ_WRITE, Scripts.ONCE, RScript.ReturnType.LIST,
                         List.of(write.markerKey()), write.onceArgv(markerTtlSeconds));
             } else {

@@ -31,7 +31,7 @@ final class ReplicationBatcher {
     private final AtomicBoolean inFlight = new AtomicBoolean();
 
     /** A queued write; {@code alone} once a pipeline it was in had a refused command. */
-    private record Pending(SpilledWrite write, CompletableFuture<String> reply, boolean alone) {
+    private record Pending(SpilledWrite write, CompletableFuture<List<Object>> reply, boolean alone) {
     }
 
     ReplicationBatcher(RedissonClient client, Durability durability, long markerTtlSeconds) {
@@ -40,8 +40,8 @@ final class ReplicationBatcher {
         this.markerTtlSeconds = markerTtlSeconds;
     }
 
-    /** @return the reply the exactly-once script recorded, once enough replicas have the write */
-    CompletionStage<String> submit(SpilledWrite write) {
+    /** @return the script's reply, once enough replicas have the write */
+    CompletionStage<List<Object>> submit(SpilledWrite write) {
         Pending p = new Pending(write, new CompletableFuture<>(), false);
         queue.add(p);
         flushIfIdle();
@@ -78,8 +78,15 @@ final class ReplicationBatcher {
         RScriptAsync script = rb.getScript(ByteArrayCodec.INSTANCE);
         List<CompletionStage<List<Object>>> replies = new ArrayList<>(batch.size());
         for (Pending p : batch) {
-            replies.add(script.evalAsync(RScript.Mode.READ_WRITE, Scripts.ONCE, RScript.ReturnType.LIST,
-                    List.of(p.write().markerKey()), p.write().onceArgv(markerTtlSeconds)));
+            SpilledWrite w = p.write();
+            if (w.isScript()) {
+                NamedScript named = NamedScript.byName(w.script());
+                replies.add(script.evalAsync(RScript.Mode.READ_WRITE, named.body(), NamedScript.REPLY,
+                        w.scriptKeys(), w.scriptArgv(markerTtlSeconds, true)));
+            } else {
+                replies.add(script.evalAsync(RScript.Mode.READ_WRITE, Scripts.ONCE, RScript.ReturnType.LIST,
+                        List.of(w.markerKey()), w.onceArgv(markerTtlSeconds)));
+            }
         }
         return rb.executeAsync().handle((BatchResult<?> result, Throwable failure) -> {
             if (failure == null) {
@@ -114,12 +121,12 @@ final class ReplicationBatcher {
         }
         for (int i = 0; i < batch.size(); i++) {
             CompletableFuture<List<Object>> r = replies.get(i).toCompletableFuture();
-            CompletableFuture<String> out = batch.get(i).reply();
+            CompletableFuture<List<Object>> out = batch.get(i).reply();
             r.whenComplete((value, failure) -> {
                 if (failure != null) {
                     out.completeExceptionally(failure);
                 } else {
-                    out.complete(RedisWrite.text(value.get(1)));
+                    out.complete(value);
                 }
             });
         }

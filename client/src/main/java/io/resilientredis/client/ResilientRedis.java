@@ -3,6 +3,7 @@ package io.resilientredis.client;
 import io.resilientredis.failover.BreakerSettings;
 import io.resilientredis.failover.Endpoint;
 import io.resilientredis.failover.FailoverEngine;
+import io.resilientredis.failover.FailoverEvent;
 import io.resilientredis.failover.FailoverListener;
 import io.resilientredis.failover.FailoverStatus;
 import io.resilientredis.failover.ResilientRedisException;
@@ -13,10 +14,13 @@ import java.nio.file.Path;
 import io.resilientredis.failover.WriteReceipt;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -55,9 +59,16 @@ public final class ResilientRedis implements AutoCloseable {
     private final AsyncRedis async;
     private final long callBoundMillis;
     private final String description;
+    private final Duration markerTtl;
+    private final Duration statusBound;
+    private final Heartbeats heartbeats;
+    private final Map<String, AsyncJobQueue> queues = new ConcurrentSkipListMap<>();
 
     private ResilientRedis(Builder b) {
         this.binding = new RedissonBinding(b.timeout, b.connectTimeout, b.nettyThreads, b.redisson);
+        this.markerTtl = b.markerTtl;
+        this.statusBound = b.timeout;
+        this.heartbeats = new Heartbeats(b.timeout.plus(b.connectTimeout));
         try {
             FailoverEngine.Builder<RedissonClient> eb = FailoverEngine.<RedissonClient>builder()
                     .breaker(b.breaker)
@@ -72,6 +83,13 @@ public final class ResilientRedis implements AutoCloseable {
             for (FailoverListener l : b.listeners) {
                 eb.listener(l);
             }
+            // Worker heartbeats are not spilled: re-assert them as soon as an endpoint is back.
+            eb.listener(event -> {
+                if (event.type() == FailoverEvent.Type.ENDPOINT_UP || event.type() == FailoverEvent.Type.SWITCHED
+                        || event.type() == FailoverEvent.Type.FAILED_BACK) {
+                    heartbeats.endpointRecovered();
+                }
+            });
             for (RedisEndpoint e : b.endpoints) {
                 RedissonClient master = binding.connect(e, false);
                 Endpoint<RedissonClient> endpoint = Endpoint.of(e.displayName(), master, ResilientRedis::probe);
@@ -298,11 +316,78 @@ public final class ResilientRedis implements AutoCloseable {
         return join(async.execute(command));
     }
 
+    // ------------------------------------------------------------------ job queues
+
+    /**
+     * The job queue of that name, with default {@link QueueOptions}: producers
+     * {@link JobQueue#enqueue(String) enqueue} exactly once through outages, workers
+     * {@link JobQueue#poll(Duration) poll}, {@link JobQueue#ack(Job) ack} and
+     * {@link JobQueue#nack(Job) nack}. The queue lives in Redis; this only names it, and lists it
+     * in {@link #status()}.
+     *
+     * @param name the queue's name (no braces or whitespace)
+     * @return the queue
+     */
+    public JobQueue queue(String name) {
+        return queue(name, QueueOptions.defaults());
+    }
+
+    /**
+     * @param name the queue's name (no braces or whitespace)
+     * @param options maximum length, payload limit, visibility timeout, attempts, poll backoff, worker TTL
+     * @return the queue
+     * @see #queue(String)
+     */
+    public JobQueue queue(String name, QueueOptions options) {
+        Objects.requireNonNull(options, "options");
+        AsyncJobQueue q = new AsyncJobQueue(engine, async, name, options, markerTtl);
+        queues.put(q.name(), q);
+        return new JobQueue(this, q, heartbeats);
+    }
+
     // ------------------------------------------------------------------ operations
 
-    /** @return a snapshot: endpoints, breaker states, the active endpoint, maintenance, spill */
-    public FailoverStatus status() {
-        return engine.status();
+    /**
+     * A snapshot: endpoints, breaker states, the active endpoint, maintenance, spill, and the
+     * stats of every queue opened through this client. Queue stats are read from Redis within the
+     * client's {@code timeout}; a queue whose stats cannot be read then is listed as unavailable
+     * rather than failing the call.
+     *
+     * @return the snapshot
+     */
+    public ClientStatus status() {
+        FailoverStatus s = engine.status();
+        Map<String, CompletableFuture<QueueStats>> reads = new LinkedHashMap<>();
+        for (AsyncJobQueue q : queues.values()) {
+            CompletableFuture<QueueStats> f;
+            try {
+                f = q.stats().toCompletableFuture();
+            } catch (RuntimeException e) {
+                f = CompletableFuture.failedFuture(e);
+            }
+            reads.put(q.name(), f);
+        }
+        long deadline = System.nanoTime() + statusBound.toNanos();
+        List<QueueStatus> out = new ArrayList<>(reads.size());
+        for (Map.Entry<String, CompletableFuture<QueueStats>> e : reads.entrySet()) {
+            long left = Math.max(0, deadline - System.nanoTime());
+            try {
+                out.add(new QueueStatus(e.getKey(), e.getValue().get(left, TimeUnit.NANOSECONDS), null));
+            } catch (TimeoutException ex) {
+                out.add(new QueueStatus(e.getKey(), null, "stats not read within " + statusBound.toMillis() + " ms"));
+            } catch (ExecutionException ex) {
+                Throwable cause = ex.getCause() == null ? ex : ex.getCause();
+                String message = String.valueOf(cause.getMessage());
+                int nl = message.indexOf('\n');
+                String line = nl > 0 ? message.substring(0, nl) : message;
+                out.add(new QueueStatus(e.getKey(), null, line.endsWith(" Endpoints:")
+                        ? line.substring(0, line.length() - " Endpoints:".length()) : line));
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                out.add(new QueueStatus(e.getKey(), null, "interrupted"));
+            }
+        }
+        return new ClientStatus(s.time(), s.endpoints(), s.activeEndpoint(), s.maintenance(), s.spill(), out);
     }
 
     /**
@@ -320,6 +405,7 @@ public final class ResilientRedis implements AutoCloseable {
     @Override
     public void close() {
         try {
+            heartbeats.close();
             engine.close();
         } finally {
             binding.close();
@@ -332,7 +418,7 @@ public final class ResilientRedis implements AutoCloseable {
         return description;
     }
 
-    private <T> T join(CompletionStage<T> stage) {
+    <T> T join(CompletionStage<T> stage) {
         try {
             return stage.toCompletableFuture().get(callBoundMillis, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {

@@ -10,26 +10,71 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A write in the byte form the spill store keeps: the Redis command and its arguments, its id,
- * and whether it must be applied through the exactly-once marker. Versioned, so a store written
- * by an older client can be replayed by a newer one.
+ * A write in the byte form the spill store keeps. Two forms:
+ * <ul>
+ *   <li>a command: the Redis command and its arguments, applied through the exactly-once marker
+ *       script when {@code exactlyOnce} (format version 1, unchanged, so older clients still
+ *       replay such entries);</li>
+ *   <li>a named script with keys and arguments (format version 2), for writes that need several
+ *       commands atomically, such as a job enqueue. The script is looked up by name in
+ *       {@link NamedScript} at replay, so the store holds no Lua; it receives ARGV[1] = the
+ *       marker TTL in seconds and ARGV[2] = {@code 1} when applied directly (the caller waits for
+ *       the reply) or {@code 0} on replay, then {@code args}. An exactly-once script checks and
+ *       sets its own marker.</li>
+ * </ul>
  *
  * @param id the write id (the marker key suffix)
- * @param exactlyOnce whether replay goes through the marker script
- * @param command the command name
- * @param args the arguments, keys included, as bytes
+ * @param exactlyOnce whether the write is applied under its id's marker
+ * @param command the command name; null for the script form
+ * @param args the arguments, keys included for the command form, as bytes
+ * @param script the script name; null for the command form
+ * @param keys the script's KEYS; empty for the command form
  */
-record SpilledWrite(String id, boolean exactlyOnce, String command, List<byte[]> args) {
+record SpilledWrite(String id, boolean exactlyOnce, String command, List<byte[]> args, String script,
+                    List<String> keys) {
 
-    private static final int VERSION = 1;
+    /** Command form. */
+    private static final int VERSION_COMMAND = 1;
+    /** Named-script form. */
+    private static final int VERSION_SCRIPT = 2;
+
+    SpilledWrite {
+        if ((command == null) == (script == null)) {
+            throw new IllegalArgumentException("a spilled write is either a command or a script");
+        }
+        args = List.copyOf(args);
+        keys = List.copyOf(keys);
+    }
+
+    /** The command form. */
+    SpilledWrite(String id, boolean exactlyOnce, String command, List<byte[]> args) {
+        this(id, exactlyOnce, command, args, null, List.of());
+    }
+
+    /** The named-script form. */
+    static SpilledWrite script(String id, boolean exactlyOnce, String script, List<String> keys, List<byte[]> args) {
+        return new SpilledWrite(id, exactlyOnce, null, args, script, keys);
+    }
+
+    boolean isScript() {
+        return script != null;
+    }
 
     byte[] encode() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + args.size() * 16);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(VERSION);
+            out.writeByte(isScript() ? VERSION_SCRIPT : VERSION_COMMAND);
             out.writeByte(exactlyOnce ? 1 : 0);
             out.writeUTF(id);
-            out.writeUTF(command);
+            if (isScript()) {
+                out.writeUTF(script);
+                out.writeInt(keys.size());
+                for (String k : keys) {
+                    out.writeUTF(k);
+                }
+            } else {
+                out.writeUTF(command);
+            }
             out.writeInt(args.size());
             for (byte[] a : args) {
                 out.writeInt(a.length);
@@ -44,13 +89,21 @@ record SpilledWrite(String id, boolean exactlyOnce, String command, List<byte[]>
     static SpilledWrite decode(byte[] payload) {
         try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(payload))) {
             int version = in.readUnsignedByte();
-            if (version != VERSION) {
+            if (version != VERSION_COMMAND && version != VERSION_SCRIPT) {
                 throw new IllegalArgumentException("spilled write has format version " + version
-                        + "; this client reads version " + VERSION + " (downgrade? replay it with a newer client)");
+                        + "; this client reads versions " + VERSION_COMMAND + " and " + VERSION_SCRIPT
+                        + " (downgrade? replay it with a newer client)");
             }
             boolean once = in.readUnsignedByte() == 1;
             String id = in.readUTF();
-            String command = in.readUTF();
+            String name = in.readUTF();
+            List<String> keys = new ArrayList<>();
+            if (version == VERSION_SCRIPT) {
+                int k = in.readInt();
+                for (int i = 0; i < k; i++) {
+                    keys.add(in.readUTF());
+                }
+            }
             int n = in.readInt();
             List<byte[]> args = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
@@ -58,7 +111,7 @@ record SpilledWrite(String id, boolean exactlyOnce, String command, List<byte[]>
                 in.readFully(a);
                 args.add(a);
             }
-            return new SpilledWrite(id, once, command, args);
+            return version == VERSION_SCRIPT ? script(id, once, name, keys, args) : new SpilledWrite(id, once, name, args);
         } catch (IOException e) {
             throw new IllegalArgumentException("spilled write is truncated or corrupt", e);
         }
@@ -83,6 +136,27 @@ record SpilledWrite(String id, boolean exactlyOnce, String command, List<byte[]>
             argv[i + 2] = args.get(i);
         }
         return argv;
+    }
+
+    /**
+     * ARGV for a named script: the marker TTL, whether applied directly, then the arguments.
+     *
+     * @param markerTtlSeconds marker TTL
+     * @param direct true when the caller waits for the reply, false on replay
+     */
+    Object[] scriptArgv(long markerTtlSeconds, boolean direct) {
+        Object[] argv = new Object[args.size() + 2];
+        argv[0] = Long.toString(markerTtlSeconds).getBytes(StandardCharsets.UTF_8);
+        argv[1] = (direct ? "1" : "0").getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < args.size(); i++) {
+            argv[i + 2] = args.get(i);
+        }
+        return argv;
+    }
+
+    /** @return the script's keys as Redisson takes them */
+    List<Object> scriptKeys() {
+        return new ArrayList<>(keys);
     }
 
     String markerKey() {

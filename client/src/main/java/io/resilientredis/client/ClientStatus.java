@@ -1,0 +1,34 @@
+package io.resilientredis.client;
+
+import io.resilientredis.failover.EndpointStatus;
+import io.resilientredis.failover.SpillStatus;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A snapshot of a {@link ResilientRedis}: the failover engine's state and the job queues opened
+ * through this client.
+ *
+ * @param time when the snapshot was taken
+ * @param endpoints every endpoint in priority order (replica-read paths after the masters)
+ * @param activeEndpoint the endpoint writes go to now, or null when none admits calls
+ * @param maintenance whether maintenance mode is on
+ * @param spill the spill store and replayer
+ * @param queues each queue opened with {@link ResilientRedis#queue(String)}, by name
+ */
+public record ClientStatus(Instant time, List<EndpointStatus> endpoints, String activeEndpoint, boolean maintenance,
+                           SpillStatus spill, List<QueueStatus> queues) {
+
+    /**
+     * @param time snapshot time
+     * @param endpoints endpoints
+     * @param activeEndpoint active endpoint or null
+     * @param maintenance maintenance mode
+     * @param spill spill status
+     * @param queues queue statuses
+     */
+    public ClientStatus {
+        endpoints = List.copyOf(endpoints);
+        queues = List.copyOf(queues);
+    }
+}

@@ -1,0 +1,66 @@
+package io.resilientredis.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The spill byte format: version 1 (commands) unchanged and still read, version 2 (named scripts) round-trips. */
+class SpilledWriteFormatTest {
+
+    @Test
+    void versionOneBytesWrittenByAnOlderClientAreStillRead() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(1);
+            out.writeByte(1);
+            out.writeUTF("id-1");
+            out.writeUTF("INCRBY");
+            out.writeInt(2);
+            for (String a : List.of("counter", "5")) {
+                out.writeInt(a.length());
+                out.write(a.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        SpilledWrite w = SpilledWrite.decode(bytes.toByteArray());
+        assertThat(w.isScript()).isFalse();
+        assertThat(w.exactlyOnce()).isTrue();
+        assertThat(w.id()).isEqualTo("id-1");
+        assertThat(w.command()).isEqualTo("INCRBY");
+        assertThat(w.args()).extracting(String::new).containsExactly("counter", "5");
+        assertThat(w.encode()).as("commands are still written as version 1").isEqualTo(bytes.toByteArray());
+    }
+
+    @Test
+    void namedScriptFormRoundTripsAsVersionTwo() {
+        SpilledWrite w = SpilledWrite.script("job-1", true, QueueScripts.ENQUEUE.name(), List.of("k1", "k2"),
+                List.of("a".getBytes(), new byte[] {0, (byte) 0xff}));
+        byte[] encoded = w.encode();
+        assertThat(encoded[0]).isEqualTo((byte) 2);
+        SpilledWrite back = SpilledWrite.decode(encoded);
+        assertThat(back.isScript()).isTrue();
+        assertThat(back.script()).isEqualTo("queue.enqueue.v1");
+        assertThat(back.keys()).containsExactly("k1", "k2");
+        assertThat(back.args()).hasSize(2);
+        assertThat(back.args().get(1)).containsExactly(0, 0xff);
+        Object[] argv = back.scriptArgv(60, false);
+        assertThat(new String((byte[]) argv[0])).isEqualTo("60");
+        assertThat(new String((byte[]) argv[1])).as("replay flag").isEqualTo("0");
+        assertThat(NamedScript.byName(back.script())).isSameAs(QueueScripts.ENQUEUE);
+    }
+
+    @Test
+    void unknownVersionsAndScriptsFailWithTheFix() {
+        assertThatThrownBy(() -> SpilledWrite.decode(new byte[] {9, 0}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("format version 9");
+        assertThatThrownBy(() -> NamedScript.byName("queue.enqueue.v99"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("queue.enqueue.v99")
+                .hasMessageContaining("replay it with the client version that spilled it");
+        assertThatThrownBy(() -> new QueueKeys("a{b}")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("braces");
+    }
+}
