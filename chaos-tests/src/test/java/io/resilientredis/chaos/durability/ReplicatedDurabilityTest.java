@@ -8,12 +8,15 @@ import io.resilientredis.chaos.topology.RedisNode;
 import io.resilientredis.chaos.topology.RedisTopology;
 import io.resilientredis.chaos.topology.RespConnection;
 import io.resilientredis.client.Durability;
+import io.resilientredis.client.Job;
+import io.resilientredis.client.JobQueue;
 import io.resilientredis.client.ResilientRedis;
 import io.resilientredis.failover.BreakerSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -38,25 +41,31 @@ class ReplicatedDurabilityTest {
     @TempDir
     Path spillDir;
 
-    record Outcome(long accepted, long lost, long duplicated, List<String> problems) {
+    record Outcome(long accepted, long lost, long duplicated, List<String> problems, long jobsAccepted,
+                   long jobsLost, long jobsDuplicated) {
     }
 
     @Test
     void replicatedDurabilityLosesNothingWhenTheMasterDiesWithUnreplicatedWrites() throws Exception {
         Outcome o = run(Durability.replicated(1, Duration.ofMillis(250)), spillDir.resolve("replicated"));
-        System.out.printf("[measure] REPLICATED: accepted %d, lost %d, duplicated %d%n", o.accepted(), o.lost(),
-                o.duplicated());
+        System.out.printf("[measure] REPLICATED: accepted %d, lost %d, duplicated %d; jobs accepted %d, lost %d,"
+                + " duplicated %d%n", o.accepted(), o.lost(), o.duplicated(), o.jobsAccepted(), o.jobsLost(),
+                o.jobsDuplicated());
         assertThat(o.problems()).isEmpty();
         assertThat(o.lost()).isZero();
         assertThat(o.duplicated()).isZero();
         assertThat(o.accepted()).isGreaterThan(100);
+        assertThat(o.jobsAccepted()).isGreaterThan(50);
+        assertThat(o.jobsLost()).isZero();
+        assertThat(o.jobsDuplicated()).isZero();
     }
 
     @Test
     void acknowledgedDurabilityLosesTheUnreplicatedWritesInTheSameScenario() throws Exception {
         Outcome o = run(Durability.acknowledged(), spillDir.resolve("acknowledged"));
-        System.out.printf("[measure] ACKNOWLEDGED: accepted %d, lost %d, duplicated %d%n", o.accepted(), o.lost(),
-                o.duplicated());
+        System.out.printf("[measure] ACKNOWLEDGED: accepted %d, lost %d, duplicated %d; jobs accepted %d, lost %d,"
+                + " duplicated %d%n", o.accepted(), o.lost(), o.duplicated(), o.jobsAccepted(), o.jobsLost(),
+                o.jobsDuplicated());
         // The control: this is the loss REPLICATED closes. If it were zero the scenario would prove nothing.
         assertThat(o.lost()).isPositive();
         assertThat(o.duplicated()).isZero();
@@ -74,6 +83,8 @@ class ReplicatedDurabilityTest {
                      .spill(dir)
                      .build()) {
             RedisTopology topology = chaos.topology();
+            JobQueue jobs = redis.queue("jobs");
+            ConcurrentLinkedQueue<String> acceptedJobs = new ConcurrentLinkedQueue<>();
             List<ConcurrentLinkedQueue<Long>> accepted = new ArrayList<>();
             for (int w = 0; w < WRITERS; w++) {
                 accepted.add(new ConcurrentLinkedQueue<>());
@@ -87,6 +98,9 @@ class ReplicatedDurabilityTest {
                     for (long seq = 0; !stop.get(); seq++) {
                         redis.rpush("writer:" + writer, Long.toString(seq)); // throws on failure: the test fails
                         accepted.get(writer).add(seq);
+                        if (seq % 4 == 0) {
+                            acceptedJobs.add(jobs.enqueue("job " + writer + "/" + seq).id());
+                        }
                         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5)); // pacing, ~200 writes/s each
                     }
                     return null;
@@ -146,7 +160,17 @@ class ReplicatedDurabilityTest {
                     }
                 }
             }
-            return new Outcome(total(accepted), lost, duplicated, problems);
+            // Every accepted job, delivered once: drain the queue on the new master.
+            List<String> delivered = new ArrayList<>();
+            for (Optional<Job> job = jobs.poll(Duration.ofMillis(500)); job.isPresent();
+                 job = jobs.poll(Duration.ofMillis(500))) {
+                delivered.add(job.get().id());
+                jobs.ack(job.get());
+            }
+            long jobsDuplicated = delivered.size() - delivered.stream().distinct().count();
+            long jobsLost = acceptedJobs.stream().filter(id -> !delivered.contains(id)).count();
+            return new Outcome(total(accepted), lost, duplicated, problems, acceptedJobs.size(), jobsLost,
+                    jobsDuplicated);
         }
     }
 
