@@ -3,6 +3,7 @@ package io.resilientredis.chaos.spill;
 import io.resilientredis.chaos.ChaosTopology;
 import io.resilientredis.chaos.topology.RedisNode;
 import io.resilientredis.chaos.topology.RespConnection;
+import io.resilientredis.client.RedisEndpoint;
 import io.resilientredis.client.ResilientRedis;
 import io.resilientredis.failover.BreakerSettings;
 import java.io.IOException;
@@ -28,8 +29,20 @@ final class SpillChaos {
      * @return a builder with short timeouts and a quick breaker; the caller adds the spill store
      */
     static ResilientRedis.Builder client(ChaosTopology chaos) {
+        return client(chaos.primaryEndpoint());
+    }
+
+    /**
+     * @param url a standalone Redis URL
+     * @return the same builder for that address
+     */
+    static ResilientRedis.Builder client(String url) {
+        return client(RedisEndpoint.standalone(url));
+    }
+
+    private static ResilientRedis.Builder client(RedisEndpoint endpoint) {
         return ResilientRedis.builder()
-                .primary(chaos.primaryEndpoint())
+                .primary(endpoint)
                 .timeout(TIMEOUT)
                 .connectTimeout(TIMEOUT)
                 .breaker(BreakerSettings.builder().openDelay(Duration.ofMillis(500)).build());
