@@ -65,6 +65,8 @@ final class SpillFallback<C> implements WriteFallback<C> {
     private long episodeReplayed;
     private long lastProgressNanos;
     private long nextBatchNanos;
+    /** When the batch being replayed started: the rate limit's slots count from batch starts. */
+    private long batchStartNanos;
 
     SpillFallback(SpillStore store, FailoverEngine<C> engine, ReplayApplier<C> applier, ReplaySettings settings) {
         this.store = store;
@@ -285,6 +287,7 @@ final class SpillFallback<C> implements WriteFallback<C> {
                     + " spilled writes to " + endpoint.name() + ", oldest first"));
         }
         replaying = true;
+        batchStartNanos = System.nanoTime();
         Throwable failure = applyBatch(endpoint, batch);
         if (failure == null) {
             if (paused) {
@@ -363,7 +366,9 @@ final class SpillFallback<C> implements WriteFallback<C> {
         }
         if (settings.maxWritesPerSecond() > 0) {
             long slot = batch.size() * 1_000_000_000L / settings.maxWritesPerSecond();
-            nextBatchNanos = Math.max(nextBatchNanos, now) + slot;
+            // From the batch's start, not its end: the time Redis took to apply it counts toward the
+            // slot, so the limit caps the rate instead of adding a pause to every batch.
+            nextBatchNanos = Math.max(nextBatchNanos, batchStartNanos) + slot;
         }
         if (now - lastProgressNanos >= settings.progressInterval().toNanos()) {
             lastProgressNanos = now;

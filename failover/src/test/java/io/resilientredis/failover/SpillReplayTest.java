@@ -199,6 +199,36 @@ class SpillReplayTest {
     }
 
     @Test
+    void theRateLimitCapsTheReplayRateWithoutPausingAfterEveryBatch() {
+        // Batches of 100 that take 100 ms to apply, under a limit of 1,000 writes/s (a 100 ms slot
+        // per batch). The limit should cost nothing here: 10 batches in about 1 s. Counting each slot
+        // from the batch's end instead would add a pause per batch: at least 1.9 s.
+        ReplayApplier<FakeRedis> slowApply = (c, entries) -> CompletableFuture
+                .runAsync(() -> { }, CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS))
+                .thenCompose(x -> APPLIER.apply(c, entries));
+        engine = FailoverEngine.<FakeRedis>builder()
+                .endpoint(redis.endpoint())
+                .breaker(FAST)
+                .retry(RetrySettings.none())
+                .spill(SpillStoreConfig.builder(dir).build(), slowApply,
+                        ReplaySettings.builder().batchSize(100).maxWritesPerSecond(1000).build())
+                .build();
+        engine.maintenance(true);
+        List<CompletableFuture<WriteReceipt<String>>> receipts = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            receipts.add(engine.write(append("r" + i)));
+        }
+        CompletableFuture.allOf(receipts.toArray(CompletableFuture[]::new)).orTimeout(30, TimeUnit.SECONDS).join();
+        long start = System.nanoTime();
+        engine.maintenance(false);
+        await().atMost(Duration.ofSeconds(30)).until(() -> redis.log.size() == 1000);
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        System.out.printf("[measure] 1,000 writes replayed under a 1,000/s limit with 100 ms batches in %d ms%n", millis);
+        assertThat(millis).as("drain time: the limit alone allows ~1,000 ms; a pause per batch makes it >= 1,900 ms")
+                .isLessThan(1700);
+    }
+
+    @Test
     void maintenanceModeSpillsWritesAndReplaysThemWhenSwitchedOff() {
         engine = engine(SpillStoreConfig.builder(dir).build());
         engine.maintenance(true);
