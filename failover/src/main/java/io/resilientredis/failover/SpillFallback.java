@@ -95,7 +95,7 @@ final class SpillFallback<C> implements WriteFallback<C> {
 
     @Override
     public <T> CompletableFuture<WriteReceipt<T>> accept(WriteOp<C, T> op, Throwable reason) {
-        if (reason == null && handover) {
+        if (reason == null && handover && !engine.maintenance()) {
             synchronized (held) {
                 if (handover) {
                     CompletableFuture<WriteReceipt<T>> out = new CompletableFuture<>();
