@@ -106,7 +106,9 @@ public final class ResilientRedis implements AutoCloseable {
         this.async = new AsyncRedis(engine, b.markerTtl, b.durability);
         this.callBoundMillis = (b.timeout.plus(b.connectTimeout).plus(b.durability.timeout()).toMillis())
                 * (b.retry.maxAttempts() + 1)
-                + b.retry.maxDuration().toMillis() + 10_000;
+                + b.retry.maxDuration().toMillis() + 10_000
+                // A write may wait this long for room in a full spill store (OverflowPolicy.block).
+                + (b.spill == null ? 0 : b.spill.overflowPolicy().timeout().toMillis());
         List<String> names = new ArrayList<>();
         for (RedisEndpoint e : b.endpoints) {
             names.add(e.displayName());

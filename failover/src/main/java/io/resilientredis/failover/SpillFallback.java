@@ -25,6 +25,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * it, and stops at the first failure. {@link #engaged()} reads the store's pending count before
  * its committed count, and the store raises the committed count before it lowers the pending one,
  * so a write never sees an empty store while an earlier write is on its way in.
+ *
+ * <p>Handover: under steady load new writes join the backlog as fast as it drains, so it would
+ * never reach zero and the client would spill (and get no replies) long after Redis came back.
+ * So when the backlog is down to its last short batch, the replayer closes a gate: writes that
+ * arrive are held in memory, in arrival order, not yet acknowledged, while that batch drains. Then
+ * they are released in that order: directly to Redis once the store is empty, or into the store if
+ * the replay paused instead. The gate is closed for about one batch (at most ~100 ms of the rate
+ * limit), and no write overtakes an older one.
  */
 final class SpillFallback<C> implements WriteFallback<C> {
 
@@ -40,6 +48,11 @@ final class SpillFallback<C> implements WriteFallback<C> {
     private final AtomicLong replayedTotal = new AtomicLong();
     private final AtomicLong rejectedTotal = new AtomicLong();
     private final ArrayDeque<long[]> rateSamples = new ArrayDeque<>();
+    /** Writes held while the last short batch drains; guarded by itself. */
+    private final ArrayDeque<Runnable> held = new ArrayDeque<>();
+    private final long handoverThreshold;
+    /** The gate: while true, writes that would join the backlog are held instead (see the class comment). */
+    private volatile boolean handover;
     private volatile boolean replaying;
     private volatile boolean closed;
     /** Set by an endpoint coming up, maintenance ending or close: ends a back-off early. */
@@ -52,12 +65,17 @@ final class SpillFallback<C> implements WriteFallback<C> {
     private long episodeReplayed;
     private long lastProgressNanos;
     private long nextBatchNanos;
+    /** When the batch being replayed started: the rate limit's slots count from batch starts. */
+    private long batchStartNanos;
 
     SpillFallback(SpillStore store, FailoverEngine<C> engine, ReplayApplier<C> applier, ReplaySettings settings) {
         this.store = store;
         this.engine = engine;
         this.applier = applier;
         this.settings = settings;
+        this.handoverThreshold = settings.maxWritesPerSecond() > 0
+                ? Math.min(settings.batchSize(), Math.max(1, settings.maxWritesPerSecond() / 10))
+                : settings.batchSize();
         this.replayer = new Thread(this::run, "resilient-redis-replayer");
         this.replayer.setDaemon(true);
         if (store.depth() > 0) {
@@ -77,6 +95,49 @@ final class SpillFallback<C> implements WriteFallback<C> {
 
     @Override
     public <T> CompletableFuture<WriteReceipt<T>> accept(WriteOp<C, T> op, Throwable reason) {
+        if (reason == null && handover && !engine.maintenance()) {
+            synchronized (held) {
+                if (handover) {
+                    CompletableFuture<WriteReceipt<T>> out = new CompletableFuture<>();
+                    held.addLast(() -> release(op, out));
+                    return out;
+                }
+            }
+        }
+        return spill(op, reason);
+    }
+
+    /** Sends a held write on: into the store behind the backlog if there is one, else to Redis. */
+    private <T> void release(WriteOp<C, T> op, CompletableFuture<WriteReceipt<T>> out) {
+        CompletableFuture<WriteReceipt<T>> next = engine.maintenance() || engaged() ? spill(op, null) : engine.write(op);
+        next.whenComplete((receipt, failure) -> {
+            if (failure == null) {
+                out.complete(receipt);
+            } else {
+                out.completeExceptionally(Failures.unwrap(failure));
+            }
+        });
+    }
+
+    /**
+     * Opens the gate: releases held writes in arrival order. The gate stays closed until the queue
+     * is empty, so a write arriving meanwhile queues behind the held ones instead of overtaking them.
+     */
+    private void openGate() {
+        while (true) {
+            Runnable next;
+            synchronized (held) {
+                next = held.pollFirst();
+                if (next == null) {
+                    handover = false;
+                    return;
+                }
+            }
+            next.run();
+        }
+    }
+
+    private <T> CompletableFuture<WriteReceipt<T>> spill(WriteOp<C, T> op, Throwable reason) {
         String id = op.id();
         byte[] payload = op.encode();
         CompletableFuture<Void> applied = new CompletableFuture<>();
@@ -140,6 +201,7 @@ final class SpillFallback<C> implements WriteFallback<C> {
         if (replayer.isAlive()) {
             replayer.interrupt();
         }
+        openGate(); // held writes go into the store, which keeps them for the next start
         store.close();
     }
 
@@ -149,6 +211,9 @@ final class SpillFallback<C> implements WriteFallback<C> {
         long pauseMillis = 0;
         while (!closed) {
             try {
+                if (handover && !ready()) {
+                    openGate(); // maintenance came on, or the endpoint went away: held writes spill
+                }
                 if (!awaitWork(pauseMillis)) {
                     continue;
                 }
@@ -222,6 +287,7 @@ final class SpillFallback<C> implements WriteFallback<C> {
                     + " spilled writes to " + endpoint.name() + ", oldest first"));
         }
         replaying = true;
+        batchStartNanos = System.nanoTime();
         Throwable failure = applyBatch(endpoint, batch);
         if (failure == null) {
             if (paused) {
@@ -300,7 +366,9 @@ final class SpillFallback<C> implements WriteFallback<C> {
         }
         if (settings.maxWritesPerSecond() > 0) {
             long slot = batch.size() * 1_000_000_000L / settings.maxWritesPerSecond();
-            nextBatchNanos = Math.max(nextBatchNanos, now) + slot;
+            // From the batch's start, not its end: the time Redis took to apply it counts toward the
+            // slot, so the limit caps the rate instead of adding a pause to every batch.
+            nextBatchNanos = Math.max(nextBatchNanos, batchStartNanos) + slot;
         }
         if (now - lastProgressNanos >= settings.progressInterval().toNanos()) {
             lastProgressNanos = now;
@@ -310,6 +378,8 @@ final class SpillFallback<C> implements WriteFallback<C> {
         }
         if (!engaged()) {
             finishEpisode();
+        } else if (!handover && store.depth() + store.pendingAppends() <= handoverThreshold && !engine.maintenance()) {
+            handover = true;
         }
     }
 
@@ -324,6 +394,7 @@ final class SpillFallback<C> implements WriteFallback<C> {
                     episodeReplayed, seconds)));
         }
         spilling.set(false);
+        openGate();
     }
 
     private String describeFailure(EndpointHealth<C> endpoint, Throwable failure) {
@@ -333,6 +404,7 @@ final class SpillFallback<C> implements WriteFallback<C> {
 
     private void pause(String why) {
         replaying = false;
+        openGate();
         if (!paused) {
             paused = true;
             engine.emit(event(FailoverEvent.Type.REPLAY_PAUSED, null, "Replay paused with " + store.depth()

@@ -1,0 +1,238 @@
+package io.resilientredis.chaos.spill;
+
+import static io.resilientredis.chaos.spill.SpillChaos.list;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.resilientredis.chaos.ChaosTopology;
+import io.resilientredis.chaos.topology.RedisNode;
+import io.resilientredis.chaos.topology.RedisTopology;
+import io.resilientredis.client.ResilientRedis;
+import io.resilientredis.failover.FailoverEvent;
+import io.resilientredis.failover.spill.SpillStoreLockedException;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A service JVM writing through an outage is killed with SIGKILL, once while it spills and once
+ * while it replays; a new client on the same spill directory replays what is left, and every write
+ * the service accepted is in Redis exactly once, in each writer's order.
+ */
+class SpillCrashTest {
+
+    private static final int WRITERS = 4;
+
+    private static ChaosTopology chaos;
+
+    @TempDir
+    Path spillDir;
+
+    private Child child;
+
+    @BeforeAll
+    static void start() {
+        chaos = ChaosTopology.start(RedisTopology.standalone());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (chaos != null) {
+            chaos.close();
+        }
+    }
+
+    @AfterEach
+    void cleanUp() throws InterruptedException {
+        if (child != null) {
+            child.kill();
+        }
+        chaos.resetAll();
+    }
+
+    @Test
+    void killedWhileSpillingTheBacklogIsReplayedByTheNextClient() throws Exception {
+        child = new Child("crash:spilling:", 0, 500);
+        child.awaitWritten(20);
+
+        chaos.disableAll();
+        child.awaitSpilled(400);
+        // While the service runs, its directory is locked against any other process.
+        assertThatThrownBy(() -> SpillChaos.client(chaos).spill(spillDir).build())
+                .isInstanceOf(SpillStoreLockedException.class)
+                .hasMessageContaining("in use by pid " + child.pid());
+        child.kill();
+        System.out.printf("[measure] killed while spilling: %d writes accepted (%d spilled)%n",
+                child.acked(), child.spilled.get());
+
+        chaos.resetAll();
+        recoverAndVerify("crash:spilling:");
+    }
+
+    @Test
+    void killedWhileReplayingTheRestIsReplayedByTheNextClientWithoutDuplicates() throws Exception {
+        // A slow replay (1,000 writes/s in batches of 50) so the kill lands in the middle of it.
+        child = new Child("crash:replaying:", 1000, 50);
+        child.awaitWritten(20);
+
+        chaos.disableAll();
+        child.awaitSpilled(3000);
+        chaos.resetAll();
+        await("the service replaying its backlog").atMost(Duration.ofSeconds(60)).until(() -> {
+            String[] s = child.status.get();
+            return s != null && Boolean.parseBoolean(s[2]) && Long.parseLong(s[3]) >= 300 && Long.parseLong(s[1]) > 0;
+        });
+        String[] atKill = child.status.get();
+        child.kill();
+        System.out.printf("[measure] killed while replaying: %d writes accepted (%d spilled), %s replayed and %s"
+                + " waiting at the last status%n", child.acked(), child.spilled.get(), atKill[3], atKill[1]);
+        assertThat(Long.parseLong(atKill[1])).as("backlog left at the kill").isPositive();
+
+        recoverAndVerify("crash:replaying:");
+    }
+
+    /** Opens a fresh client on the dead service's directory, lets it replay, and checks every list. */
+    private void recoverAndVerify(String prefix) throws Exception {
+        List<FailoverEvent> events = new CopyOnWriteArrayList<>();
+        long start = System.nanoTime();
+        try (ResilientRedis client = SpillChaos.client(chaos).spill(spillDir).listener(events::add).build()) {
+            await("the backlog of the killed service replayed").atMost(Duration.ofSeconds(60))
+                    .until(() -> client.status().spill().depth() == 0 && client.status().spill().pendingAppends() == 0);
+            System.out.printf("[measure] new client replayed the leftover backlog (%d writes) in %d ms%n",
+                    client.status().spill().replayedTotal(), (System.nanoTime() - start) / 1_000_000);
+            await().atMost(Duration.ofSeconds(10)).until(() -> events.stream().anyMatch(
+                    e -> e.type() == FailoverEvent.Type.SPILL_STARTED && e.detail().contains("earlier run")));
+            assertThat(client.status().spill().replayedTotal()).isPositive();
+        }
+        RedisNode redis = chaos.topology().primary();
+        for (int w = 0; w < WRITERS; w++) {
+            int lastAccepted = child.lastAcked.get(w);
+            List<String> actual = list(redis, prefix + w);
+            // A writer's writes are sequential: accepted ones are 0..lastAccepted; the one in flight at
+            // the kill may or may not have been stored. Either way each appears once, in order.
+            List<String> accepted = range(lastAccepted + 1);
+            assertThat(actual).as("writer %d (last accepted %d)", w, lastAccepted)
+                    .isIn(accepted, range(lastAccepted + 2));
+        }
+    }
+
+    private static List<String> range(int n) {
+        return IntStream.range(0, n).mapToObj(Integer::toString).collect(Collectors.toList());
+    }
+
+    /** The service JVM and what it printed. */
+    private final class Child {
+        private final Process process;
+        private final Thread reader;
+        private final AtomicIntegerArray lastAcked = new AtomicIntegerArray(WRITERS);
+        private final AtomicIntegerArray written = new AtomicIntegerArray(WRITERS);
+        private final AtomicInteger spilled = new AtomicInteger();
+        private final AtomicReference<String[]> status = new AtomicReference<>();
+        private final AtomicReference<String> ready = new AtomicReference<>();
+        private final List<String> tail = new CopyOnWriteArrayList<>();
+
+        Child(String prefix, int replayRate, int batchSize) throws IOException {
+            for (int w = 0; w < WRITERS; w++) {
+                lastAcked.set(w, -1);
+            }
+            Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
+            ProcessBuilder builder = new ProcessBuilder(java.toString(), "-Xmx256m",
+                    "-cp", System.getProperty("java.class.path"), SpillWriterChild.class.getName(),
+                    spillDir.toString(), "redis://" + chaos.clientAddress(chaos.topology().primary()), prefix,
+                    Integer.toString(WRITERS), Integer.toString(replayRate), Integer.toString(batchSize));
+            builder.redirectErrorStream(true);
+            process = builder.start();
+            process.getOutputStream().close();
+            reader = new Thread(this::read, "crash-test-child-reader");
+            reader.setDaemon(true);
+            reader.start();
+            await("the service JVM ready").atMost(Duration.ofSeconds(60))
+                    .failFast("the service JVM exited: " + tail, () -> !process.isAlive())
+                    .until(() -> ready.get() != null);
+        }
+
+        private void read() {
+            try (BufferedReader in = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    if (line.startsWith("ACK ")) {
+                        String[] p = line.split(" ");
+                        int w = Integer.parseInt(p[1]);
+                        int i = Integer.parseInt(p[2]);
+                        if (i != lastAcked.get(w) + 1) {
+                            tail.add("out of sequence: " + line);
+                        }
+                        lastAcked.set(w, i);
+                        if ("SPILLED".equals(p[3])) {
+                            spilled.incrementAndGet();
+                        } else {
+                            written.incrementAndGet(w);
+                        }
+                    } else if (line.startsWith("STATUS ")) {
+                        status.set(line.split(" "));
+                    } else if (line.startsWith("READY ")) {
+                        ready.set(line.substring(6));
+                    } else {
+                        tail.add(line);
+                        if (tail.size() > 50) {
+                            tail.remove(0);
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                // the child was killed: its stdout closed
+            }
+        }
+
+        long pid() {
+            return process.pid();
+        }
+
+        int acked() {
+            int n = 0;
+            for (int w = 0; w < WRITERS; w++) {
+                n += lastAcked.get(w) + 1;
+            }
+            return n;
+        }
+
+        void awaitWritten(int each) {
+            await("every writer of the service wrote directly").atMost(Duration.ofSeconds(60))
+                    .failFast("the service JVM exited: " + tail, () -> !process.isAlive())
+                    .until(() -> IntStream.range(0, WRITERS).allMatch(w -> written.get(w) >= each));
+        }
+
+        void awaitSpilled(int n) {
+            await("the service spilling").atMost(Duration.ofSeconds(60))
+                    .failFast("the service JVM exited: " + tail, () -> !process.isAlive())
+                    .until(() -> spilled.get() >= n);
+        }
+
+        /** SIGKILL (Process.destroyForcibly on Linux): no shutdown hook, no close, no flush. */
+        void kill() throws InterruptedException {
+            process.destroyForcibly();
+            assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            reader.join(10_000);
+            assertThat(tail).noneMatch(l -> l.startsWith("out of sequence"));
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.resilientredis.chaos.spill;
+
+import io.resilientredis.client.RedisEndpoint;
+import io.resilientredis.client.ResilientRedis;
+import io.resilientredis.failover.ReplaySettings;
+import io.resilientredis.failover.SpillStatus;
+import io.resilientredis.failover.WriteReceipt;
+import java.io.PrintStream;
+import java.nio.file.Path;
+
+/**
+ * A service JVM for {@link SpillCrashTest}: writers that push 0, 1, 2, ... onto their own list
+ * through a client with a spill store, printing each write after its receipt arrived
+ * ({@code ACK <writer> <i> <status> <id>}), and the spill status every 20 ms
+ * ({@code STATUS <depth> <replaying> <replayedTotal>}). It runs until it is killed.
+ *
+ * <p>Arguments: spill directory, Redis URL, key prefix, writers, replay rate limit (writes/s, 0 for
+ * none), replay batch size.
+ */
+public final class SpillWriterChild {
+
+    private SpillWriterChild() {
+    }
+
+    public static void main(String[] args) {
+        Path dir = Path.of(args[0]);
+        String url = args[1];
+        String prefix = args[2];
+        int writers = Integer.parseInt(args[3]);
+        int rate = Integer.parseInt(args[4]);
+        int batch = Integer.parseInt(args[5]);
+        PrintStream out = System.out;
+        ResilientRedis client = SpillChaos.client(url)
+                .spill(dir)
+                .replay(ReplaySettings.builder().maxWritesPerSecond(rate).batchSize(batch).build())
+                .build();
+        out.println("READY " + ProcessHandle.current().pid());
+        for (int w = 0; w < writers; w++) {
+            int writer = w;
+            Thread t = new Thread(() -> {
+                for (int i = 0; ; i++) {
+                    WriteReceipt<Long> r = client.rpush(prefix + writer, Integer.toString(i));
+                    synchronized (out) {
+                        out.println("ACK " + writer + " " + i + " " + r.status() + " " + r.id());
+                    }
+                }
+            }, "child-writer-" + w);
+            t.start();
+        }
+        Thread status = new Thread(() -> {
+            while (true) {
+                SpillStatus s = client.status().spill();
+                synchronized (out) {
+                    out.println("STATUS " + s.depth() + " " + s.replaying() + " " + s.replayedTotal());
+                }
+                try {
+                    Thread.sleep(20); // a reporting interval, not synchronisation
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "child-status");
+        status.setDaemon(true);
+        status.start();
+    }
+}
