@@ -1,7 +1,9 @@
 package io.resilientredis.client;
 
 import io.resilientredis.failover.FailoverEngine;
+import io.resilientredis.failover.WriteOp;
 import io.resilientredis.failover.WriteReceipt;
+import java.util.concurrent.ConcurrentHashMap;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,10 +24,37 @@ public final class AsyncRedis {
 
     private final FailoverEngine<RedissonClient> engine;
     private final long markerTtlSeconds;
+    private final Durability durability;
+    private final Map<RedissonClient, ReplicationBatcher> batchers = new ConcurrentHashMap<>();
 
-    AsyncRedis(FailoverEngine<RedissonClient> engine, Duration markerTtl) {
+    AsyncRedis(FailoverEngine<RedissonClient> engine, Duration markerTtl, Durability durability) {
         this.engine = engine;
         this.markerTtlSeconds = Math.max(1, markerTtl.toSeconds());
+        this.durability = durability;
+    }
+
+    /** Sends a write through the engine, waiting for replicas when the durability level asks for it. */
+    <T> CompletionStage<WriteReceipt<T>> write(RedisWrite<T> write) {
+        if (!durability.isReplicated()) {
+            return engine.write(write);
+        }
+        return engine.write(new WriteOp<RedissonClient, T>() {
+            @Override
+            public String id() {
+                return write.id();
+            }
+
+            @Override
+            public CompletionStage<T> apply(RedissonClient client) {
+                return write.applyReplicated(batchers.computeIfAbsent(client,
+                        c -> new ReplicationBatcher(c, durability, markerTtlSeconds)));
+            }
+
+            @Override
+            public byte[] encode() {
+                return write.encode();
+            }
+        });
     }
 
     // ------------------------------------------------------------------ strings
@@ -49,8 +78,8 @@ public final class AsyncRedis {
     public CompletionStage<WriteReceipt<Void>> set(String key, String value) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(value, "value");
-        return engine.write(RedisWrite.idempotent("SET", args(key, value),
-                c -> c.<String>getBucket(key, StringCodec.INSTANCE).setAsync(value)));
+        return write(RedisWrite.idempotent("SET", args(key, value),
+                c -> c.<String>getBucket(key, StringCodec.INSTANCE).setAsync(value)).withScriptReply(r -> null));
     }
 
     /**
@@ -65,8 +94,9 @@ public final class AsyncRedis {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(value, "value");
         long ms = ttlMillis(ttl);
-        return engine.write(RedisWrite.idempotent("SET", args(key, value, "PX", Long.toString(ms)),
-                c -> c.<String>getBucket(key, StringCodec.INSTANCE).setAsync(value, Duration.ofMillis(ms))));
+        return write(RedisWrite.idempotent("SET", args(key, value, "PX", Long.toString(ms)),
+                c -> c.<String>getBucket(key, StringCodec.INSTANCE).setAsync(value, Duration.ofMillis(ms)))
+                .withScriptReply(r -> null));
     }
 
     /**
@@ -81,8 +111,9 @@ public final class AsyncRedis {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(value, "value");
         long ms = ttlMillis(ttl);
-        return engine.write(RedisWrite.idempotent("SET", args(key, value, "NX", "PX", Long.toString(ms)),
-                c -> c.<String>getBucket(key, StringCodec.INSTANCE).setIfAbsentAsync(value, Duration.ofMillis(ms))));
+        return write(RedisWrite.idempotent("SET", args(key, value, "NX", "PX", Long.toString(ms)),
+                c -> c.<String>getBucket(key, StringCodec.INSTANCE).setIfAbsentAsync(value, Duration.ofMillis(ms)))
+                .withScriptReply("OK"::equals));
     }
 
     /**
@@ -97,7 +128,7 @@ public final class AsyncRedis {
         for (String k : keys) {
             a.add(RedisWrite.bytes(k));
         }
-        return engine.write(RedisWrite.idempotent("DEL", a, c -> c.getKeys().deleteAsync(keys)));
+        return write(RedisWrite.idempotent("DEL", a, c -> c.getKeys().deleteAsync(keys)).withScriptReply(Long::valueOf));
     }
 
     /**
@@ -119,8 +150,8 @@ public final class AsyncRedis {
     public CompletionStage<WriteReceipt<Boolean>> expire(String key, Duration ttl) {
         Objects.requireNonNull(key, "key");
         long ms = ttlMillis(ttl);
-        return engine.write(RedisWrite.idempotent("PEXPIRE", args(key, Long.toString(ms)),
-                c -> c.getBucket(key).expireAsync(Duration.ofMillis(ms))));
+        return write(RedisWrite.idempotent("PEXPIRE", args(key, Long.toString(ms)),
+                c -> c.getBucket(key).expireAsync(Duration.ofMillis(ms))).withScriptReply("1"::equals));
     }
 
     /**
@@ -132,7 +163,7 @@ public final class AsyncRedis {
      */
     public CompletionStage<WriteReceipt<Long>> incrBy(String key, long delta) {
         Objects.requireNonNull(key, "key");
-        return engine.write(RedisWrite.exactlyOnce("INCRBY", args(key, Long.toString(delta)), markerTtlSeconds,
+        return write(RedisWrite.exactlyOnce("INCRBY", args(key, Long.toString(delta)), markerTtlSeconds,
                 Long::valueOf));
     }
 
@@ -161,8 +192,9 @@ public final class AsyncRedis {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(field, "field");
         Objects.requireNonNull(value, "value");
-        return engine.write(RedisWrite.idempotent("HSET", args(key, field, value),
-                c -> c.<String, String>getMap(key, StringCodec.INSTANCE).fastPutAsync(field, value)));
+        return write(RedisWrite.idempotent("HSET", args(key, field, value),
+                c -> c.<String, String>getMap(key, StringCodec.INSTANCE).fastPutAsync(field, value))
+                .withScriptReply("1"::equals));
     }
 
     /**
@@ -189,8 +221,9 @@ public final class AsyncRedis {
         for (String f : fields) {
             a.add(RedisWrite.bytes(f));
         }
-        return engine.write(RedisWrite.idempotent("HDEL", a,
-                c -> c.<String, String>getMap(key, StringCodec.INSTANCE).fastRemoveAsync(fields)));
+        return write(RedisWrite.idempotent("HDEL", a,
+                c -> c.<String, String>getMap(key, StringCodec.INSTANCE).fastRemoveAsync(fields))
+                .withScriptReply(Long::valueOf));
     }
 
     // ------------------------------------------------------------------ lists
@@ -225,7 +258,7 @@ public final class AsyncRedis {
         for (String v : values) {
             a.add(RedisWrite.bytes(v));
         }
-        return engine.write(RedisWrite.exactlyOnce(command, a, markerTtlSeconds, Long::valueOf));
+        return write(RedisWrite.exactlyOnce(command, a, markerTtlSeconds, Long::valueOf));
     }
 
     /**
@@ -282,13 +315,13 @@ public final class AsyncRedis {
             a.add(RedisWrite.bytes(s));
         }
         if (!command.isIdempotent()) {
-            return engine.write(RedisWrite.exactlyOnce(command.name(), a, markerTtlSeconds, s -> s));
+            return write(RedisWrite.exactlyOnce(command.name(), a, markerTtlSeconds, s -> s));
         }
         Object[] argv = argv(command.name(), command.args());
         RScript.ReturnType type = returnType(command.replyType());
-        return engine.write(RedisWrite.idempotent(command.name(), a,
+        return write(RedisWrite.idempotent(command.name(), a,
                 c -> Scripts.bytes(c).<Object>evalAsync(RScript.Mode.READ_WRITE, "return redis.call(unpack(ARGV))",
-                        type, List.of(), argv).thenApply(AsyncRedis::plain)));
+                        type, List.of(), argv).thenApply(AsyncRedis::plain)).withScriptReply(r -> r));
     }
 
     // ------------------------------------------------------------------ helpers

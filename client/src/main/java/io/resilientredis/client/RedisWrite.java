@@ -18,6 +18,7 @@ final class RedisWrite<T> implements WriteOp<RedissonClient, T> {
     private final SpilledWrite form;
     private final long markerTtlSeconds;
     private final Function<RedissonClient, CompletionStage<T>> direct;
+    /** Turns the reply the exactly-once script recorded (a string) into this write's reply type. */
     private final Function<String, T> onceReply;
 
     private RedisWrite(SpilledWrite form, long markerTtlSeconds, Function<RedissonClient, CompletionStage<T>> direct,
@@ -26,6 +27,21 @@ final class RedisWrite<T> implements WriteOp<RedissonClient, T> {
         this.markerTtlSeconds = markerTtlSeconds;
         this.direct = direct;
         this.onceReply = onceReply;
+    }
+
+    /**
+     * @param scriptReply how to read this write's reply when it is applied through the
+     *                    exactly-once script (the REPLICATED durability level does that)
+     * @return a copy that knows it
+     */
+    RedisWrite<T> withScriptReply(Function<String, T> scriptReply) {
+        return new RedisWrite<>(form, markerTtlSeconds, direct, scriptReply);
+    }
+
+    /** Applies the write through the exactly-once script in a pipeline that waits for replicas. */
+    CompletionStage<T> applyReplicated(ReplicationBatcher batcher) {
+        Function<String, T> reply = onceReply == null ? s -> null : onceReply;
+        return batcher.submit(form).thenApply(reply);
     }
 
     /** An idempotent write with a typed fast path. */

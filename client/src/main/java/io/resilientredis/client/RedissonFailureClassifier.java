@@ -35,6 +35,12 @@ final class RedissonFailureClassifier implements FailureClassifier {
     public FailureKind classify(Throwable failure) {
         Throwable t = failure;
         for (int i = 0; t != null && i < MAX_DEPTH; i++, t = t.getCause()) {
+            if (t instanceof ReplicationTimeoutException) {
+                return FailureKind.CONNECTIVITY;
+            }
+        }
+        t = failure;
+        for (int i = 0; t != null && i < MAX_DEPTH; i++, t = t.getCause()) {
             FailureKind reply = FailureClassifier.ofReply(t.getMessage());
             if (reply != null) {
                 return reply;

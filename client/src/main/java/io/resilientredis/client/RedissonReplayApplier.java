@@ -19,14 +19,21 @@ import org.redisson.client.codec.ByteArrayCodec;
 final class RedissonReplayApplier implements ReplayApplier<RedissonClient> {
 
     private final long markerTtlSeconds;
+    private final Durability durability;
 
-    RedissonReplayApplier(long markerTtlSeconds) {
+    RedissonReplayApplier(long markerTtlSeconds, Durability durability) {
         this.markerTtlSeconds = markerTtlSeconds;
+        this.durability = durability;
     }
 
     @Override
     public CompletionStage<Void> apply(RedissonClient client, List<SpillEntry> entries) {
-        RBatch batch = client.createBatch(BatchOptions.defaults().retryAttempts(0));
+        BatchOptions options = BatchOptions.defaults().retryAttempts(0);
+        if (durability.isReplicated()) {
+            // A replayed write leaves the store only once the replicas have it too.
+            options.sync(durability.replicas(), durability.timeout());
+        }
+        RBatch batch = client.createBatch(options);
         RScriptAsync script = batch.getScript(ByteArrayCodec.INSTANCE);
         for (SpillEntry entry : entries) {
             SpilledWrite write = SpilledWrite.decode(entry.payload());
@@ -38,6 +45,13 @@ final class RedissonReplayApplier implements ReplayApplier<RedissonClient> {
                         write.commandArgv());
             }
         }
-        return batch.executeAsync().thenApply(result -> null);
+        return batch.executeAsync().thenApply(result -> {
+            if (durability.isReplicated() && result.getSyncedSlaves() < durability.replicas()) {
+                throw new ReplicationTimeoutException("replay: only " + result.getSyncedSlaves() + " of "
+                        + durability.replicas() + " required replicas confirmed " + entries.size()
+                        + " replayed write(s); they stay in the spill store and are replayed again");
+            }
+            return null;
+        });
     }
 }

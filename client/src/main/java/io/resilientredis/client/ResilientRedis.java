@@ -67,7 +67,7 @@ public final class ResilientRedis implements AutoCloseable {
                     .classifier(RedissonFailureClassifier.INSTANCE)
                     .replicaReads(b.replicaReads);
             if (b.spill != null) {
-                eb.spill(b.spill, new RedissonReplayApplier(Math.max(1, b.markerTtl.toSeconds())), b.replay);
+                eb.spill(b.spill, new RedissonReplayApplier(Math.max(1, b.markerTtl.toSeconds()), b.durability), b.replay);
             }
             for (FailoverListener l : b.listeners) {
                 eb.listener(l);
@@ -85,8 +85,9 @@ public final class ResilientRedis implements AutoCloseable {
             binding.close();
             throw e;
         }
-        this.async = new AsyncRedis(engine, b.markerTtl);
-        this.callBoundMillis = b.timeout.plus(b.connectTimeout).toMillis() * (b.retry.maxAttempts() + 1)
+        this.async = new AsyncRedis(engine, b.markerTtl, b.durability);
+        this.callBoundMillis = (b.timeout.plus(b.connectTimeout).plus(b.durability.timeout()).toMillis())
+                * (b.retry.maxAttempts() + 1)
                 + b.retry.maxDuration().toMillis() + 10_000;
         List<String> names = new ArrayList<>();
         for (RedisEndpoint e : b.endpoints) {
@@ -367,8 +368,19 @@ public final class ResilientRedis implements AutoCloseable {
         private Consumer<Config> redisson;
         private SpillStoreConfig spill;
         private ReplaySettings replay = ReplaySettings.defaults();
+        private Durability durability = Durability.acknowledged();
 
         private Builder() {
+        }
+
+        /**
+         * @param durability when a write counts as written; default {@link Durability#acknowledged()}.
+         *                   {@link Durability#replicated(int, java.time.Duration)} needs a spill store.
+         * @return this builder
+         */
+        public Builder durability(Durability durability) {
+            this.durability = Objects.requireNonNull(durability, "durability");
+            return this;
         }
 
         /**
@@ -543,6 +555,10 @@ public final class ResilientRedis implements AutoCloseable {
          * @throws IllegalStateException when no primary was given
          */
         public ResilientRedis build() {
+            if (durability.isReplicated() && spill == null) {
+                throw new IllegalStateException("Durability " + durability + " keeps unconfirmed writes in the spill "
+                        + "store; configure one with spill(directory)");
+            }
             if (endpoints.isEmpty() || endpoints.get(0) == null) {
                 throw new IllegalStateException("set a primary endpoint: builder().primary(RedisEndpoint.standalone(\"redis://host:6379\"))");
             }

@@ -14,32 +14,39 @@ import java.util.Objects;
  */
 public record SpillEntry(long sequence, String id, byte[] payload, Instant appendedAt) {
 
-  /** Checks that no component is null. */
-  public SpillEntry {
-    Objects.requireNonNull(id, "id");
-    Objects.requireNonNull(payload, "payload");
-    Objects.requireNonNull(appendedAt, "appendedAt");
-  }
+    /** Checks that no component is null. */
+    public SpillEntry {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(payload, "payload");
+        Objects.requireNonNull(appendedAt, "appendedAt");
+    }
 
-  /** Equal when all components are, comparing the payload by content. */
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof SpillEntry e
-        && sequence == e.sequence
-        && id.equals(e.id)
-        && Arrays.equals(payload, e.payload)
-        && appendedAt.equals(e.appendedAt);
-  }
+    /** Equal when all components are, comparing the payload by content. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SpillEntry e
+                && sequence == e.sequence
+                && id.equals(e.id)
+                && Arrays.equals(payload, e.payload)
+                && appendedAt.equals(e.appendedAt);
+    }
 
-  @Override
-  public int hashCode() {
-    return Objects.hash(sequence, id, Arrays.hashCode(payload), appendedAt);
-  }
+    @Override
+    public int hashCode() {
+        return Objects.hash(sequence, id, Arrays.hashCode(payload), appendedAt);
+    }
 
-  /** Shows the payload's length only: payloads may hold user data. */
-  @Override
-  public String toString() {
-    return "SpillEntry[sequence=" + sequence + ", id=" + id + ", payload=" + payload.length
-        + " bytes, appendedAt=" + appendedAt + "]";
-  }
+    /** Shows the payload's length only: payloads may hold user data. */
+    @Override
+    public String toString() {
+        return "SpillEntry[sequence="
+                + sequence
+                + ", id="
+                + id
+                + ", payload="
+                + payload.length
+                + " bytes, appendedAt="
+                + appendedAt
+                + "]";
+    }
 }

@@ -1,56 +1,77 @@
 package io.resilientredis.failover.spill;
 
 /**
- * An append did not fit within the spill store's bounds (under {@link OverflowPolicy#reject()}),
- * or found no room within the timeout (under {@link OverflowPolicy#block}). The entry was not
- * stored. The message gives the bounds, the current depth, the policy and the fix.
+ * An append did not fit within the spill store's bounds (under {@link OverflowPolicy#reject()}), or
+ * found no room within the timeout (under {@link OverflowPolicy#block}). The entry was not stored.
+ * The message gives the bounds, the current depth, the policy and the fix.
  */
 public class SpillFullException extends RuntimeException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private final long maxEntries;
-  private final long maxBytes;
-  private final long depth;
-  private final long bytes;
-  private final transient OverflowPolicy policy;
+    private final long maxEntries;
+    private final long maxBytes;
+    private final long depth;
+    private final long bytes;
+    private final transient OverflowPolicy policy;
 
-  SpillFullException(String reason, String store, long entryBytes, long depth, long bytes,
-      long maxEntries, long maxBytes, OverflowPolicy policy) {
-    super("Spill store " + store + " is full: " + reason + " (entry of " + entryBytes
-        + " bytes; store holds " + depth + " of max " + maxEntries + " entries and " + bytes
-        + " of max " + maxBytes + " payload bytes, counting queued appends; overflow policy "
-        + policy + "). The entry was not stored. Fix: let the backlog replay to Redis, raise"
-        + " SpillStoreConfig maxEntries/maxBytes, or use OverflowPolicy.block(timeout) to wait"
-        + " for room.");
-    this.maxEntries = maxEntries;
-    this.maxBytes = maxBytes;
-    this.depth = depth;
-    this.bytes = bytes;
-    this.policy = policy;
-  }
+    SpillFullException(
+            String reason,
+            String store,
+            long entryBytes,
+            long depth,
+            long bytes,
+            long maxEntries,
+            long maxBytes,
+            OverflowPolicy policy) {
+        super(
+                "Spill store "
+                        + store
+                        + " is full: "
+                        + reason
+                        + " (entry of "
+                        + entryBytes
+                        + " bytes; store holds "
+                        + depth
+                        + " of max "
+                        + maxEntries
+                        + " entries and "
+                        + bytes
+                        + " of max "
+                        + maxBytes
+                        + " payload bytes, counting queued appends; overflow policy "
+                        + policy
+                        + "). The entry was not stored. Fix: let the backlog replay to Redis, raise"
+                        + " SpillStoreConfig maxEntries/maxBytes, or use OverflowPolicy.block(timeout) to wait"
+                        + " for room.");
+        this.maxEntries = maxEntries;
+        this.maxBytes = maxBytes;
+        this.depth = depth;
+        this.bytes = bytes;
+        this.policy = policy;
+    }
 
-  /** The store's bound on entries. */
-  public long maxEntries() {
-    return maxEntries;
-  }
+    /** The store's bound on entries. */
+    public long maxEntries() {
+        return maxEntries;
+    }
 
-  /** The store's bound on payload bytes. */
-  public long maxBytes() {
-    return maxBytes;
-  }
+    /** The store's bound on payload bytes. */
+    public long maxBytes() {
+        return maxBytes;
+    }
 
-  /** Entries held when the append failed (committed plus queued). */
-  public long depth() {
-    return depth;
-  }
+    /** Entries held when the append failed (committed plus queued). */
+    public long depth() {
+        return depth;
+    }
 
-  /** Payload bytes held when the append failed (committed plus queued). */
-  public long bytes() {
-    return bytes;
-  }
+    /** Payload bytes held when the append failed (committed plus queued). */
+    public long bytes() {
+        return bytes;
+    }
 
-  /** The overflow policy in force. */
-  public OverflowPolicy policy() {
-    return policy;
-  }
+    /** The overflow policy in force. */
+    public OverflowPolicy policy() {
+        return policy;
+    }
 }

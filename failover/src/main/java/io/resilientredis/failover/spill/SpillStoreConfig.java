@@ -14,136 +14,146 @@ import java.util.Objects;
  * }</pre>
  */
 public final class SpillStoreConfig {
-  /** Default bound on payload bytes: 256 MiB. */
-  public static final long DEFAULT_MAX_BYTES = 256L * 1024 * 1024;
-  /** Default bound on entries: 1,000,000. */
-  public static final long DEFAULT_MAX_ENTRIES = 1_000_000L;
+    /** Default bound on payload bytes: 256 MiB. */
+    public static final long DEFAULT_MAX_BYTES = 256L * 1024 * 1024;
 
-  private static final SpillStoreListener NO_LISTENER = new SpillStoreListener() {};
+    /** Default bound on entries: 1,000,000. */
+    public static final long DEFAULT_MAX_ENTRIES = 1_000_000L;
 
-  private final Path directory;
-  private final long maxBytes;
-  private final long maxEntries;
-  private final OverflowPolicy overflowPolicy;
-  private final SpillStoreListener listener;
-  private final WriterHook writerHook;
+    private static final SpillStoreListener NO_LISTENER = new SpillStoreListener() {};
 
-  private SpillStoreConfig(Builder b) {
-    this.directory = b.directory;
-    this.maxBytes = b.maxBytes;
-    this.maxEntries = b.maxEntries;
-    this.overflowPolicy = b.overflowPolicy;
-    this.listener = b.listener;
-    this.writerHook = b.writerHook;
-  }
-
-  /**
-   * Starts a configuration for a store in {@code directory}. The directory is created
-   * (owner-only, 0700) when the store is opened, if it does not exist; it holds the store file
-   * ({@code spill.db} and SQLite's {@code -wal}/{@code -shm} files) and the lock file
-   * ({@code spill.lock}). Give every client its own directory.
-   */
-  public static Builder builder(Path directory) {
-    return new Builder(directory);
-  }
-
-  /** The directory that holds the store. */
-  public Path directory() {
-    return directory;
-  }
-
-  /** The bound on payload bytes held (committed plus queued). */
-  public long maxBytes() {
-    return maxBytes;
-  }
-
-  /** The bound on entries held (committed plus queued). */
-  public long maxEntries() {
-    return maxEntries;
-  }
-
-  /** What an append that does not fit does. */
-  public OverflowPolicy overflowPolicy() {
-    return overflowPolicy;
-  }
-
-  /** Who hears about store events. */
-  public SpillStoreListener listener() {
-    return listener;
-  }
-
-  WriterHook writerHook() {
-    return writerHook;
-  }
-
-  @Override
-  public String toString() {
-    return "SpillStoreConfig[directory=" + directory + ", maxBytes=" + maxBytes + ", maxEntries="
-        + maxEntries + ", overflowPolicy=" + overflowPolicy + "]";
-  }
-
-  /** Builds a {@link SpillStoreConfig}; not thread-safe. */
-  public static final class Builder {
     private final Path directory;
-    private long maxBytes = DEFAULT_MAX_BYTES;
-    private long maxEntries = DEFAULT_MAX_ENTRIES;
-    private OverflowPolicy overflowPolicy = OverflowPolicy.reject();
-    private SpillStoreListener listener = NO_LISTENER;
-    private WriterHook writerHook = WriterHook.NONE;
+    private final long maxBytes;
+    private final long maxEntries;
+    private final OverflowPolicy overflowPolicy;
+    private final SpillStoreListener listener;
+    private final WriterHook writerHook;
 
-    private Builder(Path directory) {
-      this.directory = Objects.requireNonNull(directory, "directory").toAbsolutePath().normalize();
+    private SpillStoreConfig(Builder b) {
+        this.directory = b.directory;
+        this.maxBytes = b.maxBytes;
+        this.maxEntries = b.maxEntries;
+        this.overflowPolicy = b.overflowPolicy;
+        this.listener = b.listener;
+        this.writerHook = b.writerHook;
     }
 
     /**
-     * Bounds the payload bytes held, counting committed entries and appends still queued.
-     * Default 256 MiB. The file on disk is somewhat larger (ids, row overhead, the WAL).
-     *
-     * @throws IllegalArgumentException if not positive
+     * Starts a configuration for a store in {@code directory}. The directory is created
+     * (owner-only, 0700) when the store is opened, if it does not exist; it holds the store file
+     * ({@code spill.db} and SQLite's {@code -wal}/{@code -shm} files) and the lock file ({@code
+     * spill.lock}). Give every client its own directory.
      */
-    public Builder maxBytes(long maxBytes) {
-      if (maxBytes <= 0) {
-        throw new IllegalArgumentException("maxBytes must be positive, was " + maxBytes);
-      }
-      this.maxBytes = maxBytes;
-      return this;
+    public static Builder builder(Path directory) {
+        return new Builder(directory);
     }
 
-    /**
-     * Bounds the entries held, counting committed entries and appends still queued. Default
-     * 1,000,000.
-     *
-     * @throws IllegalArgumentException if not positive
-     */
-    public Builder maxEntries(long maxEntries) {
-      if (maxEntries <= 0) {
-        throw new IllegalArgumentException("maxEntries must be positive, was " + maxEntries);
-      }
-      this.maxEntries = maxEntries;
-      return this;
+    /** The directory that holds the store. */
+    public Path directory() {
+        return directory;
     }
 
-    /** What an append that does not fit does; default {@link OverflowPolicy#reject()}. */
-    public Builder overflowPolicy(OverflowPolicy overflowPolicy) {
-      this.overflowPolicy = Objects.requireNonNull(overflowPolicy, "overflowPolicy");
-      return this;
+    /** The bound on payload bytes held (committed plus queued). */
+    public long maxBytes() {
+        return maxBytes;
     }
 
-    /** Who hears about store events; default none. */
-    public Builder listener(SpillStoreListener listener) {
-      this.listener = Objects.requireNonNull(listener, "listener");
-      return this;
+    /** The bound on entries held (committed plus queued). */
+    public long maxEntries() {
+        return maxEntries;
     }
 
-    /** Test seam: runs on the writer thread before each transaction. */
-    Builder writerHook(WriterHook writerHook) {
-      this.writerHook = Objects.requireNonNull(writerHook, "writerHook");
-      return this;
+    /** What an append that does not fit does. */
+    public OverflowPolicy overflowPolicy() {
+        return overflowPolicy;
     }
 
-    /** Builds the immutable configuration. */
-    public SpillStoreConfig build() {
-      return new SpillStoreConfig(this);
+    /** Who hears about store events. */
+    public SpillStoreListener listener() {
+        return listener;
     }
-  }
+
+    WriterHook writerHook() {
+        return writerHook;
+    }
+
+    @Override
+    public String toString() {
+        return "SpillStoreConfig[directory="
+                + directory
+                + ", maxBytes="
+                + maxBytes
+                + ", maxEntries="
+                + maxEntries
+                + ", overflowPolicy="
+                + overflowPolicy
+                + "]";
+    }
+
+    /** Builds a {@link SpillStoreConfig}; not thread-safe. */
+    public static final class Builder {
+        private final Path directory;
+        private long maxBytes = DEFAULT_MAX_BYTES;
+        private long maxEntries = DEFAULT_MAX_ENTRIES;
+        private OverflowPolicy overflowPolicy = OverflowPolicy.reject();
+        private SpillStoreListener listener = NO_LISTENER;
+        private WriterHook writerHook = WriterHook.NONE;
+
+        private Builder(Path directory) {
+            this.directory =
+                    Objects.requireNonNull(directory, "directory").toAbsolutePath().normalize();
+        }
+
+        /**
+         * Bounds the payload bytes held, counting committed entries and appends still queued.
+         * Default 256 MiB. The file on disk is somewhat larger (ids, row overhead, the WAL).
+         *
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder maxBytes(long maxBytes) {
+            if (maxBytes <= 0) {
+                throw new IllegalArgumentException("maxBytes must be positive, was " + maxBytes);
+            }
+            this.maxBytes = maxBytes;
+            return this;
+        }
+
+        /**
+         * Bounds the entries held, counting committed entries and appends still queued. Default
+         * 1,000,000.
+         *
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder maxEntries(long maxEntries) {
+            if (maxEntries <= 0) {
+                throw new IllegalArgumentException(
+                        "maxEntries must be positive, was " + maxEntries);
+            }
+            this.maxEntries = maxEntries;
+            return this;
+        }
+
+        /** What an append that does not fit does; default {@link OverflowPolicy#reject()}. */
+        public Builder overflowPolicy(OverflowPolicy overflowPolicy) {
+            this.overflowPolicy = Objects.requireNonNull(overflowPolicy, "overflowPolicy");
+            return this;
+        }
+
+        /** Who hears about store events; default none. */
+        public Builder listener(SpillStoreListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /** Test seam: runs on the writer thread before each transaction. */
+        Builder writerHook(WriterHook writerHook) {
+            this.writerHook = Objects.requireNonNull(writerHook, "writerHook");
+            return this;
+        }
+
+        /** Builds the immutable configuration. */
+        public SpillStoreConfig build() {
+            return new SpillStoreConfig(this);
+        }
+    }
 }

@@ -2,15 +2,15 @@ package io.resilientredis.failover.spill;
 
 /** An I/O or SQLite failure of the spill store; the message names the file and the cause. */
 public class SpillStoreException extends RuntimeException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  /** Creates the exception with a message and the failure that caused it. */
-  public SpillStoreException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    /** Creates the exception with a message and the failure that caused it. */
+    public SpillStoreException(String message, Throwable cause) {
+        super(message, cause);
+    }
 
-  /** Creates the exception with a message only. */
-  public SpillStoreException(String message) {
-    super(message);
-  }
+    /** Creates the exception with a message only. */
+    public SpillStoreException(String message) {
+        super(message);
+    }
 }

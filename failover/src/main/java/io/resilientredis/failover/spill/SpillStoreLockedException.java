@@ -7,32 +7,36 @@ import java.nio.file.Path;
  * client may use a spill directory at a time; the message names the holder and the fix.
  */
 public class SpillStoreLockedException extends RuntimeException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private final Path directory;
-  private final String holder;
+    private final Path directory;
+    private final String holder;
 
-  /**
-   * @param directory the spill directory that is held
-   * @param holder who holds it, as written in its lock file (for example {@code pid 42 on host
-   *     web-1, since 2025-01-01T00:00:00Z})
-   */
-  public SpillStoreLockedException(Path directory, String holder) {
-    super("Spill store directory " + directory + " is in use by " + holder
-        + ". Only one client may use a spill directory at a time. Fix: stop that process or close"
-        + " its client first, or give this client its own spill directory"
-        + " (SpillStoreConfig.builder(directory)).");
-    this.directory = directory;
-    this.holder = holder;
-  }
+    /**
+     * @param directory the spill directory that is held
+     * @param holder who holds it, as written in its lock file (for example {@code pid 42 on host
+     *     web-1, since 2025-01-01T00:00:00Z})
+     */
+    public SpillStoreLockedException(Path directory, String holder) {
+        super(
+                "Spill store directory "
+                        + directory
+                        + " is in use by "
+                        + holder
+                        + ". Only one client may use a spill directory at a time. Fix: stop that process or close"
+                        + " its client first, or give this client its own spill directory"
+                        + " (SpillStoreConfig.builder(directory)).");
+        this.directory = directory;
+        this.holder = holder;
+    }
 
-  /** The spill directory that is held. */
-  public Path directory() {
-    return directory;
-  }
+    /** The spill directory that is held. */
+    public Path directory() {
+        return directory;
+    }
 
-  /** Who holds the directory, as its lock file says. */
-  public String holder() {
-    return holder;
-  }
+    /** Who holds the directory, as its lock file says. */
+    public String holder() {
+        return holder;
+    }
 }

@@ -3,7 +3,7 @@ package io.resilientredis.failover.spill;
 /** Test seam: called on the writer thread before each transaction begins. */
 @FunctionalInterface
 interface WriterHook {
-  WriterHook NONE = (appends, deletes) -> {};
+    WriterHook NONE = (appends, deletes) -> {};
 
-  void beforeTransaction(int appends, int deletes) throws InterruptedException;
+    void beforeTransaction(int appends, int deletes) throws InterruptedException;
 }

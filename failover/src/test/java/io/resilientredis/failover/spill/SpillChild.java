@@ -16,53 +16,58 @@ import java.nio.file.Path;
  * </ul>
  */
 public final class SpillChild {
-  private SpillChild() {}
+    private SpillChild() {}
 
-  public static void main(String[] args) throws Exception {
-    Path dir = Path.of(args[1]);
-    SpillStoreConfig config = SpillStoreConfig.builder(dir).maxEntries(10_000_000).build();
-    switch (args[0]) {
-      case "append" -> append(config, args[2], Integer.parseInt(args[3]));
-      case "hold" -> hold(config);
-      case "try-open" -> tryOpen(config);
-      default -> throw new IllegalArgumentException(args[0]);
-    }
-  }
-
-  private static void append(SpillStoreConfig config, String round, int threads) {
-    SpillStore store = SpillStore.open(config);
-    System.out.println("OPENED depth=" + store.depth());
-    for (int t = 0; t < threads; t++) {
-      int thread = t;
-      Thread th = new Thread(() -> {
-        for (long i = 0; ; i++) {
-          String id = "r" + round + "-t" + thread + "-" + i;
-          SpillEntry e = store.append(id, SpillTestSupport.payloadFor(id)).join();
-          System.out.println("COMMITTED " + e.sequence() + " " + e.id());
+    public static void main(String[] args) throws Exception {
+        Path dir = Path.of(args[1]);
+        SpillStoreConfig config = SpillStoreConfig.builder(dir).maxEntries(10_000_000).build();
+        switch (args[0]) {
+            case "append" -> append(config, args[2], Integer.parseInt(args[3]));
+            case "hold" -> hold(config);
+            case "try-open" -> tryOpen(config);
+            default -> throw new IllegalArgumentException(args[0]);
         }
-      }, "resilient-redis-test-appender-" + t);
-      th.start();
     }
-  }
 
-  private static void hold(SpillStoreConfig config) throws IOException {
-    try (SpillStore store = SpillStore.open(config)) {
-      System.out.println("HOLDING " + ProcessHandle.current().pid() + " " + store.file());
-      InputStream in = System.in;
-      while (in.read() >= 0) {
-        // wait for the parent to close stdin
-      }
+    private static void append(SpillStoreConfig config, String round, int threads) {
+        SpillStore store = SpillStore.open(config);
+        System.out.println("OPENED depth=" + store.depth());
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            Thread th =
+                    new Thread(
+                            () -> {
+                                for (long i = 0; ; i++) {
+                                    String id = "r" + round + "-t" + thread + "-" + i;
+                                    SpillEntry e =
+                                            store.append(id, SpillTestSupport.payloadFor(id))
+                                                    .join();
+                                    System.out.println("COMMITTED " + e.sequence() + " " + e.id());
+                                }
+                            },
+                            "resilient-redis-test-appender-" + t);
+            th.start();
+        }
     }
-    System.out.println("RELEASED");
-  }
 
-  private static void tryOpen(SpillStoreConfig config) {
-    try (SpillStore store = SpillStore.open(config)) {
-      System.out.println("OPENED " + store.depth());
-    } catch (SpillStoreLockedException e) {
-      System.out.println("LOCKED " + e.getMessage());
-      System.out.flush();
-      System.exit(3);
+    private static void hold(SpillStoreConfig config) throws IOException {
+        try (SpillStore store = SpillStore.open(config)) {
+            System.out.println("HOLDING " + ProcessHandle.current().pid() + " " + store.file());
+            InputStream in = System.in;
+            while (in.read() >= 0) {
+                // wait for the parent to close stdin
+            }
+        }
+        System.out.println("RELEASED");
     }
-  }
+
+    private static void tryOpen(SpillStoreConfig config) {
+        try (SpillStore store = SpillStore.open(config)) {
+            System.out.println("OPENED " + store.depth());
+        } catch (SpillStoreLockedException e) {
+            System.out.println("LOCKED " + e.getMessage());
+            System.out.flush();
+            System.exit(3);
+        }
+    }
 }

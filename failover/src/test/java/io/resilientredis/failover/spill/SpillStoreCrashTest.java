@@ -19,50 +19,54 @@ import org.junit.jupiter.api.io.TempDir;
  * directory, killed after different amounts of work.
  */
 class SpillStoreCrashTest {
-  @TempDir Path dir;
+    @TempDir Path dir;
 
-  @AfterEach
-  void noWriterLeft() {
-    await().atMost(Duration.ofSeconds(10)).until(() -> !SpillTestSupport.writerThreadAlive());
-  }
-
-  @Test
-  void committedEntriesSurviveKillMinus9AndNothingIsHalfWritten() throws Exception {
-    Map<Long, String> reportedCommitted = new HashMap<>();
-    long[] killAfter = {200, 777, 1500};
-    for (int round = 0; round < killAfter.length; round++) {
-      long threshold = killAfter[round];
-      try (SpillTestSupport.ChildJvm child =
-          new SpillTestSupport.ChildJvm("append", dir, Integer.toString(round), "4")) {
-        child.awaitLine("OPENED");
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5))
-            .failFast("child died: " + child.lines, () -> !child.process.isAlive())
-            .until(() -> child.count("COMMITTED ") >= threshold);
-        child.kill9(); // mid-stream: appends are queued and a transaction may be in flight
-        assertThat(child.process.exitValue()).isEqualTo(137); // 128 + SIGKILL
-        for (String line : child.lines) {
-          if (line.startsWith("COMMITTED ")) {
-            String[] parts = line.split(" ");
-            reportedCommitted.put(Long.parseLong(parts[1]), parts[2]);
-          }
-        }
-      }
-
-      try (SpillStore store = SpillStore.open(SpillStoreConfig.builder(dir).build())) {
-        List<SpillEntry> all = store.read(0, Integer.MAX_VALUE, Long.MAX_VALUE);
-        assertThat(store.depth()).isEqualTo(all.size());
-        assertThat(all).hasSizeGreaterThanOrEqualTo(reportedCommitted.size());
-        for (int i = 0; i < all.size(); i++) {
-          SpillEntry e = all.get(i);
-          assertThat(e.sequence()).as("gap-free sequence").isEqualTo(i + 1);
-          assertThat(e.payload()).as("payload of %s", e.id()).isEqualTo(payloadFor(e.id()));
-        }
-        Map<Long, String> stored = new HashMap<>();
-        all.forEach(e -> stored.put(e.sequence(), e.id()));
-        assertThat(stored).containsAllEntriesOf(reportedCommitted);
-        assertThat(store.bytes()).isEqualTo(all.stream().mapToLong(e -> e.payload().length).sum());
-      }
+    @AfterEach
+    void noWriterLeft() {
+        await().atMost(Duration.ofSeconds(10)).until(() -> !SpillTestSupport.writerThreadAlive());
     }
-    assertThat(reportedCommitted.size()).isGreaterThanOrEqualTo(200 + 777 + 1500);
-  }
+
+    @Test
+    void committedEntriesSurviveKillMinus9AndNothingIsHalfWritten() throws Exception {
+        Map<Long, String> reportedCommitted = new HashMap<>();
+        long[] killAfter = {200, 777, 1500};
+        for (int round = 0; round < killAfter.length; round++) {
+            long threshold = killAfter[round];
+            try (SpillTestSupport.ChildJvm child =
+                    new SpillTestSupport.ChildJvm("append", dir, Integer.toString(round), "4")) {
+                child.awaitLine("OPENED");
+                await().atMost(Duration.ofSeconds(60))
+                        .pollInterval(Duration.ofMillis(5))
+                        .failFast("child died: " + child.lines, () -> !child.process.isAlive())
+                        .until(() -> child.count("COMMITTED ") >= threshold);
+                child.kill9(); // mid-stream: appends are queued and a transaction may be in flight
+                assertThat(child.process.exitValue()).isEqualTo(137); // 128 + SIGKILL
+                for (String line : child.lines) {
+                    if (line.startsWith("COMMITTED ")) {
+                        String[] parts = line.split(" ");
+                        reportedCommitted.put(Long.parseLong(parts[1]), parts[2]);
+                    }
+                }
+            }
+
+            try (SpillStore store = SpillStore.open(SpillStoreConfig.builder(dir).build())) {
+                List<SpillEntry> all = store.read(0, Integer.MAX_VALUE, Long.MAX_VALUE);
+                assertThat(store.depth()).isEqualTo(all.size());
+                assertThat(all).hasSizeGreaterThanOrEqualTo(reportedCommitted.size());
+                for (int i = 0; i < all.size(); i++) {
+                    SpillEntry e = all.get(i);
+                    assertThat(e.sequence()).as("gap-free sequence").isEqualTo(i + 1);
+                    assertThat(e.payload())
+                            .as("payload of %s", e.id())
+                            .isEqualTo(payloadFor(e.id()));
+                }
+                Map<Long, String> stored = new HashMap<>();
+                all.forEach(e -> stored.put(e.sequence(), e.id()));
+                assertThat(stored).containsAllEntriesOf(reportedCommitted);
+                assertThat(store.bytes())
+                        .isEqualTo(all.stream().mapToLong(e -> e.payload().length).sum());
+            }
+        }
+        assertThat(reportedCommitted.size()).isGreaterThanOrEqualTo(200 + 777 + 1500);
+    }
 }

@@ -1,0 +1,73 @@
+package io.resilientredis.client;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * When a write counts as written.
+ *
+ * <p>{@link #acknowledged()} (the default): when the master replies. Redis replicates
+ * asynchronously, so a Sentinel failover right after the reply can lose the write: the promoted
+ * replica never got it.
+ *
+ * <p>{@link #replicated(int, Duration)}: when the master replied and at least that many replicas
+ * confirmed they have it (Redis {@code WAIT}, sent in the same pipeline, one {@code WAIT} for all
+ * writes in flight together). A write not confirmed in time is of unknown outcome: it is kept in
+ * the spill store and replayed under its id on whichever master comes next, so a failover cannot
+ * lose it and its exactly-once marker keeps it from being applied twice. Every write then goes
+ * through the exactly-once script (a marker key per write, living for the marker TTL), replies of
+ * generic writes come back as strings, and a master whose replicas cannot keep up counts as
+ * unavailable: writes spill until replication recovers. Needs a spill store.
+ */
+public final class Durability {
+
+    private static final Durability ACKNOWLEDGED = new Durability(0, Duration.ZERO);
+
+    private final int replicas;
+    private final Duration timeout;
+
+    private Durability(int replicas, Duration timeout) {
+        this.replicas = replicas;
+        this.timeout = timeout;
+    }
+
+    /** @return the default: a write counts as written when the master replies */
+    public static Durability acknowledged() {
+        return ACKNOWLEDGED;
+    }
+
+    /**
+     * @param replicas how many replicas must confirm each write (at least 1)
+     * @param timeout how long to wait for them before the write is treated as of unknown outcome
+     * @return the durability level
+     */
+    public static Durability replicated(int replicas, Duration timeout) {
+        if (replicas < 1) {
+            throw new IllegalArgumentException("replicas must be at least 1, was " + replicas);
+        }
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isZero() || timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout must be positive (a zero WAIT timeout blocks forever)");
+        }
+        return new Durability(replicas, timeout);
+    }
+
+    /** @return replicas that must confirm each write; 0 for {@link #acknowledged()} */
+    public int replicas() {
+        return replicas;
+    }
+
+    /** @return how long to wait for the replicas */
+    public Duration timeout() {
+        return timeout;
+    }
+
+    boolean isReplicated() {
+        return replicas > 0;
+    }
+
+    @Override
+    public String toString() {
+        return replicas == 0 ? "ACKNOWLEDGED" : "REPLICATED(" + replicas + " replicas within " + timeout.toMillis() + " ms)";
+    }
+}

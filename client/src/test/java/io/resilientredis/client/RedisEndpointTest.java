@@ -1,0 +1,62 @@
+package io.resilientredis.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RedisEndpointTest {
+
+    @Test
+    void parsesAStandaloneUrlAndKeepsTheCredentialsOutOfItsName() {
+        RedisEndpoint e = RedisEndpoint.standalone("redis://app:s3cr%40t@cache.internal:6380/2");
+        assertThat(e.host()).isEqualTo("cache.internal");
+        assertThat(e.port()).isEqualTo(6380);
+        assertThat(e.database()).isEqualTo(2);
+        assertThat(e.username()).isEqualTo("app");
+        assertThat(e.password()).isEqualTo("s3cr@t");
+        assertThat(e.address()).isEqualTo("redis://cache.internal:6380");
+        assertThat(e.toString()).isEqualTo("redis://app:***@cache.internal:6380/2").doesNotContain("s3cr");
+        assertThat(e.displayName()).doesNotContain("s3cr");
+    }
+
+    @Test
+    void aPasswordWithoutUserAndTheDefaultPortAndTls() {
+        RedisEndpoint e = RedisEndpoint.standalone("rediss://:topsecret@10.0.0.5");
+        assertThat(e.tls()).isTrue();
+        assertThat(e.port()).isEqualTo(6379);
+        assertThat(e.username()).isNull();
+        assertThat(e.password()).isEqualTo("topsecret");
+        assertThat(e.toString()).isEqualTo("rediss://:***@10.0.0.5:6379");
+    }
+
+    @Test
+    void malformedUrlsAreRejectedWithoutRepeatingThePassword() {
+        assertThatThrownBy(() -> RedisEndpoint.standalone("http://:hunter2@host:6379"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("must start with redis://")
+                .hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> RedisEndpoint.standalone("redis://:hunter2@host:6379/zero"))
+                .hasMessageContaining("must be a number")
+                .hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> RedisEndpoint.standalone("redis://:hunter2@ho st:6379"))
+                .hasMessageContaining("Malformed")
+                .hasMessageNotContaining("hunter2");
+    }
+
+    @Test
+    void sentinelEndpointsNameTheMasterAndSentinelsAndMapAddresses() {
+        RedisEndpoint e = RedisEndpoint.sentinel("orders", "10.0.0.1:26379", "redis://10.0.0.2:26379")
+                .withCredentials(null, "datapass")
+                .withSentinelCredentials(null, "sentinelpass")
+                .withNatMap(Map.of("172.17.0.2:6379", "10.0.0.9:16379"));
+        assertThat(e.isSentinel()).isTrue();
+        assertThat(e.sentinels()).containsExactly("10.0.0.1:26379", "10.0.0.2:26379");
+        assertThat(e.natMap()).containsEntry("172.17.0.2:6379", "10.0.0.9:16379");
+        assertThat(e.toString()).isEqualTo("sentinel://orders@10.0.0.1:26379,10.0.0.2:26379")
+                .doesNotContain("datapass").doesNotContain("sentinelpass");
+        assertThatThrownBy(() -> RedisEndpoint.sentinel("orders", "no-port"))
+                .hasMessageContaining("must be host:port");
+    }
+}
