@@ -142,7 +142,7 @@ public final class Drill {
         History history = new History("drill:" + stamp + ":" + Long.toHexString(System.nanoTime() & 0xffffff),
                 writers, readBound);
         List<String> events = java.util.Collections.synchronizedList(new ArrayList<>());
-        long start = System.nanoTime();
+        java.util.concurrent.atomic.AtomicLong startNanos = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
         RepeatFilter downs = new RepeatFilter();
 
         ResilientRedis.Builder client = ResilientRedis.builder()
@@ -158,7 +158,7 @@ public final class Drill {
                     if (!downs.add(e)) {
                         return;
                     }
-                    String line = String.format(Locale.ROOT, "%6.1fs %s", (System.nanoTime() - start) / 1e9,
+                    String line = String.format(Locale.ROOT, "%6.1fs %s", (System.nanoTime() - startNanos.get()) / 1e9,
                             relabel(e.toString(), labels));
                     events.add(line);
                     progress.event(line);
@@ -181,6 +181,9 @@ public final class Drill {
             progress.line(String.format(Locale.ROOT, "Drill: scenario %s, %d s, %d writes/s over %d writers, %d "
                             + "readers; reports in %s", scenario.name(), duration.toSeconds(), rate, writers, readers,
                     runDir.toAbsolutePath()));
+            // One time base for the chart, the events and the fault steps: the workload's start.
+            long start = System.nanoTime();
+            startNanos.set(start);
             workload = Workload.builder(redis, history).rate(rate).readers(readers, Math.max(1, rate / 2)).start();
             FaultTimeline timeline = chaos == null ? null
                     : FaultTimeline.start(chaos, scenario.steps(duration, timeout), progress::event);
@@ -215,7 +218,7 @@ public final class Drill {
                 LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
             }
             drain = Duration.ofNanos(System.nanoTime() - drainStart);
-            samples.add(sample(redis, workload, null, labels, start));
+            samples.add(sample(redis, workload, null, labels, startNanos.get()));
         } finally {
             sampler.shutdownNow();
             awaitQuietly(sampler);

@@ -121,14 +121,17 @@ public final class DrillResult {
         return failed;
     }
 
-    /** @return accepted writes missing after the run */
+    /**
+     * @return accepted writes missing after the run (lists and last values; a counter's shortfall is in
+     *     {@link Verdict#counterShortfall()}, in units, since a total cannot say which increment is missing)
+     */
     public long lost() {
-        return verdict.lost() + verdict.counterShortfall();
+        return verdict.lost();
     }
 
-    /** @return extra applications after the run */
+    /** @return extra applications after the run (counters' excess units: {@link Verdict#counterExcess()}) */
     public long duplicated() {
-        return verdict.duplicated() + verdict.counterExcess();
+        return verdict.duplicated();
     }
 
     /** @return caller latency of writes */

@@ -71,8 +71,10 @@ final class HtmlReport {
         tr(h, "spilled", String.format(Locale.ROOT, "%,d", r.spilled));
         tr(h, "replayed", String.format(Locale.ROOT, "%,d", r.replayed));
         tr(h, "failed writes", String.format(Locale.ROOT, "%,d", r.failed));
-        tr(h, "lost", String.format(Locale.ROOT, "%,d", r.lost()));
-        tr(h, "duplicated", String.format(Locale.ROOT, "%,d", r.duplicated()));
+        tr(h, "lost", String.format(Locale.ROOT, "%,d%s", r.lost(), TextReport.units(r.verdict.counterShortfall(),
+                "short")));
+        tr(h, "duplicated", String.format(Locale.ROOT, "%,d (%,d applied on both deployments)%s", r.duplicated(),
+                r.verdict.duplicatedAcrossDeployments(), TextReport.units(r.verdict.counterExcess(), "over")));
         tr(h, "write latency", String.format(Locale.ROOT, "p50 %s, p99 %s, max %s", TextReport.ms(r.writeLatency
                 .percentile(50)), TextReport.ms(r.writeLatency.percentile(99)), TextReport.ms(r.writeLatency.max())));
         tr(h, "read latency", String.format(Locale.ROOT, "p50 %s, p99 %s, max %s (bound %d ms)",

@@ -25,8 +25,11 @@ final class TextReport {
         row(t, "replayed", String.format(Locale.ROOT, "%,d of the spilled writes replayed and applied", r.replayed));
         row(t, "failed", String.format(Locale.ROOT, "%,d writes threw (%,d because the spill store was full)",
                 r.failed, v.spillFullRejections()));
-        row(t, "lost", String.format(Locale.ROOT, "%,d", r.lost()));
-        row(t, "duplicated", String.format(Locale.ROOT, "%,d", r.duplicated()));
+        row(t, "lost", String.format(Locale.ROOT, "%,d%s", r.lost(), units(v.counterShortfall(), "short")));
+        row(t, "duplicated", String.format(Locale.ROOT, "%,d%s", r.duplicated(), v.duplicatedAcrossDeployments() == 0
+                ? units(v.counterExcess(), "over")
+                : String.format(Locale.ROOT, " (%,d applied on both deployments)%s", v.duplicatedAcrossDeployments(),
+                        units(v.counterExcess(), "over"))));
         row(t, "write latency", latency(r.writeLatency));
         row(t, "read latency", latency(r.readLatency) + String.format(Locale.ROOT, " (bound %d ms)",
                 v.readBound().toMillis()));
@@ -62,6 +65,10 @@ final class TextReport {
             row(t, "reports", r.htmlReport.toAbsolutePath() + "\n" + " ".repeat(20) + r.textReport.toAbsolutePath());
         }
         return t.toString();
+    }
+
+    static String units(long units, String way) {
+        return units == 0 ? "" : String.format(Locale.ROOT, "; counters %,d units %s the accepted total", units, way);
     }
 
     private static String latency(LatencyHistogram h) {
