@@ -33,13 +33,17 @@ import java.util.Objects;
  */
 public final class ChaosTopology implements AutoCloseable {
 
+    private static final String STANDBY_PREFIX = "standby-";
+
     private final RedisTopology topology;
+    private final RedisTopology standbyDeployment;
     private final FaultProxyServer server;
     private final ToxiproxyClient client;
     private final Map<RedisNode, Proxy> proxies = new LinkedHashMap<>();
 
-    private ChaosTopology(RedisTopology topology, FaultProxyServer server) {
+    private ChaosTopology(RedisTopology topology, RedisTopology standbyDeployment, FaultProxyServer server) {
         this.topology = topology;
+        this.standbyDeployment = standbyDeployment;
         this.server = server;
         this.client = server.client();
     }
@@ -52,17 +56,39 @@ public final class ChaosTopology implements AutoCloseable {
      * @return the running chaos topology; close it to stop everything
      */
     public static ChaosTopology start(RedisTopology.Builder topology) {
+        return start(topology, null);
+    }
+
+    /**
+     * Starts two independent deployments behind one fault proxy server: {@code primary} (for example a
+     * Sentinel group) and {@code standby} (for example a standalone server or a second Sentinel group).
+     * {@link #primaryEndpoint()} and {@link #standbyEndpoint()} point at them; the standby's proxies are
+     * named after its nodes with a {@code standby-} prefix.
+     *
+     * @param primary the primary deployment
+     * @param standby the standby deployment, or null for none
+     * @return the running chaos topology; close it to stop everything
+     */
+    public static ChaosTopology start(RedisTopology.Builder primary, RedisTopology.Builder standby) {
+        Objects.requireNonNull(primary, "primary");
         FaultProxyServer server = FaultProxyServers.start();
         RedisTopology started = null;
+        RedisTopology startedStandby = null;
         try {
-            started = topology.start();
-            ChaosTopology chaos = new ChaosTopology(started, server);
-            for (RedisNode node : started.nodes()) {
-                chaos.proxies.put(node, chaos.client.createProxy(proxyName(node), "127.0.0.1:0",
-                        "127.0.0.1:" + node.port()));
+            started = primary.start();
+            if (standby != null) {
+                startedStandby = standby.start();
+            }
+            ChaosTopology chaos = new ChaosTopology(started, startedStandby, server);
+            chaos.addProxies(started, "");
+            if (startedStandby != null) {
+                chaos.addProxies(startedStandby, STANDBY_PREFIX);
             }
             return chaos;
         } catch (IOException | RuntimeException e) {
+            if (startedStandby != null) {
+                startedStandby.close();
+            }
             if (started != null) {
                 started.close();
             }
@@ -74,6 +100,12 @@ public final class ChaosTopology implements AutoCloseable {
         }
     }
 
+    private void addProxies(RedisTopology deployment, String prefix) throws IOException {
+        for (RedisNode node : deployment.nodes()) {
+            proxies.put(node, client.createProxy(prefix + proxyName(node), "127.0.0.1:0", "127.0.0.1:" + node.port()));
+        }
+    }
+
     private static String proxyName(RedisNode node) {
         return node.name();
     }
@@ -81,6 +113,18 @@ public final class ChaosTopology implements AutoCloseable {
     /** @return the Redis topology behind the proxies */
     public RedisTopology topology() {
         return topology;
+    }
+
+    /**
+     * @return the standby deployment started by {@link #start(RedisTopology.Builder, RedisTopology.Builder)}
+     * @throws IllegalStateException when this chaos topology was started with one deployment
+     */
+    public RedisTopology standbyTopology() {
+        if (standbyDeployment == null) {
+            throw new IllegalStateException("this chaos topology has one deployment; start it with "
+                    + "ChaosTopology.start(primary, standby) for a separate standby deployment");
+        }
+        return standbyDeployment;
     }
 
     /** @return the fault proxy server */
@@ -120,18 +164,26 @@ public final class ChaosTopology implements AutoCloseable {
      * @return the endpoint, with the topology's password when it has one
      */
     public RedisEndpoint primaryEndpoint() {
-        if (topology.shape() == io.resilientredis.chaos.topology.Shape.SENTINEL_GROUP) {
-            return sentinelEndpoint(topology.sentinelGroup());
-        }
-        return RedisEndpoint.standalone("redis://" + clientAddress(topology.primary()));
+        return endpointOf(topology);
     }
 
     /**
-     * @return the Sentinel-managed standby group of the two-deployment shape, through the proxies
+     * @return the standby deployment's endpoint (its Sentinel group or its standalone primary) when one
+     *     was started; else the Sentinel-managed standby group of the two-deployment shape; through the proxies
      * @throws IllegalStateException for other shapes
      */
     public RedisEndpoint standbyEndpoint() {
+        if (standbyDeployment != null) {
+            return endpointOf(standbyDeployment);
+        }
         return sentinelEndpoint(topology.standby());
+    }
+
+    private RedisEndpoint endpointOf(RedisTopology deployment) {
+        if (deployment.shape() == io.resilientredis.chaos.topology.Shape.SENTINEL_GROUP) {
+            return sentinelEndpoint(deployment.sentinelGroup());
+        }
+        return RedisEndpoint.standalone("redis://" + clientAddress(deployment.primary()));
     }
 
     private RedisEndpoint sentinelEndpoint(SentinelGroup group) {
@@ -175,11 +227,17 @@ public final class ChaosTopology implements AutoCloseable {
         void apply(Proxy proxy) throws IOException;
     }
 
-    /** Stops the topology and the fault proxy server. */
+    /** Stops the topology (both deployments when there are two) and the fault proxy server. */
     @Override
     public void close() {
         try {
-            topology.close();
+            try {
+                if (standbyDeployment != null) {
+                    standbyDeployment.close();
+                }
+            } finally {
+                topology.close();
+            }
         } finally {
             server.close();
         }
@@ -187,6 +245,7 @@ public final class ChaosTopology implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "ChaosTopology{" + topology + ", proxies at " + server.url() + "}";
+        return "ChaosTopology{" + topology + (standbyDeployment == null ? "" : ", standby " + standbyDeployment)
+                + ", proxies at " + server.url() + "}";
     }
 }

@@ -1,0 +1,192 @@
+package io.resilientredis.chaos.cli;
+
+import io.resilientredis.chaos.drill.Drill;
+import io.resilientredis.chaos.drill.DrillResult;
+import io.resilientredis.chaos.drill.Scenario;
+import io.resilientredis.client.Durability;
+import io.resilientredis.client.RedisEndpoint;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** {@code drill}: the outage drill, with its options. */
+final class DrillCommand implements ResilientRedisCli.Command {
+
+    /** Exit code when the drill could not run (the topology did not start, a deployment could not be read). */
+    static final int COULD_NOT_RUN = 3;
+
+    @Override
+    public String summary() {
+        return "run the outage drill: a workload through resilient-redis while faults play; exits 1 on any loss";
+    }
+
+    @Override
+    public int run(String[] args, PrintStream out, PrintStream err, boolean tty) {
+        Drill.Builder drill = Drill.builder().output(out, tty);
+        try {
+            if (!parse(args, drill, out)) {
+                return 0;
+            }
+        } catch (IllegalArgumentException e) {
+            err.println("drill: " + e.getMessage());
+            err.println("run 'drill --help' for the options");
+            return ResilientRedisCli.USAGE;
+        }
+        try {
+            DrillResult result = drill.build().run();
+            return result.exitCode();
+        } catch (RuntimeException e) {
+            err.println("drill: could not run: " + e.getMessage());
+            err.println("the log is in " + System.getProperty("resilientredis.log.file", "the console"));
+            return COULD_NOT_RUN;
+        }
+    }
+
+    /** @return false when only help was asked for */
+    static boolean parse(String[] args, Drill.Builder drill, PrintStream out) {
+        RedisEndpoint primary = null;
+        RedisEndpoint standby = null;
+        String durability = null;
+        int writers = 4;
+        int readers = 2;
+        for (int i = 0; i < args.length; i++) {
+            String option = args[i];
+            switch (option) {
+                case "-h", "--help" -> {
+                    help(out);
+                    return false;
+                }
+                case "--list-scenarios" -> {
+                    Scenario.presets().forEach((name, s) -> out.printf("  %-14s %s%n", name, s.description()));
+                    return false;
+                }
+                case "--duration" -> drill.duration(duration(value(args, ++i, option)));
+                case "--scenario" -> drill.scenario(value(args, ++i, option));
+                case "--rate" -> drill.rate(number(value(args, ++i, option), option));
+                case "--writers" -> writers = number(value(args, ++i, option), option);
+                case "--readers" -> readers = number(value(args, ++i, option), option);
+                case "--report-dir" -> drill.reportDir(Path.of(value(args, ++i, option)));
+                case "--primary" -> primary = endpoint(value(args, ++i, option));
+                case "--standby" -> standby = endpoint(value(args, ++i, option));
+                case "--durability" -> durability = value(args, ++i, option).toLowerCase(Locale.ROOT);
+                default -> throw new IllegalArgumentException("unknown option '" + option + "'");
+            }
+        }
+        drill.threads(writers, readers);
+        if (standby != null && primary == null) {
+            throw new IllegalArgumentException("--standby needs --primary (your own Redis); without both the drill "
+                    + "starts its own topology");
+        }
+        if (primary != null) {
+            drill.redis(primary, standby);
+        }
+        if (durability != null) {
+            drill.durability(switch (durability) {
+                case "acknowledged" -> Durability.acknowledged();
+                case "replicated" -> Durability.replicated(1, Duration.ofMillis(500));
+                default -> throw new IllegalArgumentException("--durability is 'acknowledged' or 'replicated', was '"
+                        + durability + "'");
+            });
+        }
+        return true;
+    }
+
+    /** Where the command line's log goes: {@code <report dir>/drill.log}. */
+    static Path logFile(String[] args) {
+        Path dir = Path.of("drill-reports");
+        for (int i = 0; i + 1 < args.length; i++) {
+            if ("--report-dir".equals(args[i])) {
+                dir = Path.of(args[i + 1]);
+            }
+        }
+        return dir.resolve("drill.log").toAbsolutePath();
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length || args[i].startsWith("--")) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static int number(String v, String option) {
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " takes a whole number, was '" + v + "'");
+        }
+    }
+
+    /** {@code 90}, {@code 90s}, {@code 2m}. */
+    static Duration duration(String v) {
+        String s = v.trim().toLowerCase(Locale.ROOT);
+        try {
+            if (s.endsWith("m")) {
+                return Duration.ofMinutes(Long.parseLong(s.substring(0, s.length() - 1)));
+            }
+            if (s.endsWith("s")) {
+                s = s.substring(0, s.length() - 1);
+            }
+            return Duration.ofSeconds(Long.parseLong(s));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--duration takes seconds (90, 90s) or minutes (2m), was '" + v + "'");
+        }
+    }
+
+    /**
+     * {@code redis://[[user]:password@]host:port[/db]}, {@code rediss://...}, or
+     * {@code sentinel://[[user]:password@]master@host:port,host:port} (the password is the data nodes').
+     */
+    static RedisEndpoint endpoint(String spec) {
+        if (!spec.startsWith("sentinel://")) {
+            return RedisEndpoint.standalone(spec);
+        }
+        String rest = spec.substring("sentinel://".length());
+        String user = null;
+        String password = null;
+        int at = rest.lastIndexOf('@');
+        if (at < 0) {
+            throw new IllegalArgumentException("a Sentinel spec is sentinel://[[user]:password@]master@host:port[,host:port],"
+                    + " e.g. sentinel://mymaster@10.0.0.7:26379,10.0.0.8:26379");
+        }
+        String group = rest.substring(0, at);
+        String hosts = rest.substring(at + 1);
+        int credentials = group.lastIndexOf('@');
+        if (credentials >= 0) {
+            String info = group.substring(0, credentials);
+            group = group.substring(credentials + 1);
+            int colon = info.indexOf(':');
+            user = colon > 0 ? info.substring(0, colon) : null;
+            password = colon >= 0 ? info.substring(colon + 1) : info;
+        }
+        List<String> sentinels = new ArrayList<>(List.of(hosts.split(",")));
+        RedisEndpoint e = RedisEndpoint.sentinel(group, sentinels);
+        return password == null ? e : e.withCredentials(user, password);
+    }
+
+    private static void help(PrintStream out) {
+        out.println("usage: drill [options]");
+        out.println();
+        out.println("Starts a Sentinel group (master, replica, 3 Sentinels) and a standby deployment behind the embedded");
+        out.println("Toxiproxy-compatible fault proxy, runs writers (counters, sets, ordered lists) and readers through");
+        out.println("ResilientRedis while a fault timeline plays, then checks every accepted write was applied exactly once.");
+        out.println("Exit code: 0 passed, 1 something lost/duplicated/reordered, 2 bad options, 3 could not run.");
+        out.println();
+        out.println("  --duration N         seconds (or 90s, 2m) the workload runs; default 60");
+        out.println("  --scenario NAME      fault timeline preset; default " + Scenario.DEFAULT + " (--list-scenarios)");
+        out.println("  --rate N             target writes per second over all writers (reads at half); default 200");
+        out.println("  --writers N          writer threads; default 4");
+        out.println("  --readers N          reader threads; default 2");
+        out.println("  --durability D       acknowledged | replicated (WAIT for 1 replica); default replicated for the");
+        out.println("                       embedded topology, acknowledged for your own Redis");
+        out.println("  --report-dir DIR     where each run's folder (report.txt, report.html, spill store) goes;");
+        out.println("                       default ./drill-reports");
+        out.println("  --primary URL        your own Redis instead of the embedded topology: redis://[:password@]host:port");
+        out.println("                       or sentinel://[:password@]master@host:port,host:port (no faults injected)");
+        out.println("  --standby URL        a standby for --primary, same forms");
+        out.println("  --list-scenarios     list the scenario presets");
+    }
+}

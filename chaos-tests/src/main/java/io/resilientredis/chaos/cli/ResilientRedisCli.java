@@ -1,0 +1,91 @@
+package io.resilientredis.chaos.cli;
+
+import io.resilientredis.chaos.toxiproxy.ToxiproxyServerMain;
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The {@code resilient-redis} command line: {@code drill} (the outage drill) and {@code toxiproxy-server}
+ * (the embedded Toxiproxy-compatible server). Each subcommand takes its own options; {@code help} lists them.
+ *
+ * <pre>
+ * java -cp ... io.resilientredis.chaos.cli.ResilientRedisCli drill --duration 60 --scenario outage
+ * </pre>
+ */
+public final class ResilientRedisCli {
+
+    /** Exit code for a command line that cannot be understood. */
+    public static final int USAGE = 2;
+
+    private ResilientRedisCli() {
+    }
+
+    /** A subcommand. */
+    interface Command {
+        String summary();
+
+        int run(String[] args, PrintStream out, PrintStream err, boolean tty);
+    }
+
+    static Map<String, Command> commands() {
+        Map<String, Command> c = new LinkedHashMap<>();
+        c.put("drill", new DrillCommand());
+        c.put("toxiproxy-server", new Command() {
+            @Override
+            public String summary() {
+                return "run the embedded Toxiproxy-compatible server (same flags as toxiproxy-server; -help)";
+            }
+
+            @Override
+            public int run(String[] args, PrintStream out, PrintStream err, boolean tty) {
+                ToxiproxyServerMain.main(args);
+                return 0;
+            }
+        });
+        return c;
+    }
+
+    /**
+     * Runs a subcommand and exits with its code.
+     *
+     * @param args the subcommand and its options
+     */
+    public static void main(String[] args) {
+        if (System.getProperty("logback.configurationFile") == null && args.length > 0 && "drill".equals(args[0])) {
+            System.setProperty("logback.configurationFile", "io/resilientredis/chaos/cli/logback-cli.xml");
+            System.setProperty("resilientredis.log.file", DrillCommand.logFile(Arrays.copyOfRange(args, 1, args.length))
+                    .toString());
+        }
+        System.exit(run(args, System.out, System.err, System.console() != null));
+    }
+
+    /**
+     * @param args the subcommand and its options
+     * @param out standard output
+     * @param err standard error
+     * @param tty whether output is a terminal
+     * @return the exit code
+     */
+    public static int run(String[] args, PrintStream out, PrintStream err, boolean tty) {
+        Map<String, Command> commands = commands();
+        if (args.length == 0 || "help".equals(args[0]) || "--help".equals(args[0]) || "-h".equals(args[0])) {
+            usage(args.length == 0 ? err : out, commands);
+            return args.length == 0 ? USAGE : 0;
+        }
+        Command command = commands.get(args[0]);
+        if (command == null) {
+            err.println("resilient-redis: unknown command '" + args[0] + "'");
+            usage(err, commands);
+            return USAGE;
+        }
+        return command.run(Arrays.copyOfRange(args, 1, args.length), out, err, tty);
+    }
+
+    private static void usage(PrintStream out, Map<String, Command> commands) {
+        out.println("usage: resilient-redis <command> [options]   (<command> --help for its options)");
+        out.println("commands:");
+        commands.forEach((name, c) -> out.printf("  %-18s %s%n", name, c.summary()));
+    }
+}

@@ -1,0 +1,487 @@
+package io.resilientredis.chaos.drill;
+
+import io.resilientredis.chaos.ChaosTopology;
+import io.resilientredis.chaos.topology.RedisTopology;
+import io.resilientredis.client.Durability;
+import io.resilientredis.client.RedisEndpoint;
+import io.resilientredis.client.ResilientRedis;
+import io.resilientredis.failover.BreakerSettings;
+import io.resilientredis.failover.EndpointStatus;
+import io.resilientredis.failover.FailoverStatus;
+import io.resilientredis.failover.RetrySettings;
+import io.resilientredis.failover.spill.SpillStoreConfig;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The outage drill: starts a Sentinel group and a standby deployment behind the embedded fault proxy
+ * (or uses the user's own Redis), runs a {@link Workload} through {@link ResilientRedis} while a
+ * {@link Scenario}'s fault timeline plays, waits for the spill store to drain, checks the history against
+ * Redis with the {@link HistoryChecker}, and writes a text and an HTML report.
+ *
+ * <pre>{@code
+ * DrillResult result = Drill.builder().duration(Duration.ofSeconds(60)).scenario("outage").build().run();
+ * System.exit(result.exitCode());
+ * }</pre>
+ */
+public final class Drill {
+
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+    private static final Duration SAMPLE_EVERY = Duration.ofMillis(250);
+
+    private final Duration duration;
+    private final Scenario scenario;
+    private final int rate;
+    private final int writers;
+    private final int readers;
+    private final Path reportDir;
+    private final RedisEndpoint primary;
+    private final RedisEndpoint standby;
+    private final PrintStream out;
+    private final boolean tty;
+    private final Duration timeout;
+    private final Duration drainTimeout;
+    private final Durability durability;
+
+    private Drill(Builder b) {
+        this.durability = b.durability;
+        this.duration = b.duration;
+        this.scenario = b.scenario;
+        this.rate = b.rate;
+        this.writers = b.writers;
+        this.readers = b.readers;
+        this.reportDir = b.reportDir;
+        this.primary = b.primary;
+        this.standby = b.standby;
+        this.out = b.out;
+        this.tty = b.tty;
+        this.timeout = b.timeout;
+        this.drainTimeout = b.drainTimeout;
+    }
+
+    /** @return a builder with the defaults: 60 s, scenario {@code outage}, 200 writes/s, embedded topology */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Runs the drill and writes its reports.
+     *
+     * @return the result; {@link DrillResult#exitCode()} is non-zero when anything was lost or duplicated
+     * @throws IllegalStateException when the drill cannot run (the topology does not start, a deployment
+     *     cannot be read afterwards)
+     */
+    public DrillResult run() {
+        String stamp = LocalDateTime.now().format(STAMP);
+        Path runDir = createRunDir(stamp);
+        Progress progress = new Progress(out, tty);
+        boolean embedded = primary == null;
+        ChaosTopology chaos = null;
+        try {
+            RedisEndpoint primaryEndpoint;
+            RedisEndpoint standbyEndpoint;
+            String topology;
+            if (embedded) {
+                progress.line("Starting a Sentinel group (master, 1 replica, 3 Sentinels) and a standby deployment "
+                        + "(primary and 1 replica) behind the embedded Toxiproxy-compatible fault proxy...");
+                chaos = ChaosTopology.start(RedisTopology.sentinelGroup(1).masterName("drill"),
+                        RedisTopology.primaryWithReplicas(1));
+                primaryEndpoint = chaos.primaryEndpoint();
+                standbyEndpoint = chaos.standbyEndpoint();
+                topology = "embedded: Sentinel group " + primaryEndpoint.displayName() + " (redis "
+                        + chaos.topology().serverVersion() + ") + standby " + standbyEndpoint.displayName() + " (with 1 replica)"
+                        + ", every node behind the fault proxy " + chaos.proxyServer().url();
+            } else {
+                primaryEndpoint = primary;
+                standbyEndpoint = standby;
+                topology = "your Redis: primary " + primary.displayName()
+                        + (standby == null ? "" : ", standby " + standby.displayName());
+                progress.line("Using your Redis (" + topology.substring("your Redis: ".length()) + "). No faults are "
+                        + "injected: the drill cannot kill, freeze or cut off servers it did not start, so scenario '"
+                        + scenario.name() + "' is not played; this run checks the workload's bookkeeping only.");
+            }
+            return drive(stamp, runDir, chaos, primaryEndpoint, standbyEndpoint, topology, progress);
+        } finally {
+            if (chaos != null) {
+                chaos.close();
+            }
+        }
+    }
+
+    private DrillResult drive(String stamp, Path runDir, ChaosTopology chaos, RedisEndpoint primaryEndpoint,
+                              RedisEndpoint standbyEndpoint, String topology, Progress progress) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(primaryEndpoint.displayName(), "primary");
+        if (standbyEndpoint != null) {
+            labels.put(standbyEndpoint.displayName(), "standby");
+        }
+        Map<String, String> endpointNames = new LinkedHashMap<>();
+        labels.forEach((name, label) -> endpointNames.put(label, name));
+
+        Durability effective = durability != null ? durability
+                : chaos != null ? Durability.replicated(1, Duration.ofMillis(500)) : Durability.acknowledged();
+        topology = topology + "; durability " + effective;
+        RetrySettings retry = RetrySettings.defaults();
+        Duration readBound = timeout.plus(timeout).multipliedBy(2).plus(retry.maxDuration()).plusMillis(500);
+        History history = new History("drill:" + stamp + ":" + Long.toHexString(System.nanoTime() & 0xffffff),
+                writers, readBound);
+        List<String> events = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicLong startNanos = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
+        RepeatFilter downs = new RepeatFilter();
+
+        ResilientRedis.Builder client = ResilientRedis.builder()
+                .primary(primaryEndpoint)
+                .timeout(timeout)
+                .connectTimeout(timeout)
+                .retry(retry)
+                .durability(effective)
+                .breaker(BreakerSettings.defaults())
+                .failbackGrace(Duration.ofSeconds(3))
+                .spill(SpillStoreConfig.builder(runDir.resolve("spill")).build())
+                .listener(e -> {
+                    if (!downs.add(e)) {
+                        return;
+                    }
+                    String line = String.format(Locale.ROOT, "%6.1fs %s", (System.nanoTime() - startNanos.get()) / 1e9,
+                            relabel(e.toString(), labels));
+                    events.add(line);
+                    progress.event(line);
+                });
+        if (standbyEndpoint != null) {
+            client.standby(standbyEndpoint);
+        }
+        List<Sample> samples = java.util.Collections.synchronizedList(new ArrayList<>());
+        Duration ran;
+        Duration drain;
+        boolean drained;
+        Workload workload;
+        List<FaultTimeline.Applied> steps = List.of();
+        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "resilient-redis-drill-sampler");
+            t.setDaemon(true);
+            return t;
+        });
+        try (ResilientRedis redis = client.build()) {
+            progress.line(String.format(Locale.ROOT, "Drill: scenario %s, %d s, %d writes/s over %d writers, %d "
+                            + "readers; reports in %s", scenario.name(), duration.toSeconds(), rate, writers, readers,
+                    runDir.toAbsolutePath()));
+            // One time base for the chart, the events and the fault steps: the workload's start.
+            long start = System.nanoTime();
+            startNanos.set(start);
+            workload = Workload.builder(redis, history).rate(rate).readers(readers, Math.max(1, rate / 2)).start();
+            FaultTimeline timeline = chaos == null ? null
+                    : FaultTimeline.start(chaos, scenario.steps(duration, timeout), progress::event);
+            sampler.scheduleAtFixedRate(() -> samples.add(sample(redis, workload, timeline, labels, start)),
+                    0, SAMPLE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+            try {
+                long end = start + duration.toNanos();
+                while (System.nanoTime() - end < 0) {
+                    // The drill's own clock: redraw the progress line until the run's time is up.
+                    LockSupport.parkNanos(Math.min(end - System.nanoTime(), progress.interval().toNanos()));
+                    progress.status(status(redis, workload, timeline, labels, start, "run"));
+                }
+            } finally {
+                if (timeline != null) {
+                    timeline.close();
+                    steps = timeline.applied();
+                }
+                workload.close();
+            }
+            ran = Duration.ofNanos(System.nanoTime() - start);
+            long drainStart = System.nanoTime();
+            long drainEnd = drainStart + drainTimeout.toNanos();
+            drained = false;
+            while (System.nanoTime() - drainEnd < 0) {
+                FailoverStatus s = redis.status();
+                if (s.spill().depth() == 0 && s.spill().pendingAppends() == 0
+                        && workload.spilledApplied() == workload.spilled()) {
+                    drained = true;
+                    break;
+                }
+                progress.status(status(redis, workload, null, labels, start, "drain"));
+                LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
+            }
+            drain = Duration.ofNanos(System.nanoTime() - drainStart);
+            samples.add(sample(redis, workload, null, labels, startNanos.get()));
+        } finally {
+            sampler.shutdownNow();
+            awaitQuietly(sampler);
+        }
+        progress.done();
+        if (!drained) {
+            progress.line("The spill store did not drain within " + drainTimeout.toSeconds() + " s; what is still "
+                    + "in it counts as lost below (it stays in " + runDir.resolve("spill") + ").");
+        }
+        progress.line("Checking the history against Redis...");
+        List<DataSource> sources = new ArrayList<>();
+        Verdict verdict;
+        try {
+            sources.add(DataSource.connect("primary", primaryEndpoint));
+            if (standbyEndpoint != null) {
+                sources.add(DataSource.connect("standby", standbyEndpoint));
+            }
+            verdict = new HistoryChecker(workload.kinds()).check(history, sources);
+        } finally {
+            for (DataSource s : sources) {
+                s.close();
+            }
+        }
+        Map<String, Duration> timeOn = timeOnEndpoint(samples, labels);
+        DrillResult result = new DrillResult(scenario.name(), chaos == null ? "not played (your own Redis)"
+                : scenario.description(), chaos != null, topology, duration, ran, drain, drained, workload,
+                endpointNames, timeOn, steps, events, samples, verdict, rate);
+        writeReports(result, runDir);
+        out.print(TextReport.render(result));
+        out.flush();
+        return result;
+    }
+
+    /**
+     * Drops an ENDPOINT_DOWN for an endpoint already reported down: a breaker whose trial call fails opens
+     * again every open delay, which is not news for the console.
+     */
+    private static final class RepeatFilter {
+        private final java.util.Set<String> down = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        boolean add(io.resilientredis.failover.FailoverEvent e) {
+            if (e.endpoint() == null) {
+                return true;
+            }
+            return switch (e.type()) {
+                case ENDPOINT_DOWN -> down.add(e.endpoint());
+                case ENDPOINT_UP -> {
+                    down.remove(e.endpoint());
+                    yield true;
+                }
+                default -> true;
+            };
+        }
+    }
+
+    private static void awaitQuietly(ScheduledExecutorService executor) {
+        try {
+            executor.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String relabel(String text, Map<String, String> labels) {
+        String r = text;
+        for (Map.Entry<String, String> e : labels.entrySet()) {
+            r = r.replace(e.getKey(), e.getValue());
+        }
+        return r;
+    }
+
+    private static Sample sample(ResilientRedis redis, Workload w, FaultTimeline timeline, Map<String, String> labels,
+                                 long start) {
+        FailoverStatus s = redis.status();
+        List<String> breakers = new ArrayList<>();
+        for (EndpointStatus e : s.endpoints()) {
+            if ("master".equals(e.role())) {
+                breakers.add(e.state().name());
+            }
+        }
+        String active = s.activeEndpoint() == null ? "none" : labels.getOrDefault(s.activeEndpoint(), "other");
+        return new Sample((System.nanoTime() - start) / 1_000_000, w.written(), w.spilled(), w.failed(), w.reads(),
+                w.readFailures(), s.spill().depth(), s.spill().replayedTotal(), active, breakers,
+                timeline == null ? "none" : timeline.current());
+    }
+
+    private String status(ResilientRedis redis, Workload w, FaultTimeline timeline, Map<String, String> labels,
+                          long start, String phase) {
+        FailoverStatus s = redis.status();
+        String active = s.activeEndpoint() == null ? "none" : labels.getOrDefault(s.activeEndpoint(), "other");
+        long secs = (System.nanoTime() - start) / 1_000_000_000L;
+        String clock = "run".equals(phase) ? String.format(Locale.ROOT, "%3ds/%ds", secs, duration.toSeconds())
+                : "draining";
+        return String.format(Locale.ROOT, "%s  writes %d (written %d, spilled %d, failed %d)  replayed %d  spill %d"
+                        + "  reads %d (%d failed)  active %s%s", clock, w.written() + w.spilled() + w.failed(),
+                w.written(), w.spilled(), w.failed(), w.spilledApplied(), s.spill().depth(), w.reads(),
+                w.readFailures(), active, timeline == null ? "" : "  fault: " + timeline.current());
+    }
+
+    static Map<String, Duration> timeOnEndpoint(List<Sample> samples, Map<String, String> labels) {
+        Map<String, Duration> time = new LinkedHashMap<>();
+        for (String label : labels.values()) {
+            time.put(label, Duration.ZERO);
+        }
+        time.put("none", Duration.ZERO);
+        List<Sample> copy;
+        synchronized (samples) {
+            copy = new ArrayList<>(samples);
+        }
+        for (int i = 1; i < copy.size(); i++) {
+            Sample prev = copy.get(i - 1);
+            time.merge(prev.active(), Duration.ofMillis(copy.get(i).millis() - prev.millis()), Duration::plus);
+        }
+        return time;
+    }
+
+    private static void writeReports(DrillResult result, Path runDir) {
+        result.textReport = runDir.resolve("report.txt");
+        result.htmlReport = runDir.resolve("report.html");
+        try {
+            Files.writeString(result.textReport, TextReport.render(result));
+            Files.writeString(result.htmlReport, HtmlReport.render(result));
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write the drill's reports to " + runDir + ": " + e.getMessage(),
+                    e);
+        }
+    }
+
+    private Path createRunDir(String stamp) {
+        try {
+            Files.createDirectories(reportDir);
+            return Files.createTempDirectory(reportDir, "drill-" + stamp + "-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the report directory under " + reportDir.toAbsolutePath()
+                    + ": " + e.getMessage() + "; choose another with --report-dir", e);
+        }
+    }
+
+    /** Configures a {@link Drill}. */
+    public static final class Builder {
+        private Duration duration = Duration.ofSeconds(60);
+        private Scenario scenario = Scenario.named(Scenario.DEFAULT);
+        private int rate = 200;
+        private int writers = 4;
+        private int readers = 2;
+        private Path reportDir = Path.of("drill-reports");
+        private RedisEndpoint primary;
+        private RedisEndpoint standby;
+        private PrintStream out = System.out;
+        private boolean tty;
+        private Duration timeout = Duration.ofMillis(500);
+        private Duration drainTimeout = Duration.ofSeconds(120);
+        private Durability durability;
+
+        private Builder() {
+        }
+
+        /**
+         * @param durability when a write counts as written; default {@code REPLICATED(1 replica within 500 ms)}
+         *     for the embedded topology, {@code ACKNOWLEDGED} for the user's own Redis
+         * @return this builder
+         */
+        public Builder durability(Durability durability) {
+            this.durability = Objects.requireNonNull(durability, "durability");
+            return this;
+        }
+
+        /**
+         * @param duration how long the workload runs (at least 5 s); default 60 s
+         * @return this builder
+         */
+        public Builder duration(Duration duration) {
+            if (duration == null || duration.compareTo(Duration.ofSeconds(5)) < 0) {
+                throw new IllegalArgumentException("a drill runs at least 5 s, was " + duration);
+            }
+            this.duration = duration;
+            return this;
+        }
+
+        /**
+         * @param name a {@link Scenario} preset; default {@code outage}
+         * @return this builder
+         * @throws IllegalArgumentException naming the presets when there is none by that name
+         */
+        public Builder scenario(String name) {
+            this.scenario = Scenario.named(name);
+            return this;
+        }
+
+        /**
+         * @param writesPerSecond target writes per second over all writers; reads run at half that; default 200
+         * @return this builder
+         */
+        public Builder rate(int writesPerSecond) {
+            if (writesPerSecond < 1) {
+                throw new IllegalArgumentException("rate must be at least 1 write/s, was " + writesPerSecond);
+            }
+            this.rate = writesPerSecond;
+            return this;
+        }
+
+        /**
+         * @param writers writer threads (default 4)
+         * @param readers reader threads (default 2)
+         * @return this builder
+         */
+        public Builder threads(int writers, int readers) {
+            if (writers < 1 || readers < 0) {
+                throw new IllegalArgumentException("at least one writer and no negative readers");
+            }
+            this.writers = writers;
+            this.readers = readers;
+            return this;
+        }
+
+        /**
+         * @param dir where each run's folder (reports, spill store) is created; default {@code drill-reports}
+         * @return this builder
+         */
+        public Builder reportDir(Path dir) {
+            this.reportDir = Objects.requireNonNull(dir, "dir");
+            return this;
+        }
+
+        /**
+         * Runs against the user's own Redis instead of an embedded topology; no faults are injected.
+         *
+         * @param primary the primary endpoint
+         * @param standby a standby endpoint, or null
+         * @return this builder
+         */
+        public Builder redis(RedisEndpoint primary, RedisEndpoint standby) {
+            this.primary = Objects.requireNonNull(primary, "primary");
+            this.standby = standby;
+            return this;
+        }
+
+        /**
+         * @param out where progress and the final report are printed; default {@code System.out}
+         * @param tty whether it is a terminal (one progress line rewritten in place) or not (periodic lines)
+         * @return this builder
+         */
+        public Builder output(PrintStream out, boolean tty) {
+            this.out = Objects.requireNonNull(out, "out");
+            this.tty = tty;
+            return this;
+        }
+
+        /**
+         * @param timeout the client's per-call and connect timeout; default 500 ms
+         * @return this builder
+         */
+        public Builder timeout(Duration timeout) {
+            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("timeout must be positive, was " + timeout);
+            }
+            this.timeout = timeout;
+            return this;
+        }
+
+        /** @return the drill */
+        public Drill build() {
+            return new Drill(this);
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package io.resilientredis.chaos.drill;
+
+import io.resilientredis.failover.spill.SpillFullException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Verifies a workload's {@link History} against what Redis holds after the run (call it once the spill
+ * store has drained): every accepted write applied exactly once (counter totals, each writer's list and
+ * last value), each writer's order kept, no writer saw an outage exception while the spill store had room
+ * (only a full store may reject), and no read waited longer than its bound.
+ *
+ * <pre>{@code
+ * try (DataSource primary = DataSource.connect(chaos.primaryEndpoint());
+ *      DataSource standby = DataSource.connect(chaos.standbyEndpoint())) {
+ *     Verdict verdict = new HistoryChecker(OperationKinds.defaults()).check(history, List.of(primary, standby));
+ *     assertThat(verdict.passed()).as(verdict.findings().toString()).isTrue();
+ * }
+ * }</pre>
+ */
+public final class HistoryChecker {
+
+    private final List<OperationKind> kinds;
+
+    /** @param kinds the operation kinds the workload used */
+    public HistoryChecker(List<OperationKind> kinds) {
+        this.kinds = List.copyOf(kinds);
+        if (this.kinds.isEmpty()) {
+            throw new IllegalArgumentException("at least one operation kind");
+        }
+    }
+
+    /**
+     * @param history what the workload did and was told
+     * @param deployments every deployment the client may have written to (primary and standbys)
+     * @return the verdict
+     * @throws IllegalStateException when a deployment cannot be read, or a record names an unknown kind
+     */
+    public Verdict check(History history, List<DataSource> deployments) {
+        Objects.requireNonNull(history, "history");
+        if (deployments.isEmpty()) {
+            throw new IllegalArgumentException("at least one deployment to read");
+        }
+        Verdict.Builder verdict = new Verdict.Builder();
+        Map<String, List<WriteRecord>> byKind = new LinkedHashMap<>();
+        for (OperationKind kind : kinds) {
+            byKind.put(kind.name(), new ArrayList<>());
+        }
+        long accepted = 0;
+        long failed = 0;
+        for (WriteRecord r : history.allWrites()) {
+            List<WriteRecord> list = byKind.get(r.kind());
+            if (list == null) {
+                throw new IllegalStateException("the history holds writes of kind '" + r.kind()
+                        + "' but the checker knows only " + byKind.keySet());
+            }
+            list.add(r);
+            if (r.outcome().accepted()) {
+                accepted++;
+            } else {
+                failed++;
+                if (r.failure() != null && r.failure().startsWith(SpillFullException.class.getSimpleName())) {
+                    verdict.spillFull();
+                } else {
+                    verdict.outageException("writer " + r.writer() + " write " + r.seq() + " (" + r.kind() + " "
+                            + r.key() + "): " + r.failure());
+                }
+            }
+        }
+        verdict.writes(accepted, failed);
+        for (OperationKind kind : kinds) {
+            kind.check(byKind.get(kind.name()), deployments, verdict);
+        }
+        verdict.reads(history.readsOverBound(), history.maxReadWait(), history.readBound());
+        return verdict.build();
+    }
+}

@@ -1,0 +1,304 @@
+package io.resilientredis.chaos.drill;
+
+import io.resilientredis.client.ResilientRedis;
+import io.resilientredis.failover.WriteReceipt;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+
+/**
+ * The built-in {@link OperationKind}s: shared counters ({@code INCRBY}, exactly once), per-writer
+ * last-value keys ({@code SET}, idempotent, order matters) and per-writer ordered lists ({@code RPUSH},
+ * exactly once, order matters).
+ */
+public final class OperationKinds {
+
+    /** Counters shared by all writers, so concurrent increments meet on the same keys. */
+    static final int COUNTERS = 4;
+
+    private OperationKinds() {
+    }
+
+    /** @return counters, sets and lists, in that order (a writer cycles through them) */
+    public static List<OperationKind> defaults() {
+        return List.of(counter(), set(), list());
+    }
+
+    /**
+     * INCRBY on one of four shared counters by 1 to 9. Verified by totals: each counter, summed over the
+     * deployments, must equal the sum of the accepted increments.
+     *
+     * @return the kind
+     */
+    public static OperationKind counter() {
+        return new Counter();
+    }
+
+    /**
+     * SET of the writer's own key to its sequence number. Verified by the last value: the highest value
+     * over the deployments must be the writer's last accepted one (an older replay overwriting a newer
+     * write, or the last write lost, both show).
+     *
+     * @return the kind
+     */
+    public static OperationKind set() {
+        return new LastValue();
+    }
+
+    /**
+     * RPUSH of the sequence number to the writer's own list. Verified element by element: each accepted
+     * number exactly once over the deployments, and each deployment's list in the writer's order.
+     *
+     * @return the kind
+     */
+    public static OperationKind list() {
+        return new OrderedList();
+    }
+
+    private static Map<String, List<WriteRecord>> byKey(List<WriteRecord> records) {
+        Map<String, List<WriteRecord>> keys = new LinkedHashMap<>();
+        for (WriteRecord r : records) {
+            keys.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r);
+        }
+        return keys;
+    }
+
+    static long parse(String value, String key, DataSource source) {
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException(key + " on " + source.name() + " holds '" + value
+                    + "', not a number: another program wrote to the drill's keys", e);
+        }
+    }
+
+    private static final class Counter implements OperationKind {
+        @Override
+        public String name() {
+            return "counter";
+        }
+
+        @Override
+        public String key(String namespace, int writer, long seq) {
+            return namespace + ":counter:" + Math.floorMod(seq + writer, COUNTERS);
+        }
+
+        @Override
+        public long value(int writer, long seq, SplittableRandom random) {
+            return 1 + random.nextInt(9);
+        }
+
+        @Override
+        public WriteReceipt<?> perform(ResilientRedis redis, String key, long value, long seq) {
+            return redis.incrBy(key, value);
+        }
+
+        @Override
+        public void check(List<WriteRecord> records, List<DataSource> deployments, Verdict.Builder verdict) {
+            for (Map.Entry<String, List<WriteRecord>> e : byKey(records).entrySet()) {
+                long accepted = 0;
+                long failed = 0;
+                for (WriteRecord r : e.getValue()) {
+                    if (r.outcome().accepted()) {
+                        accepted += r.value();
+                    } else {
+                        failed += r.value();
+                    }
+                }
+                long actual = 0;
+                StringBuilder where = new StringBuilder();
+                for (DataSource d : deployments) {
+                    String v = d.get(e.getKey());
+                    long n = v == null ? 0 : parse(v, e.getKey(), d);
+                    actual += n;
+                    where.append(where.length() == 0 ? "" : ", ").append(d.name()).append('=').append(n);
+                }
+                if (actual < accepted) {
+                    verdict.counterMismatch(accepted - actual, 0, e.getKey() + " holds " + actual + " (" + where
+                            + ") but accepted increments sum to " + accepted);
+                } else if (actual > accepted + failed) {
+                    verdict.counterMismatch(0, actual - accepted - failed, e.getKey() + " holds " + actual + " ("
+                            + where + ") but accepted increments sum to " + accepted + " (+" + failed
+                            + " from failed calls)");
+                } else if (actual > accepted) {
+                    verdict.appliedDespiteFailure(1, e.getKey() + " holds " + (actual - accepted)
+                            + " more than accepted, within the " + failed + " of failed calls");
+                }
+            }
+        }
+    }
+
+    private static final class LastValue implements OperationKind {
+        @Override
+        public String name() {
+            return "set";
+        }
+
+        @Override
+        public String key(String namespace, int writer, long seq) {
+            return namespace + ":last:" + writer;
+        }
+
+        @Override
+        public long value(int writer, long seq, SplittableRandom random) {
+            return seq;
+        }
+
+        @Override
+        public WriteReceipt<?> perform(ResilientRedis redis, String key, long value, long seq) {
+            return redis.set(key, Long.toString(value));
+        }
+
+        @Override
+        public void check(List<WriteRecord> records, List<DataSource> deployments, Verdict.Builder verdict) {
+            for (Map.Entry<String, List<WriteRecord>> e : byKey(records).entrySet()) {
+                long lastAccepted = 0;
+                Set<Long> failed = new HashSet<>();
+                for (WriteRecord r : e.getValue()) {
+                    if (r.outcome().accepted()) {
+                        lastAccepted = Math.max(lastAccepted, r.value());
+                    } else {
+                        failed.add(r.value());
+                    }
+                }
+                long highest = 0;
+                StringBuilder where = new StringBuilder();
+                for (DataSource d : deployments) {
+                    String v = d.get(e.getKey());
+                    long n = v == null ? 0 : parse(v, e.getKey(), d);
+                    highest = Math.max(highest, n);
+                    where.append(where.length() == 0 ? "" : ", ").append(d.name()).append('=').append(v);
+                }
+                if (highest < lastAccepted) {
+                    verdict.lost(1, e.getKey() + ": the last accepted SET was " + lastAccepted + " but the key holds "
+                            + where + " (the write was lost, or an older write replayed over it)");
+                } else if (highest > lastAccepted) {
+                    if (failed.contains(highest)) {
+                        verdict.appliedDespiteFailure(1, e.getKey() + " holds " + highest
+                                + " from a call that threw");
+                    } else {
+                        verdict.duplicated(1, e.getKey() + " holds " + where + ", a value no write carried");
+                    }
+                }
+            }
+        }
+    }
+
+    private static final class OrderedList implements OperationKind {
+        @Override
+        public String name() {
+            return "list";
+        }
+
+        @Override
+        public String key(String namespace, int writer, long seq) {
+            return namespace + ":list:" + writer;
+        }
+
+        @Override
+        public long value(int writer, long seq, SplittableRandom random) {
+            return seq;
+        }
+
+        @Override
+        public WriteReceipt<?> perform(ResilientRedis redis, String key, long value, long seq) {
+            return redis.rpush(key, Long.toString(value));
+        }
+
+        @Override
+        public void check(List<WriteRecord> records, List<DataSource> deployments, Verdict.Builder verdict) {
+            for (Map.Entry<String, List<WriteRecord>> e : byKey(records).entrySet()) {
+                String key = e.getKey();
+                Map<Long, WriteRecord> bySeq = new HashMap<>();
+                for (WriteRecord r : e.getValue()) {
+                    bySeq.put(r.value(), r);
+                }
+                Map<Long, List<String>> seenOn = new TreeMap<>();
+                for (DataSource d : deployments) {
+                    long previous = Long.MIN_VALUE;
+                    long descents = 0;
+                    String firstDescent = null;
+                    for (String element : d.list(key)) {
+                        long n = parse(element, key, d);
+                        seenOn.computeIfAbsent(n, x -> new ArrayList<>(2)).add(d.name());
+                        if (n <= previous) {
+                            descents++;
+                            if (firstDescent == null) {
+                                firstDescent = n + " after " + previous;
+                            }
+                        }
+                        previous = n;
+                    }
+                    if (descents > 0) {
+                        verdict.outOfOrder(descents, key + " on " + d.name() + " is out of the writer's order "
+                                + descents + " time(s), first " + firstDescent);
+                    }
+                }
+                List<Long> missing = new ArrayList<>();
+                List<Long> sameDeployment = new ArrayList<>();
+                List<Long> crossDeployment = new ArrayList<>();
+                long sameExtra = 0;
+                long crossExtra = 0;
+                for (WriteRecord r : e.getValue()) {
+                    List<String> on = seenOn.getOrDefault(r.value(), List.of());
+                    if (r.outcome().accepted() && on.isEmpty()) {
+                        missing.add(r.value());
+                    }
+                    if (on.size() > 1) {
+                        int distinct = new HashSet<>(on).size();
+                        if (distinct > 1) {
+                            crossDeployment.add(r.value());
+                            crossExtra += distinct - 1;
+                        }
+                        if (on.size() > distinct) {
+                            sameDeployment.add(r.value());
+                            sameExtra += on.size() - distinct;
+                        }
+                    }
+                    if (!r.outcome().accepted() && !on.isEmpty()) {
+                        verdict.appliedDespiteFailure(1, key + ": " + describe(r, on) + " is there though its call threw");
+                    }
+                }
+                if (!missing.isEmpty()) {
+                    verdict.lost(missing.size(), key + ": " + missing.size() + " accepted element(s) missing, first "
+                            + describe(missing, bySeq, seenOn));
+                }
+                if (sameExtra > 0) {
+                    verdict.duplicated(sameExtra, key + ": " + sameDeployment.size() + " element(s) applied more than "
+                            + "once on the same deployment, first " + describe(sameDeployment, bySeq, seenOn));
+                }
+                if (crossExtra > 0) {
+                    verdict.duplicatedAcrossDeployments(crossExtra, key + ": " + crossDeployment.size()
+                            + " element(s) applied on more than one deployment, first "
+                            + describe(crossDeployment, bySeq, seenOn));
+                }
+                for (Map.Entry<Long, List<String>> seen : seenOn.entrySet()) {
+                    if (!bySeq.containsKey(seen.getKey())) {
+                        verdict.duplicated(seen.getValue().size(), key + ": " + seen.getKey()
+                                + " is there but no write carried it");
+                    }
+                }
+            }
+        }
+
+        private static String describe(List<Long> values, Map<Long, WriteRecord> bySeq, Map<Long, List<String>> seenOn) {
+            StringBuilder b = new StringBuilder();
+            for (int i = 0; i < Math.min(5, values.size()); i++) {
+                long n = values.get(i);
+                b.append(i == 0 ? "" : "; ").append(describe(bySeq.get(n), seenOn.getOrDefault(n, List.of())));
+            }
+            return b.toString();
+        }
+
+        private static String describe(WriteRecord r, List<String> on) {
+            return String.format(java.util.Locale.ROOT, "%d (%s at %.1f s%s)", r.value(), r.outcome(),
+                    r.atMillis() / 1000.0, on.isEmpty() ? ", nowhere" : ", on " + String.join("+", on));
+        }
+    }
+}

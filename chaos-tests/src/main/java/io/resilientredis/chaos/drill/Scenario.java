@@ -1,0 +1,259 @@
+package io.resilientredis.chaos.drill;
+
+import eu.rekawek.toxiproxy.model.ToxicDirection;
+import io.resilientredis.chaos.ChaosTopology;
+import io.resilientredis.chaos.topology.RedisNode;
+import io.resilientredis.chaos.topology.SentinelGroup;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
+
+/**
+ * A named fault timeline preset for the drill. Steps are placed at fractions of the run's duration, so a
+ * short run plays the same story faster; steps that must wait for Sentinel (a failover) wait for it.
+ * The primary deployment must be a Sentinel group for the steps that kill or freeze its master.
+ *
+ * <ul>
+ *   <li>{@code outage} (default): Sentinel master kill, master freeze then resume, full outage, latency
+ *       above the timeout, recovery;</li>
+ *   <li>{@code sentinel-kill}: the master killed (SIGKILL), restarted after the failover;</li>
+ *   <li>{@code freeze}: the master frozen (SIGSTOP) until Sentinel promotes a replica, then resumed;</li>
+ *   <li>{@code full-outage}: every proxy disabled, then enabled again;</li>
+ *   <li>{@code latency}: replies of the primary deployment delayed past the client's timeout;</li>
+ *   <li>{@code calm}: no faults (a baseline).</li>
+ * </ul>
+ */
+public final class Scenario {
+
+    /** The scenario a drill plays unless told otherwise. */
+    public static final String DEFAULT = "outage";
+
+    private static final Duration FAILOVER_PATIENCE = Duration.ofSeconds(20);
+    private static final Map<String, Scenario> PRESETS = buildPresets();
+
+    private final String name;
+    private final String description;
+    private final BiFunction<Duration, Duration, List<FaultStep>> steps;
+
+    private Scenario(String name, String description, BiFunction<Duration, Duration, List<FaultStep>> steps) {
+        this.name = name;
+        this.description = description;
+        this.steps = steps;
+    }
+
+    /**
+     * @param name a preset's name
+     * @return the preset
+     * @throws IllegalArgumentException naming the presets when there is none by that name
+     */
+    public static Scenario named(String name) {
+        Scenario s = PRESETS.get(Objects.requireNonNull(name, "name").toLowerCase(Locale.ROOT));
+        if (s == null) {
+            throw new IllegalArgumentException("no scenario named '" + name + "'; choose one of " + PRESETS.keySet());
+        }
+        return s;
+    }
+
+    /** @return every preset, by name */
+    public static Map<String, Scenario> presets() {
+        return PRESETS;
+    }
+
+    private static Map<String, Scenario> buildPresets() {
+        Map<String, Scenario> m = new LinkedHashMap<>();
+        add(m, new Scenario("outage", "Sentinel master kill, master freeze then resume, full outage, latency above "
+                + "the timeout, recovery", Scenario::outage));
+        add(m, new Scenario("sentinel-kill", "the Sentinel group's master killed (SIGKILL), restarted after the "
+                + "failover", (d, t) -> {
+                    AtomicReference<RedisNode> killed = new AtomicReference<>();
+                    return List.of(killMaster(at(d, 0.2), killed), restartAfterFailover(at(d, 0.55), killed));
+                }));
+        add(m, new Scenario("freeze", "the Sentinel group's master frozen (SIGSTOP) until a replica is promoted, "
+                + "then resumed", (d, t) -> {
+                    AtomicReference<RedisNode> frozen = new AtomicReference<>();
+                    return List.of(freezeMaster(at(d, 0.2), frozen),
+                            resumeAfterFailover(at(d, 0.2).plus(max(Duration.ofSeconds(5), at(d, 0.2))), frozen));
+                }));
+        add(m, new Scenario("full-outage", "every endpoint unreachable (all proxies disabled), then back",
+                (d, t) -> List.of(fullOutage(at(d, 0.25)), recover(at(d, 0.6)))));
+        add(m, new Scenario("latency", "replies of the primary deployment delayed past the client's timeout, then "
+                + "recovery", (d, t) -> List.of(latency(at(d, 0.25), t), recover(at(d, 0.6)))));
+        add(m, new Scenario("calm", "no faults: a baseline", (d, t) -> List.of()));
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
+    private static void add(Map<String, Scenario> m, Scenario s) {
+        m.put(s.name, s);
+    }
+
+    /** @return the preset's name */
+    public String name() {
+        return name;
+    }
+
+    /** @return what it does, in one sentence */
+    public String description() {
+        return description;
+    }
+
+    /**
+     * @param duration the run's duration
+     * @param clientTimeout the client's per-call timeout (latency faults exceed it)
+     * @return the steps, in time order; fresh each call (steps that belong together share state)
+     */
+    public List<FaultStep> steps(Duration duration, Duration clientTimeout) {
+        return steps.apply(duration, clientTimeout);
+    }
+
+    @Override
+    public String toString() {
+        return name + " (" + description + ")";
+    }
+
+    // ------------------------------------------------------------------ presets
+
+    private static List<FaultStep> outage(Duration d, Duration timeout) {
+        AtomicReference<RedisNode> killed = new AtomicReference<>();
+        AtomicReference<RedisNode> frozen = new AtomicReference<>();
+        List<FaultStep> s = new ArrayList<>();
+        s.add(killMaster(at(d, 0.08), killed));
+        s.add(restartAfterFailover(at(d, 0.18), killed));
+        s.add(freezeMaster(at(d, 0.30), frozen));
+        s.add(resumeAfterFailover(at(d, 0.30).plus(max(Duration.ofSeconds(5), at(d, 0.10))), frozen));
+        s.add(fullOutage(at(d, 0.50)));
+        s.add(recover(at(d, 0.67)));
+        s.add(latency(at(d, 0.72), timeout));
+        s.add(recover(at(d, 0.84)));
+        return s;
+    }
+
+    private static Duration at(Duration d, double fraction) {
+        return Duration.ofMillis((long) (d.toMillis() * fraction));
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+
+    private static SentinelGroup group(ChaosTopology chaos) {
+        return chaos.topology().sentinelGroup();
+    }
+
+    static FaultStep killMaster(Duration at, AtomicReference<RedisNode> killed) {
+        return new FaultStep(at, "master killed (SIGKILL)", chaos -> {
+            RedisNode master = group(chaos).currentMaster();
+            killed.set(master);
+            master.kill();
+        });
+    }
+
+    static FaultStep restartAfterFailover(Duration at, AtomicReference<RedisNode> killed) {
+        return new FaultStep(at, "failover done, old master restarted as a replica", chaos -> {
+            RedisNode node = killed.get();
+            if (node == null) {
+                return;
+            }
+            try {
+                group(chaos).awaitFailover(FAILOVER_PATIENCE);
+            } finally {
+                if (!node.isRunning()) {
+                    rejoinAsReplica(group(chaos), node);
+                }
+            }
+        });
+    }
+
+    /**
+     * Restarts a killed data node of a Sentinel group as a replica of the current master and waits until
+     * it has synced. Without persistence a restarted node is empty; left to come up as a master, it would
+     * be a candidate Sentinel may promote before it converts it (about 8 s later), wiping the group's data.
+     * An operator makes the same move: {@code REPLICAOF} first, then let it sync.
+     */
+    static void rejoinAsReplica(SentinelGroup group, RedisNode node) throws java.io.IOException {
+        RedisNode master = awaitMasterOtherThan(group, node);
+        node.restart();
+        try (io.resilientredis.chaos.topology.RespConnection c = node.connect(Duration.ofSeconds(2))) {
+            c.call("REPLICAOF", master.host(), String.valueOf(master.port()));
+        }
+        long deadline = System.nanoTime() + FAILOVER_PATIENCE.toNanos();
+        while (System.nanoTime() - deadline < 0) {
+            try (io.resilientredis.chaos.topology.RespConnection c = node.connect(Duration.ofSeconds(1))) {
+                java.util.Map<String, String> info = c.info("replication");
+                if ("up".equals(info.get("master_link_status")) && "0".equals(info.get("master_sync_in_progress"))) {
+                    return;
+                }
+            } catch (java.io.IOException notYet) {
+                // keep polling
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+        }
+        throw new IllegalStateException(node.name() + " restarted but did not finish syncing from " + master.name()
+                + " within " + FAILOVER_PATIENCE.toSeconds() + " s");
+    }
+
+    private static RedisNode awaitMasterOtherThan(SentinelGroup group, RedisNode node) {
+        long deadline = System.nanoTime() + FAILOVER_PATIENCE.toNanos();
+        RuntimeException last = null;
+        while (System.nanoTime() - deadline < 0) {
+            try {
+                RedisNode master = group.currentMaster();
+                if (!master.equals(node)) {
+                    return master;
+                }
+            } catch (RuntimeException noQuorum) {
+                last = noQuorum;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+        }
+        throw new IllegalStateException("Sentinel did not promote another master than " + node.name() + " within "
+                + FAILOVER_PATIENCE.toSeconds() + " s; not restarting it (it would come back empty as master)", last);
+    }
+
+    static FaultStep freezeMaster(Duration at, AtomicReference<RedisNode> frozen) {
+        return new FaultStep(at, "master frozen (SIGSTOP)", chaos -> {
+            RedisNode master = group(chaos).currentMaster();
+            frozen.set(master);
+            master.freeze();
+        });
+    }
+
+    static FaultStep resumeAfterFailover(Duration at, AtomicReference<RedisNode> frozen) {
+        return new FaultStep(at, "replica promoted, old master resumed", chaos -> {
+            RedisNode node = frozen.get();
+            if (node == null) {
+                return;
+            }
+            try {
+                group(chaos).awaitFailover(FAILOVER_PATIENCE);
+            } finally {
+                node.resume();
+            }
+        });
+    }
+
+    static FaultStep fullOutage(Duration at) {
+        return new FaultStep(at, "full outage (every proxy disabled)", ChaosTopology::disableAll);
+    }
+
+    static FaultStep latency(Duration at, Duration clientTimeout) {
+        long millis = clientTimeout.toMillis() * 2 + 100;
+        return new FaultStep(at, "latency " + millis + " ms on the primary deployment", chaos -> {
+            for (RedisNode node : chaos.topology().nodes()) {
+                if (!node.isSentinel()) {
+                    chaos.proxy(node).toxics().latency("drill-latency", ToxicDirection.DOWNSTREAM, millis);
+                }
+            }
+        });
+    }
+
+    static FaultStep recover(Duration at) {
+        return new FaultStep(at, "recovered (proxies enabled, toxics removed)", ChaosTopology::resetAll);
+    }
+
+}

@@ -1,0 +1,56 @@
+package io.resilientredis.chaos.drill;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The scenario presets' timelines (the steps themselves run against real nodes in the drill tests). */
+class ScenarioTest {
+
+    @Test
+    void theDefaultScenarioPlaysEveryFaultOfTheBriefInOrderWithinTheRun() {
+        Duration run = Duration.ofSeconds(60);
+        List<FaultStep> steps = Scenario.named(Scenario.DEFAULT).steps(run, Duration.ofMillis(500));
+
+        assertThat(steps).extracting(FaultStep::label).containsExactly(
+                "master killed (SIGKILL)",
+                "failover done, old master restarted as a replica",
+                "master frozen (SIGSTOP)",
+                "replica promoted, old master resumed",
+                "full outage (every proxy disabled)",
+                "recovered (proxies enabled, toxics removed)",
+                "latency 1100 ms on the primary deployment",
+                "recovered (proxies enabled, toxics removed)");
+        assertThat(steps).extracting(FaultStep::at).isSorted().allSatisfy(at -> assertThat(at).isLessThan(run));
+        assertThat(steps.get(steps.size() - 1).at()).as("time left to recover before the end")
+                .isLessThanOrEqualTo(run.minusSeconds(8));
+    }
+
+    @Test
+    void stepsScaleWithTheDurationButAFreezeLastsLongEnoughForSentinel() {
+        List<FaultStep> shortRun = Scenario.named("freeze").steps(Duration.ofSeconds(10), Duration.ofMillis(500));
+        assertThat(shortRun.get(0).at()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(shortRun.get(1).at().minus(shortRun.get(0).at())).isGreaterThanOrEqualTo(Duration.ofSeconds(5));
+
+        List<FaultStep> outage = Scenario.named("full-outage").steps(Duration.ofSeconds(20), Duration.ofMillis(500));
+        assertThat(outage).extracting(FaultStep::at).containsExactly(Duration.ofSeconds(5), Duration.ofSeconds(12));
+    }
+
+    @Test
+    void latencyExceedsTheClientsTimeout() {
+        FaultStep latency = Scenario.named("latency").steps(Duration.ofSeconds(30), Duration.ofMillis(800)).get(0);
+        assertThat(latency.label()).isEqualTo("latency 1700 ms on the primary deployment");
+    }
+
+    @Test
+    void theCalmScenarioHasNoFaultsAndUnknownNamesListThePresets() {
+        assertThat(Scenario.named("CALM").steps(Duration.ofSeconds(30), Duration.ofMillis(500))).isEmpty();
+        assertThat(Scenario.presets()).containsOnlyKeys("outage", "sentinel-kill", "freeze", "full-outage", "latency",
+                "calm");
+        assertThatThrownBy(() -> Scenario.named("meteor")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no scenario named 'meteor'").hasMessageContaining("sentinel-kill");
+    }
+}
