@@ -4,10 +4,10 @@ import io.resilientredis.chaos.ChaosTopology;
 import io.resilientredis.chaos.topology.RedisTopology;
 import io.resilientredis.client.Durability;
 import io.resilientredis.client.RedisEndpoint;
+import io.resilientredis.client.ClientStatus;
 import io.resilientredis.client.ResilientRedis;
 import io.resilientredis.failover.BreakerSettings;
 import io.resilientredis.failover.EndpointStatus;
-import io.resilientredis.failover.FailoverStatus;
 import io.resilientredis.failover.RetrySettings;
 import io.resilientredis.failover.spill.SpillStoreConfig;
 import java.io.IOException;
@@ -208,7 +208,7 @@ public final class Drill {
             long drainEnd = drainStart + drainTimeout.toNanos();
             drained = false;
             while (System.nanoTime() - drainEnd < 0) {
-                FailoverStatus s = redis.status();
+                ClientStatus s = redis.status();
                 if (s.spill().depth() == 0 && s.spill().pendingAppends() == 0
                         && workload.spilledApplied() == workload.spilled()) {
                     drained = true;
@@ -292,7 +292,7 @@ public final class Drill {
 
     private static Sample sample(ResilientRedis redis, Workload w, FaultTimeline timeline, Map<String, String> labels,
                                  long start) {
-        FailoverStatus s = redis.status();
+        ClientStatus s = redis.status();
         List<String> breakers = new ArrayList<>();
         for (EndpointStatus e : s.endpoints()) {
             if ("master".equals(e.role())) {
@@ -307,7 +307,7 @@ public final class Drill {
 
     private String status(ResilientRedis redis, Workload w, FaultTimeline timeline, Map<String, String> labels,
                           long start, String phase) {
-        FailoverStatus s = redis.status();
+        ClientStatus s = redis.status();
         String active = s.activeEndpoint() == null ? "none" : labels.getOrDefault(s.activeEndpoint(), "other");
         long secs = (System.nanoTime() - start) / 1_000_000_000L;
         String clock = "run".equals(phase) ? String.format(Locale.ROOT, "%3ds/%ds", secs, duration.toSeconds())
