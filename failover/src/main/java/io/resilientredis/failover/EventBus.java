@@ -29,7 +29,7 @@ final class EventBus {
 
     private void deliver(FailoverEvent event) {
         switch (event.type()) {
-            case ENDPOINT_DOWN, SWITCHED, SPILL_STARTED, REPLAY_PAUSED -> LOG.warn("{}", event.detail());
+            case ENDPOINT_DOWN, SWITCHED, SPILL_STARTED, REPLAY_PAUSED, REPLAY_REROUTED -> LOG.warn("{}", event.detail());
             case REPLAY_REJECTED -> LOG.error("{}", event.detail());
             default -> LOG.info("{}", event.detail());
         }

@@ -186,8 +186,12 @@ public final class FailoverEngine<C> implements AutoCloseable {
         if (fallback != null && (maintenance || fallback.engaged())) {
             return fallback.accept(op, null);
         }
+        EndpointHealth<C> endpoint = router.active();
+        CompletableFuture<T> attempt = endpoint == null
+                ? CompletableFuture.failedFuture(AttemptFailure.NO_ENDPOINT)
+                : executeWrite(endpoint, op::apply);
         CompletableFuture<WriteReceipt<T>> result = new CompletableFuture<>();
-        execute(op::apply).whenComplete((value, failure) -> {
+        attempt.whenComplete((value, failure) -> {
             if (failure == null) {
                 result.complete(WriteReceipt.written(op.id(), value));
                 return;
@@ -208,6 +212,47 @@ public final class FailoverEngine<C> implements AutoCloseable {
             }
         });
         return result;
+    }
+
+    /**
+     * Runs a write on one endpoint and retries it there only, while that endpoint is still the
+     * active one and its breaker closed: a write whose outcome is unknown (it may have landed) must
+     * not be applied on another deployment, where its exactly-once marker does not exist. The
+     * failure it ends with says whether any attempt's outcome was unknown, so the spill store can
+     * keep the write for this endpoint.
+     */
+    private <T> CompletableFuture<T> executeWrite(EndpointHealth<C> endpoint,
+                                                  Function<? super C, ? extends CompletionStage<T>> op) {
+        CompletableFuture<T> first = callOn(endpoint, op);
+        if (!retrying) {
+            return first;
+        }
+        return first.exceptionallyCompose(failure -> {
+            Throwable f = Failures.unwrap(failure);
+            if (!retryable(f)) {
+                return CompletableFuture.failedFuture(f);
+            }
+            boolean[] unknown = {((AttemptFailure) f).outcomeUnknown()};
+            CompletableFuture<T> retried = retries.getStageAsync(ctx -> {
+                if (ctx.getAttemptCount() == 0) {
+                    return CompletableFuture.<T>failedFuture(f);
+                }
+                if (router.active() != endpoint) {
+                    Throwable last = Failures.unwrap(ctx.getLastException());
+                    return CompletableFuture.<T>failedFuture(last instanceof AttemptFailure af ? af.notRetryable() : last);
+                }
+                return callOn(endpoint, op).whenComplete((v, t) -> {
+                    if (t != null && Failures.unwrap(t) instanceof AttemptFailure af && af.outcomeUnknown()) {
+                        unknown[0] = true;
+                    }
+                });
+            });
+            return retried.exceptionallyCompose(last -> {
+                Throwable l = Failures.unwrap(last);
+                return CompletableFuture.failedFuture(unknown[0] && l instanceof AttemptFailure af
+                        ? af.asOutcomeUnknown() : l);
+            });
+        });
     }
 
     // ---------------------------------------------------------------- execution

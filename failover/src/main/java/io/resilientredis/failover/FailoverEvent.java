@@ -39,7 +39,12 @@ public record FailoverEvent(Type type, Instant time, String endpoint, String pre
         /** The replayer stopped on a failure and will resume when an endpoint admits writes. */
         REPLAY_PAUSED,
         /** A spilled write that Redis rejected for good (e.g. WRONGTYPE) was removed from the store. */
-        REPLAY_REJECTED
+        REPLAY_REJECTED,
+        /**
+         * Spilled writes of unknown outcome on one endpoint were replayed on another after waiting
+         * for theirs for the in-doubt window: they may now be applied in both deployments.
+         */
+        REPLAY_REROUTED
     }
 
     /**

@@ -15,8 +15,10 @@ public final class ReplaySettings {
     private final int maxWritesPerSecond;
     private final Duration batchTimeout;
     private final Duration progressInterval;
+    private final Duration inDoubtWindow;
 
     private ReplaySettings(Builder b) {
+        this.inDoubtWindow = b.inDoubtWindow;
         this.batchSize = b.batchSize;
         this.maxBatchBytes = b.maxBatchBytes;
         this.maxWritesPerSecond = b.maxWritesPerSecond;
@@ -59,6 +61,15 @@ public final class ReplaySettings {
         return progressInterval;
     }
 
+    /**
+     * @return how long a spilled write whose outcome is unknown on an endpoint (a timeout after it
+     *         was sent, or no replica confirmation) waits for that endpoint before it is replayed on
+     *         another one, where it could then be applied a second time
+     */
+    public Duration inDoubtWindow() {
+        return inDoubtWindow;
+    }
+
     /** Builds {@link ReplaySettings}. */
     public static final class Builder {
         private int batchSize = 500;
@@ -66,8 +77,29 @@ public final class ReplaySettings {
         private int maxWritesPerSecond = 50_000;
         private Duration batchTimeout = Duration.ofSeconds(10);
         private Duration progressInterval = Duration.ofSeconds(5);
+        private Duration inDoubtWindow = Duration.ofSeconds(30);
 
         private Builder() {
+        }
+
+        /**
+         * A write that failed on an endpoint after it was sent may have been applied there; its
+         * exactly-once marker exists only in that deployment. Such a write is replayed on that
+         * endpoint (as soon as it is healthy, even before traffic fails back to it), and waits for
+         * it up to this long; after that it is replayed on the active endpoint and reported with a
+         * {@link FailoverEvent.Type#REPLAY_REROUTED} event, since it may then be applied in both
+         * deployments. Writes behind it wait too, so that none overtakes it. Default 30 s.
+         *
+         * @param window how long to wait; zero replays such writes wherever writes go
+         * @return this builder
+         */
+        public Builder inDoubtWindow(Duration window) {
+            java.util.Objects.requireNonNull(window, "window");
+            if (window.isNegative()) {
+                throw new IllegalArgumentException("inDoubtWindow must not be negative");
+            }
+            this.inDoubtWindow = window;
+            return this;
         }
 
         /**

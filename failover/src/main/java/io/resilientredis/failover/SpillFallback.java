@@ -48,6 +48,8 @@ final class SpillFallback<C> implements WriteFallback<C> {
     private final AtomicLong replayedTotal = new AtomicLong();
     private final AtomicLong rejectedTotal = new AtomicLong();
     private final ArrayDeque<long[]> rateSamples = new ArrayDeque<>();
+    /** Writes of unknown outcome, by id: where they may have landed, and until when they wait for it. */
+    private final Map<String, Pin<C>> pins = new ConcurrentHashMap<>();
     /** Writes held while the last short batch drains; guarded by itself. */
     private final ArrayDeque<Runnable> held = new ArrayDeque<>();
     private final long handoverThreshold;
@@ -67,6 +69,12 @@ final class SpillFallback<C> implements WriteFallback<C> {
     private long nextBatchNanos;
     /** When the batch being replayed started: the rate limit's slots count from batch starts. */
     private long batchStartNanos;
+
+    private record Pin<C>(EndpointHealth<C> endpoint, long untilNanos) {
+        boolean expired(long now) {
+            return now - untilNanos >= 0;
+        }
+    }
 
     SpillFallback(SpillStore store, FailoverEngine<C> engine, ReplayApplier<C> applier, ReplaySettings settings) {
         this.store = store;
@@ -142,6 +150,11 @@ final class SpillFallback<C> implements WriteFallback<C> {
         byte[] payload = op.encode();
         CompletableFuture<Void> applied = new CompletableFuture<>();
         waiting.put(id, applied);
+        if (reason instanceof AttemptFailure af && af.outcomeUnknown() && !settings.inDoubtWindow().isZero()) {
+            @SuppressWarnings("unchecked")
+            EndpointHealth<C> where = (EndpointHealth<C>) af.endpoint();
+            pins.put(id, new Pin<>(where, System.nanoTime() + settings.inDoubtWindow().toNanos()));
+        }
         if (spilling.compareAndSet(false, true)) {
             String why = reason == null
                     ? (engine.maintenance() ? "maintenance mode is on" : "earlier writes are waiting")
@@ -153,6 +166,7 @@ final class SpillFallback<C> implements WriteFallback<C> {
         return store.append(id, payload).handle((entry, failure) -> {
             if (failure != null) {
                 waiting.remove(id);
+                pins.remove(id);
                 throw new java.util.concurrent.CompletionException(Failures.unwrap(failure));
             }
             nudge();
@@ -278,6 +292,10 @@ final class SpillFallback<C> implements WriteFallback<C> {
         if (batch.isEmpty()) {
             return true;
         }
+        batch = respectPins(endpoint, batch);
+        if (batch.isEmpty()) {
+            return replayPinnedHead(endpoint);
+        }
         if (!episode) {
             episode = true;
             episodeStartNanos = System.nanoTime();
@@ -321,6 +339,63 @@ final class SpillFallback<C> implements WriteFallback<C> {
         }
     }
 
+    /**
+     * Cuts the batch before the first write that may have landed on another endpoint and still
+     * waits for it; reports the writes whose wait is over and that go to this endpoint instead.
+     */
+    private List<SpillEntry> respectPins(EndpointHealth<C> endpoint, List<SpillEntry> batch) {
+        if (pins.isEmpty()) {
+            return batch;
+        }
+        long now = System.nanoTime();
+        int rerouted = 0;
+        String example = null;
+        for (int i = 0; i < batch.size(); i++) {
+            Pin<C> pin = pins.get(batch.get(i).id());
+            if (pin == null || pin.endpoint() == endpoint) {
+                continue;
+            }
+            if (!pin.expired(now)) {
+                batch = batch.subList(0, i);
+                break;
+            }
+            rerouted++;
+            example = pin.endpoint().name();
+        }
+        if (rerouted > 0) {
+            engine.emit(event(FailoverEvent.Type.REPLAY_REROUTED, endpoint.name(), rerouted + " spilled write(s) "
+                    + "of unknown outcome on " + example + " waited " + settings.inDoubtWindow().toSeconds()
+                    + " s for it and are replayed on " + endpoint.name() + " instead; they may now be applied in "
+                    + "both deployments"));
+        }
+        return batch;
+    }
+
+    /**
+     * The oldest waiting write may have landed on another endpoint: replay it there as soon as that
+     * endpoint is healthy (its marker is there), else wait for it.
+     */
+    private boolean replayPinnedHead(EndpointHealth<C> active) {
+        List<SpillEntry> head = store.read(0, 1, settings.maxBatchBytes());
+        Pin<C> pin = head.isEmpty() ? null : pins.get(head.get(0).id());
+        if (pin == null) {
+            return true;
+        }
+        if (!pin.endpoint().isClosed()) {
+            pause("the oldest spilled write may already have been applied on " + pin.endpoint().name()
+                    + " (its outcome there is unknown); it waits up to " + settings.inDoubtWindow().toSeconds()
+                    + " s for that endpoint before it is replayed on " + active.name());
+            return false;
+        }
+        Throwable failure = applyBatch(pin.endpoint(), head);
+        if (failure == null) {
+            acknowledged(head);
+            return true;
+        }
+        pause(describeFailure(pin.endpoint(), failure));
+        return false;
+    }
+
     /** Applies a failing batch one entry at a time: rejects writes Redis refuses for good, stops at an outage. */
     private boolean isolate(EndpointHealth<C> endpoint, List<SpillEntry> batch) {
         for (SpillEntry entry : batch) {
@@ -334,6 +409,7 @@ final class SpillFallback<C> implements WriteFallback<C> {
                         + " (sequence " + entry.sequence() + ", spilled at " + entry.appendedAt()
                         + ") was rejected by Redis on replay and removed from the spill store: " + error.getMessage()));
                 store.deleteThrough(entry.sequence());
+                pins.remove(entry.id());
                 CompletableFuture<Void> w = waiting.remove(entry.id());
                 if (w != null) {
                     w.completeExceptionally(error);
@@ -351,6 +427,7 @@ final class SpillFallback<C> implements WriteFallback<C> {
         store.deleteThrough(last.sequence());
         long now = System.nanoTime();
         for (SpillEntry e : batch) {
+            pins.remove(e.id());
             CompletableFuture<Void> w = waiting.remove(e.id());
             if (w != null) {
                 w.complete(null);

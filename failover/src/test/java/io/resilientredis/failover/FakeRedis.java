@@ -17,6 +17,7 @@ final class FakeRedis {
     final AtomicInteger pings = new AtomicInteger();
     private volatile boolean up = true;
     private volatile String errorReply;
+    private volatile boolean landThenTimeout;
 
     FakeRedis(String name) {
         this.name = name;
@@ -28,6 +29,11 @@ final class FakeRedis {
 
     void up() {
         up = true;
+    }
+
+    /** Writes are applied but their replies never come: the caller sees a timeout. */
+    void landThenTimeout(boolean on) {
+        landThenTimeout = on;
     }
 
     void replyWithError(String reply) {
@@ -54,6 +60,12 @@ final class FakeRedis {
             return up ? CompletableFuture.failedFuture(new RuntimeException("WRONGTYPE poisoned"))
                     : CompletableFuture.failedFuture(new ConnectException("Connection refused: " + name));
         }
+        if (landThenTimeout && up) {
+            if (applied.add(value)) {
+                log.add(value);
+            }
+            return CompletableFuture.failedFuture(new java.net.SocketTimeoutException("reply timed out: " + name));
+        }
         return answer(() -> {
             // Like the exactly-once marker: a value applied before is not applied again.
             if (applied.add(value)) {
@@ -71,6 +83,9 @@ final class FakeRedis {
     private CompletionStage<String> answer(java.util.function.Supplier<String> ok) {
         if (!up) {
             return CompletableFuture.failedFuture(new ConnectException("Connection refused: " + name));
+        }
+        if (landThenTimeout) {
+            return CompletableFuture.failedFuture(new java.net.SocketTimeoutException("reply timed out: " + name));
         }
         String error = errorReply;
         if (error != null) {

@@ -1,0 +1,135 @@
+package io.resilientredis.failover;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.resilientredis.failover.spill.SpillStoreConfig;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A write that timed out on the primary may have landed there, where its exactly-once marker lives.
+ * It must not be applied on the standby as well: retries stay on the primary, and the spilled write
+ * waits for the primary (up to the in-doubt window) instead of being replayed on the standby.
+ */
+class InDoubtWriteTest {
+
+    private static final BreakerSettings FAST = BreakerSettings.builder()
+            .openDelay(Duration.ofMillis(100)).probeInterval(Duration.ofMillis(20)).build();
+
+    @TempDir
+    Path dir;
+
+    private final FakeRedis primary = new FakeRedis("redis://primary:6379");
+    private final FakeRedis standby = new FakeRedis("redis://standby:6379");
+    private final List<FailoverEvent> events = new CopyOnWriteArrayList<>();
+    private FailoverEngine<FakeRedis> engine;
+
+    @AfterEach
+    void close() {
+        if (engine != null) {
+            engine.close();
+        }
+    }
+
+    private static final ReplayApplier<FakeRedis> APPLIER = (c, entries) -> {
+        CompletionStage<String> chain = CompletableFuture.completedFuture(null);
+        for (var e : entries) {
+            String value = new String(e.payload(), StandardCharsets.UTF_8);
+            chain = chain.thenCompose(x -> c.append(value));
+        }
+        return chain.thenApply(x -> null);
+    };
+
+    private FailoverEngine<FakeRedis> engine(Duration window) {
+        return FailoverEngine.<FakeRedis>builder()
+                .endpoint(primary.endpoint())
+                .endpoint(standby.endpoint())
+                .breaker(FAST)
+                .retry(RetrySettings.builder().maxAttempts(3).backoff(Duration.ofMillis(5), Duration.ofMillis(10)).build())
+                .failbackGrace(Duration.ofSeconds(30))
+                .listener(events::add)
+                .spill(SpillStoreConfig.builder(dir).build(), APPLIER,
+                        ReplaySettings.builder().maxWritesPerSecond(0).inDoubtWindow(window).build())
+                .build();
+    }
+
+    private static WriteOp<FakeRedis, String> append(String value) {
+        return new WriteOp<>() {
+            @Override
+            public String id() {
+                return value;
+            }
+
+            @Override
+            public CompletionStage<String> apply(FakeRedis c) {
+                return c.append(value);
+            }
+
+            @Override
+            public byte[] encode() {
+                return value.getBytes(StandardCharsets.UTF_8);
+            }
+        };
+    }
+
+    private WriteReceipt<String> write(String value) {
+        return engine.write(append(value)).toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
+    }
+
+    @Test
+    void aWriteOfUnknownOutcomeIsReplayedWhereItMayHaveLandedNotOnTheStandby() {
+        engine = engine(Duration.ofSeconds(30));
+        primary.landThenTimeout(true);
+        // It lands on the primary, the reply is lost; the breaker opens and writes switch to the standby.
+        WriteReceipt<String> inDoubt = write("in-doubt");
+        assertThat(inDoubt.status()).isEqualTo(WriteStatus.SPILLED);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> "redis://standby:6379".equals(engine.status().activeEndpoint()));
+        WriteReceipt<String> next = write("next");
+        assertThat(next.status()).isEqualTo(WriteStatus.SPILLED); // it queues behind the in-doubt write
+        assertThat(primary.log).containsExactly("in-doubt");
+        assertThat(standby.log).isEmpty(); // the standby did not get the in-doubt write, nor the one behind it
+
+        primary.landThenTimeout(false); // the primary answers again (failback is 30 s away)
+        await().atMost(Duration.ofSeconds(10)).until(() -> engine.status().spill().depth() == 0);
+        // Replayed on the primary, where its marker made it a no-op; the next write went to the active standby.
+        assertThat(primary.log).containsExactly("in-doubt");
+        assertThat(standby.log).containsExactly("next");
+        assertThat(events).extracting(FailoverEvent::type).doesNotContain(FailoverEvent.Type.REPLAY_REROUTED);
+    }
+
+    @Test
+    void afterTheWindowItIsReplayedOnTheStandbyAndReported() {
+        engine = engine(Duration.ofMillis(800));
+        primary.landThenTimeout(true);
+        assertThat(write("in-doubt").status()).isEqualTo(WriteStatus.SPILLED);
+        primary.down(); // and then it stays down
+        await().atMost(Duration.ofSeconds(10)).until(() -> engine.status().spill().depth() == 0);
+        assertThat(standby.log).containsExactly("in-doubt");
+        assertThat(events).anyMatch(e -> e.type() == FailoverEvent.Type.REPLAY_REROUTED
+                && e.detail().contains("may now be applied in both deployments"));
+    }
+
+    @Test
+    void aWriteThatWasNeverSentIsNotHeldBack() {
+        engine = engine(Duration.ofSeconds(30));
+        primary.down(); // refused: the write certainly did not land
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            write("x" + System.nanoTime());
+            assertThat(engine.status().activeEndpoint()).isEqualTo("redis://standby:6379");
+        });
+        await().atMost(Duration.ofSeconds(5)).until(() -> engine.status().spill().depth() == 0);
+        assertThat(primary.log).isEmpty();
+        assertThat(standby.log).isNotEmpty();
+    }
+}
