@@ -3,6 +3,7 @@ package io.resilientredis.failover;
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeExecutor;
 import dev.failsafe.RetryPolicy;
+import dev.failsafe.RetryPolicyBuilder;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -85,10 +86,16 @@ public final class FailoverEngine<C> implements AutoCloseable {
 
         RetrySettings rs = b.retry;
         this.retrying = rs.maxAttempts() > 1;
-        RetryPolicy<Object> policy = RetryPolicy.builder()
+        RetryPolicyBuilder<Object> retryPolicy = RetryPolicy.builder()
                 .handleIf(FailoverEngine::retryable)
-                .withMaxAttempts(rs.maxAttempts())
-                .withBackoff(rs.initialDelay(), rs.maxDelay())
+                .withMaxAttempts(rs.maxAttempts());
+        // Failsafe's backoff needs maxDelay > delay; equal bounds (which RetrySettings allows) mean a fixed delay.
+        if (rs.maxDelay().compareTo(rs.initialDelay()) > 0) {
+            retryPolicy.withBackoff(rs.initialDelay(), rs.maxDelay());
+        } else {
+            retryPolicy.withDelay(rs.initialDelay());
+        }
+        RetryPolicy<Object> policy = retryPolicy
                 .withJitter(rs.jitter())
                 .withMaxDuration(rs.maxDuration())
                 .build();

@@ -223,6 +223,18 @@ class FailoverEngineTest {
     }
 
     @Test
+    void equalBackoffBoundsMeanAFixedRetryDelay() {
+        engine = builder().retry(RetrySettings.builder().maxAttempts(2)
+                .backoff(Duration.ofMillis(20), Duration.ofMillis(20)).jitter(0).build()).build();
+        AtomicLong attempts = new AtomicLong();
+        String value = join(engine.read(c -> attempts.incrementAndGet() == 1
+                ? CompletableFuture.failedFuture(new RuntimeException("LOADING Redis is loading the dataset"))
+                : c.get("missing").thenApply(v -> "second attempt")));
+        assertThat(value).isEqualTo("second attempt");
+        assertThat(attempts.get()).isEqualTo(2);
+    }
+
+    @Test
     void readsMayFallBackToAReplicaPathWhenAllowed() {
         FakeRedis replicas = new FakeRedis("replicas");
         replicas.data.put("k", "stale");
