@@ -34,8 +34,10 @@ import java.util.function.Function;
  * writes that belong to a primary that is still serving. A write no endpoint took goes to the
  * fallback.
  *
- * <p>One daemon thread per engine runs the health probes, failback timers, retry delays and
- * event delivery; {@link #close()} stops it.
+ * <p>One daemon thread per engine runs the failback timers, retry delays and event delivery; a
+ * second one starts the health probes, so that a binding whose probe blocks its caller (a client
+ * that connects lazily, to a slow endpoint) never holds up retries or events. {@link #close()}
+ * stops both.
  *
  * @param <C> the connection handle type of the client binding
  */
@@ -47,6 +49,7 @@ public final class FailoverEngine<C> implements AutoCloseable {
     private final List<EndpointHealth<C>> replicaPaths;
     private final Router<C> router;
     private final ScheduledThreadPoolExecutor scheduler;
+    private final ScheduledThreadPoolExecutor prober;
     private final EventBus events;
     private final Clock clock;
     private final boolean replicaReads;
@@ -68,6 +71,12 @@ public final class FailoverEngine<C> implements AutoCloseable {
         });
         this.scheduler.setRemoveOnCancelPolicy(true);
         this.scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.prober = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "resilient-redis-engine-" + id + "-probe");
+            t.setDaemon(true);
+            return t;
+        });
+        this.prober.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.events = new EventBus(b.listeners, scheduler);
 
         List<EndpointHealth<C>> m = new ArrayList<>();
@@ -107,10 +116,11 @@ public final class FailoverEngine<C> implements AutoCloseable {
                     b.replaySettings);
         } catch (RuntimeException e) {
             scheduler.shutdownNow();
+            prober.shutdownNow();
             throw e;
         }
         long probeMillis = b.breaker.probeInterval().toMillis();
-        this.probeTask = scheduler.scheduleWithFixedDelay(this::probeAll, probeMillis, probeMillis,
+        this.probeTask = prober.scheduleWithFixedDelay(this::probeAll, probeMillis, probeMillis,
                 TimeUnit.MILLISECONDS);
     }
 
@@ -419,6 +429,7 @@ public final class FailoverEngine<C> implements AutoCloseable {
             return;
         }
         probeTask.cancel(false);
+        prober.shutdownNow(); // interrupts a probe that blocks its thread
         if (fallback != null) {
             fallback.close();
         }
@@ -427,6 +438,7 @@ public final class FailoverEngine<C> implements AutoCloseable {
             if (!scheduler.awaitTermination(5, TimeUnit.SECONDS)) {
                 scheduler.shutdownNow();
             }
+            prober.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             scheduler.shutdownNow();
             Thread.currentThread().interrupt();
