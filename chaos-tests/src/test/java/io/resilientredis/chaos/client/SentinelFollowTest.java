@@ -33,8 +33,8 @@ import org.junit.jupiter.api.Test;
 class SentinelFollowTest {
 
     /** Long enough that the checks made during the gap finish before Sentinel promotes a replica. */
-    private static final Duration DOWN_AFTER = Duration.ofSeconds(3);
-    private static final Duration TIMEOUT = Duration.ofSeconds(1);
+    private static final Duration DOWN_AFTER = Duration.ofSeconds(5);
+    private static final Duration TIMEOUT = Duration.ofMillis(500);
 
     private static ChaosTopology chaos;
 

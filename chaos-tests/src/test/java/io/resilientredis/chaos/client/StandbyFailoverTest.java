@@ -108,7 +108,8 @@ class StandbyFailoverTest {
      * unreachable for 500 ms of every second, and the 250 ms health probe fails there, so its breaker
      * opens again long before the grace ends: the expected count is one switch and no failback while it
      * flaps. The bound of 4 leaves room for one extra switch pair (a breaker closed by lucky probes), and
-     * is far below what happens without a grace (a switch and a failback each flap, about 20).
+     * is below what happens without a grace period (measured on the build machine: 4 switches and 3
+     * failbacks in the same 10 s, so this assertion fails when the grace does not hold).
      */
     @Test
     void aFlappingPrimaryCausesABoundedNumberOfSwitches() throws Exception {
