@@ -161,7 +161,8 @@ public final class ChaosTopology implements AutoCloseable {
      * The endpoint of the topology's primary deployment: the standalone primary (standalone,
      * replicated and standby shapes) or the Sentinel group (Sentinel shape), through the proxies.
      *
-     * @return the endpoint, with the topology's password when it has one
+     * @return the endpoint, without credentials: for a topology started with a password, add it with
+     *         {@link RedisEndpoint#withCredentials(String, String)}
      */
     public RedisEndpoint primaryEndpoint() {
         return endpointOf(topology);

@@ -3,6 +3,7 @@ package io.resilientredis.failover;
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeExecutor;
 import dev.failsafe.RetryPolicy;
+import dev.failsafe.RetryPolicyBuilder;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,8 +34,10 @@ import java.util.function.Function;
  * writes that belong to a primary that is still serving. A write no endpoint took goes to the
  * fallback.
  *
- * <p>One daemon thread per engine runs the health probes, failback timers, retry delays and
- * event delivery; {@link #close()} stops it.
+ * <p>One daemon thread per engine runs the failback timers, retry delays and event delivery; a
+ * second one starts the health probes, so that a binding whose probe blocks its caller (a client
+ * that connects lazily, to a slow endpoint) never holds up retries or events. {@link #close()}
+ * stops both.
  *
  * @param <C> the connection handle type of the client binding
  */
@@ -46,6 +49,7 @@ public final class FailoverEngine<C> implements AutoCloseable {
     private final List<EndpointHealth<C>> replicaPaths;
     private final Router<C> router;
     private final ScheduledThreadPoolExecutor scheduler;
+    private final ScheduledThreadPoolExecutor prober;
     private final EventBus events;
     private final Clock clock;
     private final boolean replicaReads;
@@ -67,6 +71,12 @@ public final class FailoverEngine<C> implements AutoCloseable {
         });
         this.scheduler.setRemoveOnCancelPolicy(true);
         this.scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.prober = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "resilient-redis-engine-" + id + "-probe");
+            t.setDaemon(true);
+            return t;
+        });
+        this.prober.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.events = new EventBus(b.listeners, scheduler);
 
         List<EndpointHealth<C>> m = new ArrayList<>();
@@ -85,10 +95,16 @@ public final class FailoverEngine<C> implements AutoCloseable {
 
         RetrySettings rs = b.retry;
         this.retrying = rs.maxAttempts() > 1;
-        RetryPolicy<Object> policy = RetryPolicy.builder()
+        RetryPolicyBuilder<Object> retryPolicy = RetryPolicy.builder()
                 .handleIf(FailoverEngine::retryable)
-                .withMaxAttempts(rs.maxAttempts())
-                .withBackoff(rs.initialDelay(), rs.maxDelay())
+                .withMaxAttempts(rs.maxAttempts());
+        // Failsafe's backoff needs maxDelay > delay; equal bounds (which RetrySettings allows) mean a fixed delay.
+        if (rs.maxDelay().compareTo(rs.initialDelay()) > 0) {
+            retryPolicy.withBackoff(rs.initialDelay(), rs.maxDelay());
+        } else {
+            retryPolicy.withDelay(rs.initialDelay());
+        }
+        RetryPolicy<Object> policy = retryPolicy
                 .withJitter(rs.jitter())
                 .withMaxDuration(rs.maxDuration())
                 .build();
@@ -100,10 +116,11 @@ public final class FailoverEngine<C> implements AutoCloseable {
                     b.replaySettings);
         } catch (RuntimeException e) {
             scheduler.shutdownNow();
+            prober.shutdownNow();
             throw e;
         }
         long probeMillis = b.breaker.probeInterval().toMillis();
-        this.probeTask = scheduler.scheduleWithFixedDelay(this::probeAll, probeMillis, probeMillis,
+        this.probeTask = prober.scheduleWithFixedDelay(this::probeAll, probeMillis, probeMillis,
                 TimeUnit.MILLISECONDS);
     }
 
@@ -457,6 +474,7 @@ public final class FailoverEngine<C> implements AutoCloseable {
             return;
         }
         probeTask.cancel(false);
+        prober.shutdownNow(); // interrupts a probe that blocks its thread
         if (fallback != null) {
             fallback.close();
         }
@@ -465,6 +483,7 @@ public final class FailoverEngine<C> implements AutoCloseable {
             if (!scheduler.awaitTermination(5, TimeUnit.SECONDS)) {
                 scheduler.shutdownNow();
             }
+            prober.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             scheduler.shutdownNow();
             Thread.currentThread().interrupt();

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
@@ -223,6 +224,18 @@ class FailoverEngineTest {
     }
 
     @Test
+    void equalBackoffBoundsMeanAFixedRetryDelay() {
+        engine = builder().retry(RetrySettings.builder().maxAttempts(2)
+                .backoff(Duration.ofMillis(20), Duration.ofMillis(20)).jitter(0).build()).build();
+        AtomicLong attempts = new AtomicLong();
+        String value = join(engine.read(c -> attempts.incrementAndGet() == 1
+                ? CompletableFuture.failedFuture(new RuntimeException("LOADING Redis is loading the dataset"))
+                : c.get("missing").thenApply(v -> "second attempt")));
+        assertThat(value).isEqualTo("second attempt");
+        assertThat(attempts.get()).isEqualTo(2);
+    }
+
+    @Test
     void readsMayFallBackToAReplicaPathWhenAllowed() {
         FakeRedis replicas = new FakeRedis("replicas");
         replicas.data.put("k", "stale");
@@ -249,6 +262,43 @@ class FailoverEngineTest {
         primary.down();
         await().atMost(Duration.ofSeconds(5)).until(() -> !seen.isEmpty());
         assertThat(seen.get(0).type()).isEqualTo(FailoverEvent.Type.ENDPOINT_DOWN);
+    }
+
+    @Test
+    void aProbeThatBlocksItsThreadHoldsUpNeitherRetriesNorEvents() throws Exception {
+        CountDownLatch probing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        // Like a client that connects lazily on its first call, to an endpoint that answers slowly.
+        Endpoint<FakeRedis> blocking = Endpoint.of("redis://primary:6379", primary, c -> {
+            probing.countDown();
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return c.ping();
+        });
+        engine = FailoverEngine.<FakeRedis>builder().endpoint(blocking).endpoint(standby.endpoint()).breaker(FAST)
+                .retry(RetrySettings.builder().maxAttempts(2).backoff(Duration.ofMillis(5), Duration.ofMillis(10)).build())
+                .listener(events::add).build();
+        try {
+            assertThat(probing.await(5, TimeUnit.SECONDS)).as("a probe started and blocks").isTrue();
+
+            AtomicLong attempts = new AtomicLong();
+            String value = engine.read(c -> attempts.incrementAndGet() == 1
+                            ? CompletableFuture.<String>failedFuture(new RuntimeException("LOADING Redis is loading"))
+                            : CompletableFuture.completedFuture("retried"))
+                    .get(5, TimeUnit.SECONDS);
+            assertThat(value).as("the retry delay ran while the probe blocked").isEqualTo("retried");
+
+            primary.down();
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+                join(engine.write(set("k", "v")));
+                assertThat(eventTypes()).contains(FailoverEvent.Type.ENDPOINT_DOWN, FailoverEvent.Type.SWITCHED);
+            });
+        } finally {
+            release.countDown();
+        }
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.resilientredis.chaos.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.resilientredis.chaos.PasswordLeakGuard;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -98,17 +99,17 @@ class SentinelFailoverTest {
 
     @Test
     void passwordProtectsDataNodesAndSentinelsStillFailOver() throws IOException {
-        try (RedisTopology topology = RedisTopology.sentinelGroup(1).password("s3cret-pw").start()) {
+        try (RedisTopology topology = RedisTopology.sentinelGroup(1).password(PasswordLeakGuard.PASSWORD).start()) {
             RedisNode master = topology.primary();
             try (RespConnection anonymous = RespConnection.open(master.host(), master.port(), SHORT)) {
                 assertThat(org.assertj.core.api.Assertions.catchThrowableOfType(RespConnection.ErrorReply.class,
                         anonymous::ping).reply()).startsWith("NOAUTH");
             }
             assertThat(master.answersPing(SHORT)).isTrue();
-            assertThat(topology.toString()).doesNotContain("s3cret-pw");
-            assertThat(master.toString()).doesNotContain("s3cret-pw");
+            assertThat(topology.toString()).doesNotContain(PasswordLeakGuard.PASSWORD);
+            assertThat(master.toString()).doesNotContain(PasswordLeakGuard.PASSWORD);
             for (RedisNode node : topology.nodes()) {
-                assertThat(node.logTail(200)).doesNotContain("s3cret-pw");
+                assertThat(node.logTail(200)).doesNotContain(PasswordLeakGuard.PASSWORD);
             }
 
             master.kill();
