@@ -320,6 +320,7 @@ final class SpillFallback<C> implements WriteFallback<C> {
             // One of the writes can never apply (e.g. WRONGTYPE). Find it, so it does not block the rest.
             return isolate(endpoint, batch);
         }
+        pinIfInDoubt(endpoint, batch, failure);
         pause(describeFailure(endpoint, failure));
         return false;
     }
@@ -332,10 +333,25 @@ final class SpillFallback<C> implements WriteFallback<C> {
         } catch (java.util.concurrent.ExecutionException e) {
             return Failures.unwrap(e);
         } catch (TimeoutException e) {
-            return e;
+            // Sent, no answer in time: as in doubt as any other timeout.
+            return new AttemptFailure(endpoint, FailureKind.CONNECTIVITY, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return e;
+        }
+    }
+
+    /**
+     * After a replay attempt on {@code endpoint} whose outcome is unknown (a timeout, no replica
+     * confirmation), its writes may have landed there: they wait for that endpoint from now on, for
+     * a fresh in-doubt window, like a write whose first attempt was in doubt.
+     */
+    private void pinIfInDoubt(EndpointHealth<C> endpoint, List<SpillEntry> entries, Throwable failure) {
+        if (failure instanceof AttemptFailure af && af.outcomeUnknown() && !settings.inDoubtWindow().isZero()) {
+            long until = System.nanoTime() + settings.inDoubtWindow().toNanos();
+            for (SpillEntry e : entries) {
+                pins.put(e.id(), new Pin<>(endpoint, until));
+            }
         }
     }
 
@@ -364,8 +380,8 @@ final class SpillFallback<C> implements WriteFallback<C> {
         }
         if (rerouted > 0) {
             engine.emit(event(FailoverEvent.Type.REPLAY_REROUTED, endpoint.name(), rerouted + " spilled write(s) "
-                    + "of unknown outcome on " + example + " waited " + settings.inDoubtWindow().toSeconds()
-                    + " s for it and are replayed on " + endpoint.name() + " instead; they may now be applied in "
+                    + "of unknown outcome on " + example + " waited " + settings.inDoubtWindow().toMillis()
+                    + " ms for it and are replayed on " + endpoint.name() + " instead; they may now be applied in "
                     + "both deployments"));
         }
         return batch;
@@ -383,8 +399,8 @@ final class SpillFallback<C> implements WriteFallback<C> {
         }
         if (!pin.endpoint().isClosed()) {
             pause("the oldest spilled write may already have been applied on " + pin.endpoint().name()
-                    + " (its outcome there is unknown); it waits up to " + settings.inDoubtWindow().toSeconds()
-                    + " s for that endpoint before it is replayed on " + active.name());
+                    + " (its outcome there is unknown); it waits up to " + settings.inDoubtWindow().toMillis()
+                    + " ms for that endpoint before it is replayed on " + active.name());
             return false;
         }
         Throwable failure = applyBatch(pin.endpoint(), head);
@@ -392,6 +408,7 @@ final class SpillFallback<C> implements WriteFallback<C> {
             acknowledged(head);
             return true;
         }
+        pinIfInDoubt(pin.endpoint(), head, failure);
         pause(describeFailure(pin.endpoint(), failure));
         return false;
     }
@@ -415,6 +432,7 @@ final class SpillFallback<C> implements WriteFallback<C> {
                     w.completeExceptionally(error);
                 }
             } else {
+                pinIfInDoubt(endpoint, List.of(entry), failure);
                 pause(describeFailure(endpoint, failure));
                 return false;
             }

@@ -75,9 +75,13 @@ final class FakeRedis {
         });
     }
 
+    /** Answers while up, also when write replies are being lost (like a master whose WAITs time out). */
     CompletionStage<String> ping() {
         pings.incrementAndGet();
-        return answer(() -> "PONG");
+        if (!up) {
+            return CompletableFuture.failedFuture(new ConnectException("Connection refused: " + name));
+        }
+        return CompletableFuture.completedFuture("PONG");
     }
 
     private CompletionStage<String> answer(java.util.function.Supplier<String> ok) {

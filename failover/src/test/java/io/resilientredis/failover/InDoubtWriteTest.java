@@ -121,6 +121,26 @@ class InDoubtWriteTest {
     }
 
     @Test
+    void eachReplayInDoubtStartsTheWindowAgain() {
+        // The window (2.5 s) is longer than the replayer's longest back-off (2 s), shorter than the fault.
+        engine = engine(Duration.ofMillis(2500));
+        primary.landThenTimeout(true); // PING answers, write replies are lost: every attempt is in doubt
+        assertThat(write("in-doubt").status()).isEqualTo(WriteStatus.SPILLED);
+        long faultEnds = System.nanoTime() + Duration.ofSeconds(6).toNanos();
+        // Replays on the primary keep failing in doubt for more than two windows...
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            assertThat(standby.log).isEmpty(); // ...and the write never moves to the standby
+            return System.nanoTime() - faultEnds > 0;
+        });
+        assertThat(primary.calls.get()).as("replay attempts on the primary").isGreaterThanOrEqualTo(4);
+        primary.landThenTimeout(false);
+        await().atMost(Duration.ofSeconds(10)).until(() -> engine.status().spill().depth() == 0);
+        assertThat(primary.log).containsExactly("in-doubt");
+        assertThat(standby.log).isEmpty();
+        assertThat(events).extracting(FailoverEvent::type).doesNotContain(FailoverEvent.Type.REPLAY_REROUTED);
+    }
+
+    @Test
     void aWriteThatWasNeverSentIsNotHeldBack() {
         engine = engine(Duration.ofSeconds(30));
         primary.down(); // refused: the write certainly did not land
