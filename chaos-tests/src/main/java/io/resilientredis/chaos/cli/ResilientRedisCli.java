@@ -1,14 +1,15 @@
 package io.resilientredis.chaos.cli;
 
 import io.resilientredis.chaos.toxiproxy.ToxiproxyServerMain;
+import io.resilientredis.client.DoctorCommand;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The {@code resilient-redis} command line: {@code drill} (the outage drill) and {@code toxiproxy-server}
- * (the embedded Toxiproxy-compatible server). Each subcommand takes its own options; {@code help} lists them.
+ * The {@code resilient-redis} command line: {@code drill} (the outage drill), {@code doctor} (the Redis
+ * connection runbook) and {@code toxiproxy-server} (the embedded Toxiproxy-compatible server). Each subcommand takes its own options; {@code help} lists them.
  *
  * <pre>
  * java -cp ... io.resilientredis.chaos.cli.ResilientRedisCli drill --duration 60 --scenario outage
@@ -32,6 +33,17 @@ public final class ResilientRedisCli {
     static Map<String, Command> commands() {
         Map<String, Command> c = new LinkedHashMap<>();
         c.put("drill", new DrillCommand());
+        c.put("doctor", new Command() {
+            @Override
+            public String summary() {
+                return "check a Redis URL or Sentinel group against the connection runbook, one line per check (--help)";
+            }
+
+            @Override
+            public int run(String[] args, PrintStream out, PrintStream err, boolean tty) {
+                return DoctorCommand.run(args, out);
+            }
+        });
         c.put("toxiproxy-server", new Command() {
             @Override
             public String summary() {
@@ -53,6 +65,9 @@ public final class ResilientRedisCli {
      * @param args the subcommand and its options
      */
     public static void main(String[] args) {
+        if (System.getProperty("logback.configurationFile") == null && args.length > 0 && "doctor".equals(args[0])) {
+            System.setProperty("logback.configurationFile", "io/resilientredis/chaos/cli/logback-quiet.xml");
+        }
         if (System.getProperty("logback.configurationFile") == null && args.length > 0 && "drill".equals(args[0])) {
             System.setProperty("logback.configurationFile", "io/resilientredis/chaos/cli/logback-cli.xml");
             System.setProperty("resilientredis.log.file", DrillCommand.logFile(Arrays.copyOfRange(args, 1, args.length))

@@ -30,6 +30,18 @@ class ResilientRedisCliTest {
     }
 
     @Test
+    void doctorRunsTheRunbookAndExitsNonZeroOnAFailedCheck() throws Exception {
+        int free;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            free = s.getLocalPort(); // closed again: nothing listens there
+        }
+        assertThat(run("doctor", "redis://:not-shown@127.0.0.1:" + free, "--timeout", "500")).isEqualTo(1);
+        assertThat(out()).contains("TCP connect").contains("FAIL").doesNotContain("not-shown");
+        assertThat(run("help")).isZero();
+        assertThat(out()).contains("doctor");
+    }
+
+    @Test
     void withoutACommandItPrintsTheCommandsAndExitsWithUsage() {
         assertThat(run()).isEqualTo(ResilientRedisCli.USAGE);
         assertThat(err()).contains("usage: resilient-redis <command>").contains("drill").contains("toxiproxy-server");
