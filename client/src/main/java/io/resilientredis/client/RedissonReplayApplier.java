@@ -2,7 +2,11 @@ package io.resilientredis.client;
 
 import io.resilientredis.failover.ReplayApplier;
 import io.resilientredis.failover.spill.SpillEntry;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.redisson.api.BatchOptions;
 import org.redisson.api.RBatch;
@@ -29,6 +33,19 @@ final class RedissonReplayApplier implements ReplayApplier<RedissonClient> {
 
     @Override
     public CompletionStage<Void> apply(RedissonClient client, List<SpillEntry> entries) {
+        List<SpilledWrite> writes = new ArrayList<>(entries.size());
+        for (SpillEntry entry : entries) {
+            writes.add(SpilledWrite.decode(entry.payload()));
+        }
+        // EVALSHA keeps the scripts' bodies off the wire; a master that does not know them yet (a
+        // fresh one after a failover) answers NOSCRIPT: load them and send the batch again. Every
+        // write in it is safe to apply twice (marker or idempotent).
+        return send(client, writes).exceptionallyCompose(failure -> Scripts.isNoScript(failure)
+                ? load(client, writes).thenCompose(x -> send(client, writes))
+                : CompletableFuture.failedStage(failure));
+    }
+
+    private CompletionStage<Void> send(RedissonClient client, List<SpilledWrite> writes) {
         BatchOptions options = BatchOptions.defaults().retryAttempts(0);
         if (durability.isReplicated()) {
             // A replayed write leaves the store only once the replicas have it too.
@@ -36,27 +53,38 @@ final class RedissonReplayApplier implements ReplayApplier<RedissonClient> {
         }
         RBatch batch = client.createBatch(options);
         RScriptAsync script = batch.getScript(ByteArrayCodec.INSTANCE);
-        for (SpillEntry entry : entries) {
-            SpilledWrite write = SpilledWrite.decode(entry.payload());
+        for (SpilledWrite write : writes) {
             if (write.isScript()) {
                 NamedScript named = NamedScript.byName(write.script());
-                script.evalAsync(RScript.Mode.READ_WRITE, named.body(), NamedScript.REPLY, write.scriptKeys(),
+                script.evalShaAsync(RScript.Mode.READ_WRITE, named.sha(), NamedScript.REPLY, write.scriptKeys(),
                         write.scriptArgv(markerTtlSeconds, false));
             } else if (write.exactlyOnce()) {
-                script.evalAsync(RScript.Mode.READ_WRITE, Scripts.ONCE, RScript.ReturnType.LIST,
+                script.evalShaAsync(RScript.Mode.READ_WRITE, Scripts.ONCE_SHA, RScript.ReturnType.LIST,
                         List.of(write.markerKey()), write.onceArgv(markerTtlSeconds));
             } else {
-                script.evalAsync(RScript.Mode.READ_WRITE, Scripts.APPLY, RScript.ReturnType.LONG, List.of(),
+                script.evalShaAsync(RScript.Mode.READ_WRITE, Scripts.APPLY_SHA, RScript.ReturnType.LONG, List.of(),
                         write.commandArgv());
             }
         }
         return batch.executeAsync().thenApply(result -> {
             if (durability.isReplicated() && result.getSyncedSlaves() < durability.replicas()) {
                 throw new ReplicationTimeoutException("replay: only " + result.getSyncedSlaves() + " of "
-                        + durability.replicas() + " required replicas confirmed " + entries.size()
+                        + durability.replicas() + " required replicas confirmed " + writes.size()
                         + " replayed write(s); they stay in the spill store and are replayed again");
             }
             return null;
         });
+    }
+
+    /** Loads every script the batch uses into the server's script cache. */
+    private static CompletionStage<Void> load(RedissonClient client, List<SpilledWrite> writes) {
+        Set<String> bodies = new LinkedHashSet<>();
+        for (SpilledWrite w : writes) {
+            bodies.add(w.isScript() ? NamedScript.byName(w.script()).body() : w.exactlyOnce() ? Scripts.ONCE : Scripts.APPLY);
+        }
+        CompletableFuture<?>[] loads = bodies.stream()
+                .map(b -> client.getScript().scriptLoadAsync(b).toCompletableFuture())
+                .toArray(CompletableFuture[]::new);
+        return CompletableFuture.allOf(loads);
     }
 }

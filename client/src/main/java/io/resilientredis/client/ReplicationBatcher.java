@@ -23,6 +23,7 @@ import org.redisson.client.codec.ByteArrayCodec;
 final class ReplicationBatcher {
 
     private static final int MAX_BATCH = 1000;
+    private static final CompletionStage<Void> DONE = CompletableFuture.completedFuture(null);
 
     private final RedissonClient client;
     private final Durability durability;
@@ -81,17 +82,30 @@ final class ReplicationBatcher {
             SpilledWrite w = p.write();
             if (w.isScript()) {
                 NamedScript named = NamedScript.byName(w.script());
-                replies.add(script.evalAsync(RScript.Mode.READ_WRITE, named.body(), NamedScript.REPLY,
+                replies.add(script.evalShaAsync(RScript.Mode.READ_WRITE, named.sha(), NamedScript.REPLY,
                         w.scriptKeys(), w.scriptArgv(markerTtlSeconds, true)));
             } else {
-                replies.add(script.evalAsync(RScript.Mode.READ_WRITE, Scripts.ONCE, RScript.ReturnType.LIST,
+                replies.add(script.evalShaAsync(RScript.Mode.READ_WRITE, Scripts.ONCE_SHA, RScript.ReturnType.LIST,
                         List.of(w.markerKey()), w.onceArgv(markerTtlSeconds)));
             }
         }
         return rb.executeAsync().handle((BatchResult<?> result, Throwable failure) -> {
             if (failure == null) {
                 confirm(batch, replies, result.getSyncedSlaves());
-                return null;
+                return DONE;
+            }
+            if (Scripts.isNoScript(failure)) {
+                // A master that does not know the scripts yet (new after a failover): load them, send again.
+                return loadScripts(batch).handle((ok, loadFailure) -> {
+                    for (Pending p : batch) {
+                        if (loadFailure == null) {
+                            queue.add(p);
+                        } else {
+                            p.reply().completeExceptionally(loadFailure);
+                        }
+                    }
+                    return (Void) null;
+                });
             }
             if (batch.size() > 1 && replies.stream().anyMatch(r -> r.toCompletableFuture().isDone()
                     && !r.toCompletableFuture().isCompletedExceptionally())) {
@@ -100,13 +114,23 @@ final class ReplicationBatcher {
                 for (Pending p : batch) {
                     queue.add(new Pending(p.write(), p.reply(), true));
                 }
-                return null;
+                return DONE;
             }
             for (Pending p : batch) {
                 p.reply().completeExceptionally(failure);
             }
-            return null;
-        }).thenCompose(x -> CompletableFuture.<Void>completedFuture(null));
+            return DONE;
+        }).thenCompose(next -> next);
+    }
+
+    private CompletionStage<Void> loadScripts(List<Pending> batch) {
+        java.util.Set<String> bodies = new java.util.LinkedHashSet<>();
+        for (Pending p : batch) {
+            bodies.add(p.write().isScript() ? NamedScript.byName(p.write().script()).body() : Scripts.ONCE);
+        }
+        return CompletableFuture.allOf(bodies.stream()
+                .map(b -> client.getScript().scriptLoadAsync(b).toCompletableFuture())
+                .toArray(CompletableFuture[]::new));
     }
 
     private void confirm(List<Pending> batch, List<CompletionStage<List<Object>>> replies, int synced) {

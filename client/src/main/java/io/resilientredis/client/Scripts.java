@@ -55,7 +55,7 @@ final class Scripts {
         return client.getScript(ByteArrayCodec.INSTANCE);
     }
 
-    private static boolean isNoScript(Throwable failure) {
+    static boolean isNoScript(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof RedisNoScriptException
                     || (t.getMessage() != null && t.getMessage().startsWith("NOSCRIPT"))) {
