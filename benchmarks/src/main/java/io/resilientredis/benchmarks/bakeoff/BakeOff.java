@@ -165,6 +165,7 @@ public final class BakeOff {
         } finally {
             stop.set(true);
         }
+        long loadEnd = System.nanoTime();
         for (Thread t : writers) {
             try {
                 t.join(TimeUnit.SECONDS.toMillis(90));
@@ -188,7 +189,11 @@ public final class BakeOff {
                 Math.ceil(latencies.length * 0.99) - 1)] / 1e6;
         double max = latencies.length == 0 ? 0 : latencies[latencies.length - 1] / 1e6;
         long[] successes = all.stream().filter(c -> c[2] == 1).mapToLong(c -> c[0]).sorted().toArray();
-        double stall = longestStall(successes, faultStart) / 1e6;
+        double stall = longestStall(successes, faultStart, loadEnd) / 1e6;
+        if (!recovered(successes, faultStart, loadEnd, TimeUnit.SECONDS.toNanos(1))) {
+            note = "NO SUCCESSFUL WRITE in the last second of the run: writes did not recover (stall counted to "
+                    + "the end); " + note;
+        }
         synchronized (firstErrors) {
             if (!firstErrors.isEmpty()) {
                 note += "first errors: " + String.join(" | ", firstErrors);
@@ -204,9 +209,10 @@ public final class BakeOff {
 
     /**
      * The longest time, from the fault on, during which no write succeeded: from the fault to the
-     * first success after it, or between two consecutive successes.
+     * first success after it, between two consecutive successes, or from the last success to the
+     * end of the run (then writes never succeeded again before the end).
      */
-    static long longestStall(long[] sortedSuccessNanos, long faultStart) {
+    static long longestStall(long[] sortedSuccessNanos, long faultStart, long end) {
         long previous = faultStart;
         long longest = 0;
         for (long t : sortedSuccessNanos) {
@@ -216,7 +222,13 @@ public final class BakeOff {
             longest = Math.max(longest, t - previous);
             previous = t;
         }
-        return longest;
+        return Math.max(longest, end - previous);
+    }
+
+    /** Whether some write succeeded after the fault and no later gap reached the end of the run. */
+    static boolean recovered(long[] sortedSuccessNanos, long faultStart, long end, long quietTolerance) {
+        return sortedSuccessNanos.length > 0 && sortedSuccessNanos[sortedSuccessNanos.length - 1] > faultStart
+                && end - sortedSuccessNanos[sortedSuccessNanos.length - 1] <= quietTolerance;
     }
 
     private void write(Contender contender, int writer, WriteLedger ledger, AtomicBoolean stop, AtomicLong errors,

@@ -46,8 +46,16 @@ class WriteLedgerTest {
     @Test
     void theLongestStallRunsFromTheFaultToTheFirstSuccessOrBetweenSuccesses() {
         long[] successes = {50, 90, 100, 400, 420};
-        assertThat(BakeOff.longestStall(successes, 95)).isEqualTo(300);   // 100 -> 400
-        assertThat(BakeOff.longestStall(new long[] {10, 2_000}, 100)).isEqualTo(1_900);
-        assertThat(BakeOff.longestStall(new long[0], 100)).isZero();
+        assertThat(BakeOff.longestStall(successes, 95, 430)).isEqualTo(300);   // 100 -> 400
+        assertThat(BakeOff.longestStall(new long[] {10, 2_000}, 100, 2_010)).isEqualTo(1_900);
+        assertThat(BakeOff.recovered(successes, 95, 430, 50)).isTrue();
+    }
+
+    @Test
+    void aRunWithNoSuccessAfterTheFaultStallsToTheEndAndDidNotRecover() {
+        long[] beforeTheFault = {10, 20, 30};
+        assertThat(BakeOff.longestStall(beforeTheFault, 100, 5_000)).isEqualTo(4_900);
+        assertThat(BakeOff.recovered(beforeTheFault, 100, 5_000, 50)).isFalse();
+        assertThat(BakeOff.longestStall(new long[0], 100, 600)).isEqualTo(500);
     }
 }
