@@ -1,0 +1,135 @@
+package io.resilientredis.benchmarks;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Runs every benchmark and the bake-off, then writes RESULTS.md.
+ *
+ * <pre>
+ * java -cp benchmarks/target/benchmarks.jar io.resilientredis.benchmarks.Suite [--quick] [--out FILE] [--skip jmh,replay,bakeoff]
+ * </pre>
+ */
+public final class Suite {
+
+    private Suite() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        boolean quick = false;
+        Path out = Path.of("benchmarks/RESULTS.md");
+        List<String> skip = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--quick" -> quick = true;
+                case "--out" -> out = Path.of(args[++i]);
+                case "--skip" -> skip.addAll(List.of(args[++i].split(",")));
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]
+                        + "; usage: Suite [--quick] [--out FILE] [--skip jmh,replay,bakeoff]");
+            }
+        }
+        Report report = new Report(quick);
+        report.machineBefore = Machine.describe();
+        long start = System.nanoTime();
+        if (!skip.contains("jmh")) {
+            runJmh(report, quick);
+        }
+        if (!skip.contains("replay")) {
+            long backlog = quick ? 100_000 : 1_000_000;
+            report.replay = ReplayThroughput.run(backlog, backlog, 500);
+            report.replayLargeBatches = ReplayThroughput.run(backlog, backlog, 5_000);
+        }
+        if (!skip.contains("bakeoff")) {
+            report.bakeOff = new io.resilientredis.benchmarks.bakeoff.BakeOff(quick
+                    ? io.resilientredis.benchmarks.bakeoff.BakeOff.Timing.quick()
+                    : io.resilientredis.benchmarks.bakeoff.BakeOff.Timing.full()).runAll();
+        }
+        report.machineAfter = Machine.describe();
+        report.minutes = (System.nanoTime() - start) / 60e9;
+        report.finished = ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+        String md = report.markdown();
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(out, md, StandardCharsets.UTF_8);
+        System.out.println("[suite] wrote " + out.toAbsolutePath() + " after " + String.format(Locale.ROOT, "%.1f", report.minutes)
+                + " min");
+    }
+
+    private static ChainedOptionsBuilder base(boolean quick, String include) {
+        ChainedOptionsBuilder b = new OptionsBuilder().include(include).forks(1).shouldFailOnError(true);
+        if (quick) {
+            b.warmupIterations(0).measurementIterations(1).measurementTime(TimeValue.seconds(1));
+        } else {
+            b.warmupIterations(1).warmupTime(TimeValue.seconds(2))
+                    .measurementIterations(3).measurementTime(TimeValue.seconds(2));
+        }
+        return b;
+    }
+
+    private static void runJmh(Report report, boolean quick) throws RunnerException {
+        String throughput = ClientThroughputBenchmark.class.getSimpleName();
+        for (int threads : new int[] {1, 16}) {
+            report.add(run(base(quick, throughput).threads(threads)));
+        }
+        report.add(run(base(quick, ExactlyOnceBenchmark.class.getSimpleName()).threads(1)));
+        String outage = OutageReadBenchmark.class.getSimpleName();
+        report.add(run(base(quick, outage + ".readResilient").threads(1)));
+        report.add(run(new OptionsBuilder().include(outage + ".readRedisson.*").forks(1).threads(1)
+                .mode(Mode.SingleShotTime).timeUnit(TimeUnit.MILLISECONDS)
+                .warmupIterations(quick ? 0 : 1).measurementIterations(quick ? 2 : 5).shouldFailOnError(true)));
+        ChainedOptionsBuilder spill = new OptionsBuilder().include(SpillAppendBenchmark.class.getSimpleName())
+                .forks(1).shouldFailOnError(true);
+        if (quick) {
+            spill.warmupIterations(0).measurementIterations(1).measurementTime(TimeValue.seconds(2));
+        } else {
+            spill.warmupIterations(1).warmupTime(TimeValue.seconds(2)).measurementIterations(3)
+                    .measurementTime(TimeValue.seconds(3));
+        }
+        report.add(run(spill));
+    }
+
+    private static Collection<RunResult> run(ChainedOptionsBuilder options) throws RunnerException {
+        return new Runner(options.build()).run();
+    }
+
+    /** Machine facts for the report. */
+    record Machine(int cores, long memoryMiB, String load, String os, String java) {
+        static Machine describe() {
+            long mem = 0;
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                    if (line.startsWith("MemTotal:")) {
+                        mem = Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+                    }
+                }
+            } catch (IOException | NumberFormatException e) {
+                mem = Runtime.getRuntime().maxMemory() / (1 << 20);
+            }
+            String load;
+            try {
+                load = Files.readString(Path.of("/proc/loadavg")).trim();
+            } catch (IOException e) {
+                load = "unknown";
+            }
+            return new Machine(Runtime.getRuntime().availableProcessors(), mem, load,
+                    System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                            + System.getProperty("os.arch"),
+                    System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        }
+    }
+}

@@ -1,0 +1,303 @@
+package io.resilientredis.benchmarks.bakeoff;
+
+import io.lettuce.core.ReadFrom;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.masterreplica.MasterReplica;
+import io.lettuce.core.masterreplica.StatefulRedisMasterReplicaConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.DnsResolvers;
+import io.lettuce.core.resource.MappingSocketAddressResolver;
+import io.resilientredis.chaos.ChaosTopology;
+import io.resilientredis.chaos.topology.RedisNode;
+import io.resilientredis.chaos.topology.SentinelGroup;
+import io.resilientredis.client.ResilientRedis;
+import io.resilientredis.failover.SpillStatus;
+import io.resilientredis.failover.spill.SpillStoreConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.redisson.Redisson;
+import org.redisson.api.RedissonClient;
+import org.redisson.config.Config;
+import org.redisson.config.SentinelServersConfig;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.HostAndPortMapper;
+import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.JedisSentineled;
+import redis.clients.jedis.MultiDbClient;
+import redis.clients.jedis.MultiDbConfig;
+
+/**
+ * The bake-off's clients. Every client dials the fault proxies: node addresses that Sentinels
+ * report (the real ports) are mapped to the proxies with each client's own address-mapping hook,
+ * which is the only setting that differs from the library's defaults unless noted.
+ */
+final class Contenders {
+
+    private Contenders() {
+    }
+
+    /** Real address {@code 127.0.0.1:<port>} of every node, mapped to its proxy address. */
+    static Map<String, String> natMap(ChaosTopology chaos) {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (RedisNode n : chaos.topology().nodes()) {
+            map.put("127.0.0.1:" + n.port(), chaos.clientAddress(n));
+        }
+        return map;
+    }
+
+    private static HostAndPort hp(String address) {
+        int colon = address.lastIndexOf(':');
+        return new HostAndPort(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)));
+    }
+
+    // ------------------------------------------------------------------ Redisson
+
+    static Contender redissonSentinel(ChaosTopology chaos) {
+        SentinelGroup group = chaos.topology().sentinelGroup();
+        Config config = new Config();
+        config.setCodec(org.redisson.client.codec.StringCodec.INSTANCE);
+        SentinelServersConfig s = config.useSentinelServers().setMasterName(group.masterName());
+        for (RedisNode sentinel : group.sentinels()) {
+            s.addSentinelAddress("redis://" + chaos.clientAddress(sentinel));
+        }
+        s.setNatMap(natMap(chaos));
+        RedissonClient client = Redisson.create(config);
+        return new Contender() {
+            @Override
+            public String name() {
+                return "Redisson (Sentinel)";
+            }
+
+            @Override
+            public String configuration() {
+                return "`Config.useSentinelServers()` with the master name and the three Sentinels, string codec, "
+                        + "`natMap` to the proxies; every other setting Redisson's default (timeout 3 s, retries as "
+                        + "shipped, read mode SLAVE, sentinel list check on)";
+            }
+
+            @Override
+            public void rpush(String key, String value) {
+                client.<String>getList(key).add(value);
+            }
+
+            @Override
+            public void close() {
+                client.shutdown(0, 2, TimeUnit.SECONDS);
+            }
+        };
+    }
+
+    // ------------------------------------------------------------------ Lettuce
+
+    static Contender lettuceSentinel(ChaosTopology chaos) {
+        SentinelGroup group = chaos.topology().sentinelGroup();
+        Map<String, String> nat = natMap(chaos);
+        ClientResources resources = DefaultClientResources.builder()
+                .socketAddressResolver(MappingSocketAddressResolver.create(DnsResolvers.UNRESOLVED, hp -> {
+                    String mapped = nat.get(hp.getHostText() + ":" + hp.getPort());
+                    if (mapped == null) {
+                        return hp;
+                    }
+                    int colon = mapped.lastIndexOf(':');
+                    return io.lettuce.core.internal.HostAndPort.of(mapped.substring(0, colon),
+                            Integer.parseInt(mapped.substring(colon + 1)));
+                }))
+                .build();
+        RedisURI.Builder uri = null;
+        for (RedisNode sentinel : group.sentinels()) {
+            // Sentinels are given by their real address; the resolver maps them to the proxies too.
+            if (uri == null) {
+                uri = RedisURI.Builder.sentinel("127.0.0.1", sentinel.port(), group.masterName());
+            } else {
+                uri.withSentinel("127.0.0.1", sentinel.port());
+            }
+        }
+        RedisClient client = RedisClient.create(resources);
+        StatefulRedisMasterReplicaConnection<String, String> connection =
+                MasterReplica.connect(client, StringCodec.UTF8, uri.build());
+        connection.setReadFrom(ReadFrom.UPSTREAM);
+        return new Contender() {
+            @Override
+            public String name() {
+                return "Lettuce (Sentinel, master/replica)";
+            }
+
+            @Override
+            public String configuration() {
+                return "`MasterReplica.connect(client, StringCodec.UTF8, RedisURI.Builder.sentinel(...).withSentinel(...))` "
+                        + "with `ReadFrom.UPSTREAM`, a `MappingSocketAddressResolver` to the proxies; every other "
+                        + "setting Lettuce's default (command timeout 60 s, auto-reconnect on, commands buffered "
+                        + "while disconnected)";
+            }
+
+            @Override
+            public void rpush(String key, String value) {
+                connection.sync().rpush(key, value);
+            }
+
+            @Override
+            public void close() {
+                connection.close();
+                client.shutdown(0, 2, TimeUnit.SECONDS);
+                resources.shutdown(0, 2, TimeUnit.SECONDS);
+            }
+        };
+    }
+
+    // ------------------------------------------------------------------ Jedis
+
+    private static HostAndPortMapper jedisMapper(Map<String, String> nat) {
+        return hp -> {
+            String mapped = nat.get(hp.getHost() + ":" + hp.getPort());
+            return mapped == null ? hp : hp(mapped);
+        };
+    }
+
+    static Contender jedisSentinel(ChaosTopology chaos) {
+        SentinelGroup group = chaos.topology().sentinelGroup();
+        JedisClientConfig master = DefaultJedisClientConfig.builder()
+                .hostAndPortMapper(jedisMapper(natMap(chaos))).build();
+        JedisClientConfig sentinelConfig = DefaultJedisClientConfig.builder().build();
+        Set<HostAndPort> sentinels = new HashSet<>();
+        for (RedisNode sentinel : group.sentinels()) {
+            sentinels.add(hp(chaos.clientAddress(sentinel)));
+        }
+        JedisSentineled jedis = new JedisSentineled(group.masterName(), master, sentinels, sentinelConfig);
+        return new Contender() {
+            @Override
+            public String name() {
+                return "Jedis (JedisSentineled)";
+            }
+
+            @Override
+            public String configuration() {
+                return "`new JedisSentineled(masterName, masterConfig, sentinels, sentinelConfig)` (Jedis 7.0.0's "
+                        + "Sentinel client; `MultiDbClient` takes fixed endpoints, not a Sentinel group), "
+                        + "`DefaultJedisClientConfig` defaults (2 s timeouts) plus a `hostAndPortMapper` to the proxies";
+            }
+
+            @Override
+            public void rpush(String key, String value) {
+                jedis.rpush(key, value);
+            }
+
+            @Override
+            public void close() {
+                jedis.close();
+            }
+        };
+    }
+
+    /** For the two-deployment shape: the standalone primary (weight 1.0) and the standby's master (0.5). */
+    static Contender jedisMultiDb(ChaosTopology chaos) {
+        JedisClientConfig clientConfig = DefaultJedisClientConfig.builder().build();
+        HostAndPort primary = hp(chaos.clientAddress(chaos.topology().primary()));
+        HostAndPort standby = hp(chaos.clientAddress(chaos.topology().standby().currentMaster()));
+        MultiDbConfig config = MultiDbConfig.builder()
+                .database(MultiDbConfig.DatabaseConfig.builder(primary, clientConfig).weight(1.0f).build())
+                .database(MultiDbConfig.DatabaseConfig.builder(standby, clientConfig).weight(0.5f).build())
+                .failbackSupported(true)
+                .build();
+        MultiDbClient client = MultiDbClient.builder().multiDbConfig(config).build();
+        return new Contender() {
+            @Override
+            public String name() {
+                return "Jedis MultiDbClient";
+            }
+
+            @Override
+            public String configuration() {
+                return "`MultiDbClient.builder().multiDbConfig(MultiDbConfig.builder().database(primary, weight 1.0)"
+                        + ".database(standby master, weight 0.5).failbackSupported(true))`, as the Jedis failover "
+                        + "guide shows; circuit breaker, retry, health check (echo) and client timeouts at their defaults";
+            }
+
+            @Override
+            public void rpush(String key, String value) {
+                client.rpush(key, value);
+            }
+
+            @Override
+            public void close() {
+                client.close();
+            }
+        };
+    }
+
+    // ------------------------------------------------------------------ ours
+
+    /**
+     * ResilientRedis with a spill store in a fresh temporary directory: on the Sentinel group (its
+     * only endpoint), or on the two-deployment shape (primary plus Sentinel-managed standby).
+     */
+    static Contender resilient(ChaosTopology chaos, boolean withStandby) {
+        Path spill;
+        try {
+            spill = Files.createTempDirectory("bakeoff-spill-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ResilientRedis.Builder b = ResilientRedis.builder().primary(chaos.primaryEndpoint())
+                .spill(SpillStoreConfig.builder(spill.resolve("store")).build());
+        if (withStandby) {
+            b.standby(chaos.standbyEndpoint());
+        }
+        ResilientRedis redis = b.build();
+        return new Contender() {
+            @Override
+            public String name() {
+                return withStandby ? "ResilientRedis (primary + standby, spill)" : "ResilientRedis (Sentinel, spill)";
+            }
+
+            @Override
+            public String configuration() {
+                return "`ResilientRedis.builder().primary(" + (withStandby ? "standalone).standby(sentinel group)"
+                        : "sentinel group)") + ".spill(dir)`, every other setting the default (timeout 1 s, "
+                        + "breaker and retry defaults, replay up to 50,000 writes/s); writes via `rpush` (exactly once)";
+            }
+
+            @Override
+            public void rpush(String key, String value) {
+                redis.rpush(key, value);
+            }
+
+            @Override
+            public String settle(Duration bound) {
+                long deadline = System.nanoTime() + bound.toNanos();
+                SpillStatus s = redis.status().spill();
+                while (s.depth() > 0 || s.pendingAppends() > 0) {
+                    if (System.nanoTime() > deadline) {
+                        return "spill backlog of " + s.depth() + " not drained within " + bound.toSeconds() + " s";
+                    }
+                    java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+                    s = redis.status().spill();
+                }
+                return "spilled writes replayed: " + s.replayedTotal();
+            }
+
+            @Override
+            public void close() {
+                redis.close();
+                try (var files = Files.walk(spill)) {
+                    for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(p);
+                    }
+                } catch (IOException e) {
+                    // a leftover temporary directory is harmless
+                }
+            }
+        };
+    }
+}
