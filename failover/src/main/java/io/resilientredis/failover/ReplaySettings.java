@@ -26,7 +26,7 @@ public final class ReplaySettings {
         this.progressInterval = b.progressInterval;
     }
 
-    /** @return the defaults: batches of 500 writes or 1 MiB, at most 50,000 writes/s, progress every 5 s */
+    /** @return the defaults: batches of 2,000 writes or 1 MiB, at most 50,000 writes/s, progress every 5 s */
     public static ReplaySettings defaults() {
         return DEFAULTS;
     }
@@ -72,7 +72,7 @@ public final class ReplaySettings {
 
     /** Builds {@link ReplaySettings}. */
     public static final class Builder {
-        private int batchSize = 500;
+        private int batchSize = 2000;
         private long maxBatchBytes = 1 << 20;
         private int maxWritesPerSecond = 50_000;
         private Duration batchTimeout = Duration.ofSeconds(10);

@@ -69,6 +69,16 @@ final class SpillFallback<C> implements WriteFallback<C> {
     private long nextBatchNanos;
     /** When the batch being replayed started: the rate limit's slots count from batch starts. */
     private long batchStartNanos;
+    /**
+     * The highest sequence Redis acknowledged in this run. Entries up to it are deleted or being
+     * deleted (deletes commit in the background, in order, while the next batch is applied), so
+     * reads start after it. Only the replayer thread touches it, and the two fields below.
+     */
+    private long lastApplied;
+    /** The batch after the one in flight, read from the store while Redis applied that one. */
+    private List<SpillEntry> readAhead;
+    /** The last background delete; the store counts as drained once it is durable. */
+    private CompletableFuture<Void> lastDelete = CompletableFuture.completedFuture(null);
 
     private record Pin<C>(EndpointHealth<C> endpoint, long untilNanos) {
         boolean expired(long now) {
@@ -228,6 +238,9 @@ final class SpillFallback<C> implements WriteFallback<C> {
                 if (handover && !ready()) {
                     openGate(); // maintenance came on, or the endpoint went away: held writes spill
                 }
+                if (episode && lastDelete.isDone() && !engaged()) {
+                    finishEpisode(); // the last background delete emptied the store
+                }
                 if (!awaitWork(pauseMillis)) {
                     continue;
                 }
@@ -288,12 +301,18 @@ final class SpillFallback<C> implements WriteFallback<C> {
         if (endpoint == null) {
             return false;
         }
-        List<SpillEntry> batch = store.read(0, settings.batchSize(), settings.maxBatchBytes());
+        List<SpillEntry> batch = readAhead != null ? readAhead : readAfter(lastApplied);
+        readAhead = null;
         if (batch.isEmpty()) {
+            // Everything read is applied; once its deletes are durable the store may be empty.
+            awaitDeletes();
+            if (!engaged()) {
+                finishEpisode();
+            }
             return true;
         }
-        batch = respectPins(endpoint, batch);
-        if (batch.isEmpty()) {
+        List<SpillEntry> allowed = respectPins(endpoint, batch);
+        if (allowed.isEmpty()) {
             return replayPinnedHead(endpoint);
         }
         if (!episode) {
@@ -306,34 +325,57 @@ final class SpillFallback<C> implements WriteFallback<C> {
         }
         replaying = true;
         batchStartNanos = System.nanoTime();
-        Throwable failure = applyBatch(endpoint, batch);
+        CompletableFuture<Void> applying = engine.callOn(endpoint, c -> applier.apply(c, allowed));
+        // Read the next batch while Redis works on this one (it is applied only after this one is acknowledged).
+        List<SpillEntry> next = allowed.size() == batch.size() ? readAfter(allowed.get(allowed.size() - 1).sequence())
+                : null;
+        Throwable failure = await(endpoint, applying);
         if (failure == null) {
             if (paused) {
                 paused = false;
                 engine.emit(event(FailoverEvent.Type.REPLAY_STARTED, endpoint.name(), "Replay resumed on "
                         + endpoint.name() + " with " + store.depth() + " spilled writes waiting"));
             }
-            acknowledged(batch);
+            acknowledged(allowed);
+            readAhead = next;
             return true;
         }
         if (failure instanceof AttemptFailure af && af.kind() == FailureKind.CALLER_ERROR) {
             // One of the writes can never apply (e.g. WRONGTYPE). Find it, so it does not block the rest.
-            return isolate(endpoint, batch);
+            return isolate(endpoint, allowed);
         }
-        pinIfInDoubt(endpoint, batch, failure);
+        pinIfInDoubt(endpoint, allowed, failure);
         pause(describeFailure(endpoint, failure));
         return false;
     }
 
-    private Throwable applyBatch(EndpointHealth<C> endpoint, List<SpillEntry> batch) {
+    private List<SpillEntry> readAfter(long sequence) {
+        return store.read(sequence, settings.batchSize(), settings.maxBatchBytes());
+    }
+
+    private void awaitDeletes() {
         try {
-            engine.callOn(endpoint, c -> applier.apply(c, batch))
-                    .get(settings.batchTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            lastDelete.get(settings.batchTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | TimeoutException e) {
+            throw new io.resilientredis.failover.spill.SpillStoreException(
+                    "deleting replayed writes from the spill store failed: " + e, e);
+        }
+    }
+
+    private Throwable applyBatch(EndpointHealth<C> endpoint, List<SpillEntry> batch) {
+        return await(endpoint, engine.callOn(endpoint, c -> applier.apply(c, batch)));
+    }
+
+    /** Waits for a batch, bounded; a batch that does not answer in time is as in doubt as any timeout. */
+    private Throwable await(EndpointHealth<C> endpoint, CompletableFuture<Void> applying) {
+        try {
+            applying.get(settings.batchTimeout().toMillis(), TimeUnit.MILLISECONDS);
             return null;
         } catch (java.util.concurrent.ExecutionException e) {
             return Failures.unwrap(e);
         } catch (TimeoutException e) {
-            // Sent, no answer in time: as in doubt as any other timeout.
             return new AttemptFailure(endpoint, FailureKind.CONNECTIVITY, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -392,7 +434,7 @@ final class SpillFallback<C> implements WriteFallback<C> {
      * endpoint is healthy (its marker is there), else wait for it.
      */
     private boolean replayPinnedHead(EndpointHealth<C> active) {
-        List<SpillEntry> head = store.read(0, 1, settings.maxBatchBytes());
+        List<SpillEntry> head = store.read(lastApplied, 1, settings.maxBatchBytes());
         Pin<C> pin = head.isEmpty() ? null : pins.get(head.get(0).id());
         if (pin == null) {
             return true;
@@ -426,6 +468,7 @@ final class SpillFallback<C> implements WriteFallback<C> {
                         + " (sequence " + entry.sequence() + ", spilled at " + entry.appendedAt()
                         + ") was rejected by Redis on replay and removed from the spill store: " + error.getMessage()));
                 store.deleteThrough(entry.sequence());
+                lastApplied = entry.sequence();
                 pins.remove(entry.id());
                 CompletableFuture<Void> w = waiting.remove(entry.id());
                 if (w != null) {
@@ -442,7 +485,8 @@ final class SpillFallback<C> implements WriteFallback<C> {
 
     private void acknowledged(List<SpillEntry> batch) {
         SpillEntry last = batch.get(batch.size() - 1);
-        store.deleteThrough(last.sequence());
+        lastApplied = last.sequence();
+        lastDelete = store.deleteThroughAsync(last.sequence());
         long now = System.nanoTime();
         for (SpillEntry e : batch) {
             pins.remove(e.id());

@@ -329,6 +329,26 @@ public final class SpillStore implements AutoCloseable {
      * @throws SpillStoreException if SQLite fails
      */
     public void deleteThrough(long sequence) {
+        try {
+            deleteThroughAsync(sequence).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Like {@link #deleteThrough(long)}, without waiting: the delete is committed by the writer
+     * thread in its next transaction, in call order with other deletes. {@link #depth()} drops when
+     * it is durable, and the future completes then.
+     *
+     * @param sequence the highest sequence to delete
+     * @return completes once the delete is durable
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public CompletableFuture<Void> deleteThroughAsync(long sequence) {
         PendingDelete d = new PendingDelete(sequence);
         if (Thread.currentThread() == writer) {
             // called from a callback of an append future: the writer is between transactions
@@ -353,14 +373,7 @@ public final class SpillStore implements AutoCloseable {
                 lock.unlock();
             }
         }
-        try {
-            d.future.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw e;
-        }
+        return d.future;
     }
 
     /** Committed entries. O(1). */
