@@ -1,10 +1,14 @@
 package io.resilientredis.chaos.drill;
 
+import io.resilientredis.client.Job;
+import io.resilientredis.client.JobQueue;
 import io.resilientredis.client.RedisEndpoint;
 import io.resilientredis.client.ResilientRedis;
 import io.resilientredis.failover.RetrySettings;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
@@ -38,6 +42,20 @@ final class ClientDataSource implements DataSource {
     @Override
     public List<String> list(String key) {
         return patiently(() -> redis.lrange(key, 0, -1), "LRANGE " + key);
+    }
+
+    @Override
+    public List<DeliveredJob> drainQueue(String queue) {
+        JobQueue q = redis.queue(queue);
+        List<DeliveredJob> delivered = new ArrayList<>();
+        while (true) {
+            Optional<Job> job = patiently(() -> q.poll(Duration.ZERO), "a take from queue " + queue);
+            if (job.isEmpty()) {
+                return delivered;
+            }
+            delivered.add(new DeliveredJob(job.get().id(), job.get().payloadString()));
+            patiently(() -> q.ack(job.get()), "an ack on queue " + queue);
+        }
     }
 
     private <T> T patiently(Supplier<T> read, String what) {

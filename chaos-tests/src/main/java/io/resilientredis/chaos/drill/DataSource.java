@@ -27,6 +27,28 @@ public interface DataSource extends AutoCloseable {
      */
     List<String> list(String key);
 
+    /**
+     * A job a drained queue delivered.
+     *
+     * @param id the job id
+     * @param payload the payload as UTF-8 text
+     */
+    record DeliveredJob(String id, String payload) {
+    }
+
+    /**
+     * Takes and acknowledges every job the queue holds, the way a worker would, and returns them in
+     * delivery order. Consumes the queue: a second call returns only jobs enqueued since.
+     *
+     * @param queue the queue's name
+     * @return every delivered job, first delivered first; empty when the queue is empty or absent
+     * @throws IllegalStateException when the deployment cannot be read
+     * @throws UnsupportedOperationException when this source cannot drain queues (the default)
+     */
+    default List<DeliveredJob> drainQueue(String queue) {
+        throw new UnsupportedOperationException(name() + " cannot drain job queues; use DataSource.connect(...)");
+    }
+
     /** Releases the connections this source opened. */
     @Override
     void close();

@@ -1,5 +1,6 @@
 package io.resilientredis.chaos.drill;
 
+import io.resilientredis.failover.RedisWriteRefusedException;
 import io.resilientredis.failover.spill.SpillFullException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,7 +12,11 @@ import java.util.Objects;
  * Verifies a workload's {@link History} against what Redis holds after the run (call it once the spill
  * store has drained): every accepted write applied exactly once (counter totals, each writer's list and
  * last value), each writer's order kept, no writer saw an outage exception while the spill store had room
- * (only a full store may reject), and no read waited longer than its bound.
+ * (only a full store may reject), and no read waited longer than its bound. A write Redis refused
+ * ({@link RedisWriteRefusedException}: out of memory under {@code noeviction}, failing persistence) is a
+ * caller-visible failure of a reachable server, not an outage: it is counted apart, never as a loss.
+ * Checking a job queue consumes it (the checker drains it, see {@link DataSource#drainQueue(String)}), so
+ * check a history once.
  *
  * <pre>{@code
  * try (DataSource primary = DataSource.connect(chaos.primaryEndpoint());
@@ -62,8 +67,13 @@ public final class HistoryChecker {
                 accepted++;
             } else {
                 failed++;
-                if (r.failure() != null && r.failure().startsWith(SpillFullException.class.getSimpleName())) {
+                if (r.outcome() == WriteRecord.Outcome.IN_DOUBT) {
+                    verdict.inDoubt();
+                } else if (r.failure() != null && r.failure().startsWith(SpillFullException.class.getSimpleName())) {
                     verdict.spillFull();
+                } else if (r.failure() != null
+                        && r.failure().startsWith(RedisWriteRefusedException.class.getSimpleName())) {
+                    verdict.refused();
                 } else {
                     verdict.outageException("writer " + r.writer() + " write " + r.seq() + " (" + r.kind() + " "
                             + r.key() + "): " + r.failure());

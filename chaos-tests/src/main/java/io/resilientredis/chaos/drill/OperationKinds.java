@@ -1,5 +1,6 @@
 package io.resilientredis.chaos.drill;
 
+import io.resilientredis.client.JobQueue;
 import io.resilientredis.client.ResilientRedis;
 import io.resilientredis.failover.WriteReceipt;
 import java.util.ArrayList;
@@ -14,8 +15,8 @@ import java.util.TreeMap;
 
 /**
  * The built-in {@link OperationKind}s: shared counters ({@code INCRBY}, exactly once), per-writer
- * last-value keys ({@code SET}, idempotent, order matters) and per-writer ordered lists ({@code RPUSH},
- * exactly once, order matters).
+ * last-value keys ({@code SET}, idempotent, order matters), per-writer ordered lists ({@code RPUSH},
+ * exactly once, order matters) and job enqueues ({@code JobQueue.enqueue}, exactly once under the job id).
  */
 public final class OperationKinds {
 
@@ -25,9 +26,9 @@ public final class OperationKinds {
     private OperationKinds() {
     }
 
-    /** @return counters, sets and lists, in that order (a writer cycles through them) */
+    /** @return counters, sets, lists and job enqueues, in that order (a writer cycles through them) */
     public static List<OperationKind> defaults() {
-        return List.of(counter(), set(), list());
+        return List.of(counter(), set(), list(), jobs());
     }
 
     /**
@@ -59,6 +60,20 @@ public final class OperationKinds {
      */
     public static OperationKind list() {
         return new OrderedList();
+    }
+
+    /**
+     * A job enqueue on the writer's own queue ({@code <namespace>:jobs:<writer>}), the payload its
+     * sequence number; the receipt's id is the job id. Verified by draining every deployment's queue with
+     * take and ack, as a worker would ({@link DataSource#drainQueue(String)}; the check consumes the
+     * queues): each accepted job id delivered exactly once over the deployments, no job delivered that no
+     * write carried, each deployment's deliveries in the writer's order, and each job's payload the one
+     * its enqueue carried.
+     *
+     * @return the kind
+     */
+    public static OperationKind jobs() {
+        return new JobEnqueue();
     }
 
     private static Map<String, List<WriteRecord>> byKey(List<WriteRecord> records) {
@@ -299,6 +314,124 @@ public final class OperationKinds {
         private static String describe(WriteRecord r, List<String> on) {
             return String.format(java.util.Locale.ROOT, "%d (%s at %.1f s%s)", r.value(), r.outcome(),
                     r.atMillis() / 1000.0, on.isEmpty() ? ", nowhere" : ", on " + String.join("+", on));
+        }
+    }
+
+    private static final class JobEnqueue implements OperationKind {
+
+        /** The queue handle of the client last seen, per queue name (writers of one run share the client). */
+        private final Map<String, Handle> queues = new java.util.concurrent.ConcurrentHashMap<>();
+
+        private record Handle(ResilientRedis redis, JobQueue queue) {
+        }
+
+        @Override
+        public String name() {
+            return "job";
+        }
+
+        @Override
+        public String key(String namespace, int writer, long seq) {
+            return namespace + ":jobs:" + writer;
+        }
+
+        @Override
+        public long value(int writer, long seq, SplittableRandom random) {
+            return seq;
+        }
+
+        @Override
+        public WriteReceipt<?> perform(ResilientRedis redis, String key, long value, long seq) {
+            Handle h = queues.get(key);
+            if (h == null || h.redis() != redis) {
+                h = new Handle(redis, redis.queue(key));
+                queues.put(key, h);
+            }
+            return h.queue().enqueue(Long.toString(value));
+        }
+
+        @Override
+        public void check(List<WriteRecord> records, List<DataSource> deployments, Verdict.Builder verdict) {
+            for (Map.Entry<String, List<WriteRecord>> e : byKey(records).entrySet()) {
+                String queue = e.getKey();
+                Map<String, WriteRecord> byId = new HashMap<>();
+                Map<Long, WriteRecord> bySeq = new HashMap<>();
+                for (WriteRecord r : e.getValue()) {
+                    bySeq.put(r.value(), r);
+                    if (r.outcome().accepted() && r.receiptId() != null) {
+                        byId.put(r.receiptId(), r);
+                    }
+                }
+                Map<String, List<String>> deliveredOn = new HashMap<>();
+                Set<Long> appliedFailures = new HashSet<>();
+                for (DataSource d : deployments) {
+                    long previous = Long.MIN_VALUE;
+                    long descents = 0;
+                    String firstDescent = null;
+                    for (DataSource.DeliveredJob job : d.drainQueue(queue)) {
+                        long n = parse(job.payload(), queue + " job " + job.id(), d);
+                        deliveredOn.computeIfAbsent(job.id(), x -> new ArrayList<>(2)).add(d.name());
+                        if (n <= previous) {
+                            descents++;
+                            if (firstDescent == null) {
+                                firstDescent = n + " after " + previous;
+                            }
+                        }
+                        previous = n;
+                        WriteRecord r = byId.get(job.id());
+                        if (r == null) {
+                            WriteRecord carried = bySeq.get(n);
+                            if (carried != null && !carried.outcome().accepted()) {
+                                if (appliedFailures.add(n)) {
+                                    verdict.appliedDespiteFailure(1, queue + ": job " + job.id() + " (" + n + ", "
+                                            + carried.outcome() + ") delivered by " + d.name() + " though its call "
+                                            + "did not return it");
+                                }
+                            } else {
+                                verdict.duplicated(1, queue + ": job " + job.id() + " (payload " + n + ") delivered by "
+                                        + d.name() + " but no accepted enqueue returned that id");
+                            }
+                        } else if (r.value() != n) {
+                            verdict.duplicated(1, queue + ": job " + job.id() + " carries " + n + " on " + d.name()
+                                    + " but its enqueue carried " + r.value());
+                        }
+                    }
+                    if (descents > 0) {
+                        verdict.outOfOrder(descents, queue + " on " + d.name() + " delivered out of the writer's order "
+                                + descents + " time(s), first " + firstDescent);
+                    }
+                }
+                List<String> missing = new ArrayList<>();
+                for (Map.Entry<String, WriteRecord> accepted : byId.entrySet()) {
+                    List<String> on = deliveredOn.getOrDefault(accepted.getKey(), List.of());
+                    if (on.isEmpty()) {
+                        missing.add(accepted.getKey() + " (" + accepted.getValue().value() + ", "
+                                + accepted.getValue().outcome() + String.format(java.util.Locale.ROOT, " at %.1f s)",
+                                accepted.getValue().atMillis() / 1000.0));
+                    } else if (on.size() > 1) {
+                        int distinct = new HashSet<>(on).size();
+                        if (distinct > 1) {
+                            verdict.duplicatedAcrossDeployments(distinct - 1, queue + ": job " + accepted.getKey()
+                                    + " delivered by " + String.join(" and ", on));
+                        }
+                        if (on.size() > distinct) {
+                            verdict.duplicated(on.size() - distinct, queue + ": job " + accepted.getKey()
+                                    + " delivered " + on.size() + " times (" + String.join(", ", on) + ")");
+                        }
+                    }
+                }
+                long acceptedWithoutId = e.getValue().stream()
+                        .filter(r -> r.outcome().accepted() && r.receiptId() == null).count();
+                if (acceptedWithoutId > 0) {
+                    throw new IllegalStateException(queue + ": " + acceptedWithoutId + " accepted enqueue(s) have no "
+                            + "job id in the history; record the receipt's id (WriteRecord.receiptId)");
+                }
+                if (!missing.isEmpty()) {
+                    java.util.Collections.sort(missing);
+                    verdict.lost(missing.size(), queue + ": " + missing.size() + " accepted job(s) never delivered, "
+                            + "first " + String.join("; ", missing.subList(0, Math.min(5, missing.size()))));
+                }
+            }
         }
     }
 }

@@ -26,7 +26,9 @@ import java.util.function.BiFunction;
  *   <li>{@code freeze}: the master frozen (SIGSTOP) until Sentinel promotes a replica, then resumed;</li>
  *   <li>{@code full-outage}: every proxy disabled, then enabled again;</li>
  *   <li>{@code latency}: replies of the primary deployment delayed past the client's timeout;</li>
- *   <li>{@code calm}: no faults (a baseline).</li>
+ *   <li>{@code calm}: no faults (a baseline);</li>
+ *   <li>{@code soak}: random faults from the whole list for the chosen duration, each healed before the
+ *       next (a long run on demand, not for CI).</li>
  * </ul>
  */
 public final class Scenario {
@@ -85,6 +87,10 @@ public final class Scenario {
         add(m, new Scenario("latency", "replies of the primary deployment delayed past the client's timeout, then "
                 + "recovery", (d, t) -> List.of(latency(at(d, 0.25), t), recover(at(d, 0.6)))));
         add(m, new Scenario("calm", "no faults: a baseline", (d, t) -> List.of()));
+        add(m, new Scenario("soak", "random faults for the whole run (master kill and freeze, full outage, "
+                + "blackhole, latency, reset_peer storm, truncated and fragmented replies, bandwidth throttle, "
+                + "primary cut off), each healed before the next; for long runs (--duration 10m)",
+                (d, t) -> soak(d, t, new java.util.SplittableRandom())));
         return java.util.Collections.unmodifiableMap(m);
     }
 
@@ -130,6 +136,45 @@ public final class Scenario {
         s.add(recover(at(d, 0.67)));
         s.add(latency(at(d, 0.72), timeout));
         s.add(recover(at(d, 0.84)));
+        return s;
+    }
+
+    /**
+     * Random faults back to back: each lasts 3 to 8 s, then the topology heals and runs clean for 4 to 8 s;
+     * the last 15 s of the run are calm so the spill store can drain.
+     */
+    static List<FaultStep> soak(Duration d, Duration timeout, java.util.SplittableRandom random) {
+        List<FaultStep> s = new ArrayList<>();
+        Duration t = Duration.ofSeconds(3);
+        Duration end = d.minusSeconds(15);
+        while (t.plusSeconds(8).compareTo(end) <= 0) {
+            Duration lasting = Duration.ofSeconds(3 + random.nextInt(6));
+            switch (random.nextInt(11)) {
+                case 0 -> {
+                    AtomicReference<RedisNode> killed = new AtomicReference<>();
+                    s.add(killMaster(t, killed));
+                    s.add(restartAfterFailover(t.plus(lasting), killed));
+                }
+                case 1 -> {
+                    AtomicReference<RedisNode> frozen = new AtomicReference<>();
+                    lasting = max(lasting, Duration.ofSeconds(5));
+                    s.add(freezeMaster(t, frozen));
+                    s.add(resumeAfterFailover(t.plus(lasting), frozen));
+                }
+                case 2 -> s.add(fullOutage(t));
+                case 3 -> s.add(FaultSteps.blackhole(t));
+                case 4 -> s.add(latency(t, timeout));
+                case 5 -> s.add(FaultSteps.resetPeerStorm(t, Duration.ofMillis(200)));
+                case 6 -> s.add(FaultSteps.truncatedReplies(t, 2048));
+                case 7 -> s.add(FaultSteps.fragmentedReplies(t));
+                case 8 -> s.add(FaultSteps.bandwidth(t, 4));
+                case 9 -> s.add(FaultSteps.primaryDown(t));
+                default -> s.add(FaultSteps.flapPrimary(t, Duration.ofMillis(500), lasting));
+            }
+            t = t.plus(lasting);
+            s.add(recover(t));
+            t = t.plus(Duration.ofSeconds(4 + random.nextInt(5)));
+        }
         return s;
     }
 

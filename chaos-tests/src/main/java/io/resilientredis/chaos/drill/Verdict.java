@@ -25,6 +25,8 @@ public final class Verdict {
     private final long appliedDespiteFailure;
     private final long outageExceptions;
     private final long spillFullRejections;
+    private final long refusedWrites;
+    private final long inDoubtWrites;
     private final long readsOverBound;
     private final Duration maxReadWait;
     private final Duration readBound;
@@ -42,6 +44,8 @@ public final class Verdict {
         this.appliedDespiteFailure = b.appliedDespiteFailure;
         this.outageExceptions = b.outageExceptions;
         this.spillFullRejections = b.spillFullRejections;
+        this.refusedWrites = b.refusedWrites;
+        this.inDoubtWrites = b.inDoubtWrites;
         this.readsOverBound = b.readsOverBound;
         this.maxReadWait = b.maxReadWait;
         this.readBound = b.readBound;
@@ -113,6 +117,19 @@ public final class Verdict {
         return spillFullRejections;
     }
 
+    /**
+     * @return writes a reachable Redis refused ({@code RedisWriteRefusedException}: out of memory under
+     *     {@code noeviction}, failing persistence); caller-visible, allowed, never counted as lost
+     */
+    public long refusedWrites() {
+        return refusedWrites;
+    }
+
+    /** @return writes whose caller never learned the outcome (its process died during the call); allowed */
+    public long inDoubtWrites() {
+        return inDoubtWrites;
+    }
+
     /** @return reads that waited longer than {@link #readBound()} */
     public long readsOverBound() {
         return readsOverBound;
@@ -138,7 +155,9 @@ public final class Verdict {
         return String.format(Locale.ROOT, "%s: %d accepted writes, %d lost, %d duplicated (%d across deployments), %d out of order, "
                         + "counters %+d/%+d units, %d outage exceptions, %d reads over %d ms (max wait %d ms)",
                 passed() ? "PASSED" : "FAILED", acceptedWrites, lost, duplicated, duplicatedAcrossDeployments, outOfOrder, -counterShortfall,
-                counterExcess, outageExceptions, readsOverBound, readBound.toMillis(), maxReadWait.toMillis());
+                counterExcess, outageExceptions, readsOverBound, readBound.toMillis(), maxReadWait.toMillis())
+                + (refusedWrites == 0 ? "" : ", " + refusedWrites + " refused by Redis")
+                + (inDoubtWrites == 0 ? "" : ", " + inDoubtWrites + " in doubt (process killed)");
     }
 
     @Override
@@ -159,6 +178,8 @@ public final class Verdict {
         private long appliedDespiteFailure;
         private long outageExceptions;
         private long spillFullRejections;
+        private long refusedWrites;
+        private long inDoubtWrites;
         private long readsOverBound;
         private Duration maxReadWait = Duration.ZERO;
         private Duration readBound = Duration.ZERO;
@@ -251,6 +272,16 @@ public final class Verdict {
 
         Builder spillFull() {
             spillFullRejections++;
+            return this;
+        }
+
+        Builder refused() {
+            refusedWrites++;
+            return this;
+        }
+
+        Builder inDoubt() {
+            inDoubtWrites++;
             return this;
         }
 

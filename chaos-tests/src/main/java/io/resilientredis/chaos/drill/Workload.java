@@ -97,8 +97,10 @@ public final class Workload implements AutoCloseable {
             long begin = System.nanoTime();
             WriteRecord.Outcome outcome;
             String failure = null;
+            String receiptId = null;
             try {
                 WriteReceipt<?> receipt = kind.perform(redis, key, value, seq);
+                receiptId = receipt.id();
                 if (receipt.status() == WriteStatus.WRITTEN) {
                     outcome = WriteRecord.Outcome.WRITTEN;
                     written.incrementAndGet();
@@ -117,7 +119,7 @@ public final class Workload implements AutoCloseable {
                 failed.incrementAndGet();
             }
             writeLatency.recordNanos(System.nanoTime() - begin);
-            history.record(new WriteRecord(writer, seq, kind.name(), key, value, outcome, failure, at));
+            history.record(new WriteRecord(writer, seq, kind.name(), key, value, outcome, failure, at, receiptId));
         }
     }
 

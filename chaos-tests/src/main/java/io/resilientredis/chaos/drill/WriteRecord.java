@@ -13,9 +13,11 @@ import java.util.Objects;
  * @param outcome what the caller was told
  * @param failure for {@link Outcome#FAILED}, the exception's class and message; else null
  * @param atMillis when the call started, in milliseconds since the history was created
+ * @param receiptId the id on the client's receipt (for a job enqueue, the job id); null when the call threw
+ *     or the kind does not use it
  */
 public record WriteRecord(int writer, long seq, String kind, String key, long value, Outcome outcome,
-                          String failure, long atMillis) {
+                          String failure, long atMillis, String receiptId) {
 
     /** What the caller was told about a write. */
     public enum Outcome {
@@ -24,11 +26,16 @@ public record WriteRecord(int writer, long seq, String kind, String key, long va
         /** The client kept it in the spill store for replay. */
         SPILLED,
         /** The call threw: the write was not accepted. */
-        FAILED;
+        FAILED,
+        /**
+         * The caller never learned the outcome: its process died during the call. Not accepted, and not an
+         * outage exception either; like a failed call it may or may not have been applied.
+         */
+        IN_DOUBT;
 
         /** @return whether the client accepted the write (written or spilled) */
         public boolean accepted() {
-            return this != FAILED;
+            return this == WRITTEN || this == SPILLED;
         }
     }
 
@@ -41,10 +48,28 @@ public record WriteRecord(int writer, long seq, String kind, String key, long va
      * @param outcome outcome
      * @param failure failure text or null
      * @param atMillis start time
+     * @param receiptId the receipt's id or null
      */
     public WriteRecord {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(outcome, "outcome");
+    }
+
+    /**
+     * A record without a receipt id.
+     *
+     * @param writer writer number
+     * @param seq sequence number
+     * @param kind operation kind
+     * @param key key
+     * @param value value
+     * @param outcome outcome
+     * @param failure failure text or null
+     * @param atMillis start time
+     */
+    public WriteRecord(int writer, long seq, String kind, String key, long value, Outcome outcome, String failure,
+                       long atMillis) {
+        this(writer, seq, kind, key, value, outcome, failure, atMillis, null);
     }
 }

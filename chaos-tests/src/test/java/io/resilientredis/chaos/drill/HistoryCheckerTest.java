@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.resilientredis.chaos.topology.RedisTopology;
 import io.resilientredis.chaos.topology.RespConnection;
 import io.resilientredis.client.RedisEndpoint;
+import io.resilientredis.client.ResilientRedis;
 import io.resilientredis.chaos.drill.WriteRecord.Outcome;
 import java.io.IOException;
 import java.time.Duration;
@@ -265,9 +266,141 @@ class HistoryCheckerTest {
     @Test
     void refusesAHistoryWithAKindItDoesNotKnow() {
         History h = history();
-        h.record(new WriteRecord(0, 1, "job", ns + ":queue", 1, Outcome.WRITTEN, null, 0));
+        h.record(new WriteRecord(0, 1, "stream", ns + ":stream", 1, Outcome.WRITTEN, null, 0));
 
         assertThatThrownBy(() -> check(h)).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("'job'").hasMessageContaining("[counter, set, list]");
+                .hasMessageContaining("'stream'").hasMessageContaining("[counter, set, list, job]");
+    }
+
+    // ------------------------------------------------------------------ job enqueues
+
+    private String queue(int writer) {
+        return ns + ":jobs:" + writer;
+    }
+
+    private WriteRecord job(int writer, long seq, Outcome outcome, String id) {
+        return new WriteRecord(writer, seq, "job", queue(writer), seq, outcome,
+                outcome == Outcome.FAILED ? "RedisUnavailableException: down" : null, seq * 10, id);
+    }
+
+    /** Enqueues through a real client, as the workload does; returns the job id. */
+    private static String enqueue(RedisTopology deployment, String queue, long payload) {
+        try (ResilientRedis redis = ResilientRedis.builder()
+                .primary(RedisEndpoint.standalone(deployment.primary().uri())).build()) {
+            return redis.queue(queue).enqueue(Long.toString(payload)).id();
+        }
+    }
+
+    /**
+     * Puts a job with a given id straight into a deployment's queue keys (the layout the queue scripts
+     * use), to stage what a client cannot produce on purpose: the same job id on two deployments.
+     */
+    private static void plant(RedisTopology deployment, String queue, String id, long payload) throws IOException {
+        String base = "rr:q:{" + queue + "}:";
+        on(deployment, "HSET", base + "jobs", id, Long.toString(payload));
+        on(deployment, "HSET", base + "meta", id, "0:1");
+        on(deployment, "RPUSH", base + "ready", id);
+    }
+
+    @Test
+    void jobsDeliveredOnceEachInTheWritersOrderPassAndTheCheckDrainsTheQueues() {
+        History h = history();
+        h.record(job(0, 1, Outcome.WRITTEN, enqueue(primary, queue(0), 1)));
+        h.record(job(0, 2, Outcome.SPILLED, enqueue(standby, queue(0), 2)));
+        h.record(job(0, 3, Outcome.SPILLED, enqueue(standby, queue(0), 3)));
+        h.record(job(1, 1, Outcome.WRITTEN, enqueue(primary, queue(1), 1)));
+
+        Verdict v = check(h);
+
+        assertThat(v.passed()).as(v.findings().toString()).isTrue();
+        assertThat(v.findings()).isEmpty();
+        assertThat(v.acceptedWrites()).isEqualTo(4);
+        assertThat(primarySource.drainQueue(queue(0))).as("consumed by the check").isEmpty();
+        assertThat(standbySource.drainQueue(queue(0))).isEmpty();
+    }
+
+    @Test
+    void catchesAnAcceptedJobNeverDelivered() {
+        History h = history();
+        h.record(job(0, 1, Outcome.WRITTEN, enqueue(primary, queue(0), 1)));
+        h.record(job(0, 2, Outcome.SPILLED, "0000-never-enqueued"));
+
+        Verdict v = check(h);
+
+        assertThat(v.passed()).isFalse();
+        assertThat(v.lost()).isEqualTo(1);
+        assertThat(v.findings()).anySatisfy(f -> assertThat(f).startsWith("LOST " + queue(0))
+                .contains("0000-never-enqueued (2, SPILLED"));
+    }
+
+    @Test
+    void catchesAJobDeliveredByBothDeployments() throws IOException {
+        History h = history();
+        String id = enqueue(primary, queue(0), 1);
+        plant(standby, queue(0), id, 1);
+        h.record(job(0, 1, Outcome.SPILLED, id));
+
+        Verdict v = check(h);
+
+        assertThat(v.passed()).isFalse();
+        assertThat(v.duplicated()).isEqualTo(1);
+        assertThat(v.duplicatedAcrossDeployments()).isEqualTo(1);
+        assertThat(v.lost()).isZero();
+        assertThat(v.findings()).anySatisfy(f -> assertThat(f).startsWith("DUPLICATED ACROSS DEPLOYMENTS")
+                .contains(id).contains("primary and standby"));
+    }
+
+    @Test
+    void catchesAJobNoEnqueueReturnedAndReportsAFailedEnqueueThatLanded() {
+        History h = history();
+        h.record(job(0, 1, Outcome.WRITTEN, enqueue(primary, queue(0), 1)));
+        h.record(job(0, 2, Outcome.FAILED, null));
+        enqueue(primary, queue(0), 2);
+        enqueue(primary, queue(0), 9);
+
+        Verdict v = check(h);
+
+        assertThat(v.appliedDespiteFailure()).isEqualTo(1);
+        assertThat(v.duplicated()).isEqualTo(1);
+        assertThat(v.findings()).anySatisfy(f -> assertThat(f).startsWith("APPLIED DESPITE FAILURE")
+                .contains("(2, FAILED)"));
+        assertThat(v.findings()).anySatisfy(f -> assertThat(f).startsWith("DUPLICATED " + queue(0))
+                .contains("payload 9").contains("no accepted enqueue returned that id"));
+    }
+
+    @Test
+    void catchesJobsDeliveredOutOfTheWritersOrder() {
+        History h = history();
+        String second = enqueue(primary, queue(1), 2);
+        String first = enqueue(primary, queue(1), 1);
+        h.record(job(1, 1, Outcome.WRITTEN, first));
+        h.record(job(1, 2, Outcome.WRITTEN, second));
+
+        Verdict v = check(h);
+
+        assertThat(v.passed()).isFalse();
+        assertThat(v.outOfOrder()).isEqualTo(1);
+        assertThat(v.lost()).isZero();
+        assertThat(v.findings()).anySatisfy(f -> assertThat(f).contains("1 after 2"));
+    }
+
+    @Test
+    void aWriteRedisRefusedAndAWriteInDoubtAreCountedApartAndAllowed() throws IOException {
+        History h = history();
+        h.record(list(0, 1, Outcome.WRITTEN));
+        h.record(new WriteRecord(0, 2, "list", ns + ":list:0", 2, Outcome.FAILED,
+                "RedisWriteRefusedException: redis://127.0.0.1:1 refused the write: OOM", 20));
+        h.record(new WriteRecord(0, 3, "list", ns + ":list:0", 3, Outcome.IN_DOUBT, "process killed", 30));
+        on(primary, "RPUSH", ns + ":list:0", "1", "3");
+
+        Verdict v = check(h);
+
+        assertThat(v.refusedWrites()).isEqualTo(1);
+        assertThat(v.inDoubtWrites()).isEqualTo(1);
+        assertThat(v.outageExceptions()).isZero();
+        assertThat(v.failedWrites()).isEqualTo(2);
+        assertThat(v.appliedDespiteFailure()).as("the write in doubt landed").isEqualTo(1);
+        assertThat(v.passed()).as(v.findings().toString()).isTrue();
+        assertThat(v.summary()).contains("1 refused by Redis").contains("1 in doubt");
     }
 }

@@ -49,8 +49,22 @@ class ScenarioTest {
     void theCalmScenarioHasNoFaultsAndUnknownNamesListThePresets() {
         assertThat(Scenario.named("CALM").steps(Duration.ofSeconds(30), Duration.ofMillis(500))).isEmpty();
         assertThat(Scenario.presets()).containsOnlyKeys("outage", "sentinel-kill", "freeze", "full-outage", "latency",
-                "calm");
+                "calm", "soak");
         assertThatThrownBy(() -> Scenario.named("meteor")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("no scenario named 'meteor'").hasMessageContaining("sentinel-kill");
+    }
+
+    @Test
+    void soakPlaysRandomFaultsEachHealedAndLeavesTheEndCalm() {
+        Duration run = Duration.ofMinutes(10);
+        List<FaultStep> steps = Scenario.soak(run, Duration.ofMillis(500), new java.util.SplittableRandom(7));
+
+        assertThat(steps.size()).as("a fault and its recovery about every 10 s").isGreaterThan(60);
+        assertThat(steps).extracting(FaultStep::at).isSorted();
+        assertThat(steps.get(steps.size() - 1).label()).startsWith("recovered");
+        assertThat(steps.get(steps.size() - 1).at()).isLessThanOrEqualTo(run.minusSeconds(15));
+        assertThat(steps.stream().map(FaultStep::label).map(l -> l.replaceAll("[ (].*", "")).distinct().count())
+                .as("many kinds of fault").isGreaterThanOrEqualTo(8);
+        assertThat(Scenario.named("soak").steps(Duration.ofSeconds(20), Duration.ofMillis(500))).isEmpty();
     }
 }
