@@ -52,7 +52,7 @@ public final class Suite {
         }
         if (!skip.contains("replay")) {
             long backlog = quick ? 100_000 : 1_000_000;
-            report.replay = ReplayThroughput.run(backlog, backlog, 500);
+            report.replay = ReplayThroughput.run(backlog, backlog, io.resilientredis.failover.ReplaySettings.defaults().batchSize());
             report.replayLargeBatches = ReplayThroughput.run(backlog, backlog, 5_000);
         }
         if (!skip.contains("bakeoff")) {

@@ -2,6 +2,8 @@ package io.resilientredis.client;
 
 import io.resilientredis.failover.ReplayApplier;
 import io.resilientredis.failover.spill.SpillEntry;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -61,7 +63,7 @@ final class RedissonReplayApplier implements ReplayApplier<RedissonClient> {
             } else if (write.exactlyOnce()) {
                 script.evalShaAsync(RScript.Mode.READ_WRITE, Scripts.ONCE_SHA, RScript.ReturnType.LIST,
                         List.of(write.markerKey()), write.onceArgv(markerTtlSeconds));
-            } else {
+            } else if (!plainCommand(batch, write)) {
                 script.evalShaAsync(RScript.Mode.READ_WRITE, Scripts.APPLY_SHA, RScript.ReturnType.LONG, List.of(),
                         write.commandArgv());
             }
@@ -74,6 +76,57 @@ final class RedissonReplayApplier implements ReplayApplier<RedissonClient> {
             }
             return null;
         });
+    }
+
+    /**
+     * Sends the idempotent writes the facade itself makes as plain commands (a Lua call costs Redis
+     * several times a SET). Anything else goes through the apply script.
+     *
+     * @return whether the write was added to the batch
+     */
+    static boolean plainCommand(RBatch batch, SpilledWrite write) {
+        List<byte[]> a = write.args();
+        switch (write.command()) {
+            case "SET" -> {
+                if (a.size() == 2) {
+                    batch.<byte[]>getBucket(text(a.get(0)), ByteArrayCodec.INSTANCE).setAsync(a.get(1));
+                    return true;
+                }
+                if (a.size() == 4 && "PX".equals(text(a.get(2)))) {
+                    batch.<byte[]>getBucket(text(a.get(0)), ByteArrayCodec.INSTANCE)
+                            .setAsync(a.get(1), Duration.ofMillis(Long.parseLong(text(a.get(3)))));
+                    return true;
+                }
+                if (a.size() == 5 && "NX".equals(text(a.get(2))) && "PX".equals(text(a.get(3)))) {
+                    batch.<byte[]>getBucket(text(a.get(0)), ByteArrayCodec.INSTANCE)
+                            .setIfAbsentAsync(a.get(1), Duration.ofMillis(Long.parseLong(text(a.get(4)))));
+                    return true;
+                }
+                return false;
+            }
+            case "HSET" -> {
+                if (a.size() == 3) {
+                    batch.<byte[], byte[]>getMap(text(a.get(0)), ByteArrayCodec.INSTANCE).fastPutAsync(a.get(1), a.get(2));
+                    return true;
+                }
+                return false;
+            }
+            case "PEXPIRE" -> {
+                if (a.size() == 2) {
+                    batch.getBucket(text(a.get(0)), ByteArrayCodec.INSTANCE)
+                            .expireAsync(Duration.ofMillis(Long.parseLong(text(a.get(1)))));
+                    return true;
+                }
+                return false;
+            }
+            default -> {
+                return false;
+            }
+        }
+    }
+
+    private static String text(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
     }
 
     /** Loads every script the batch uses into the server's script cache. */

@@ -1,0 +1,73 @@
+package io.resilientredis.chaos.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.resilientredis.chaos.topology.RedisTopology;
+import io.resilientredis.chaos.topology.RespConnection;
+import io.resilientredis.client.RedisCommand;
+import io.resilientredis.client.RedisEndpoint;
+import io.resilientredis.client.ResilientRedis;
+import io.resilientredis.failover.FailoverEvent;
+import io.resilientredis.failover.WriteStatus;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every write form the facade makes, spilled and replayed, leaves Redis as a direct write would. */
+class ReplayFormsTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyWriteFormReplaysToTheSameState() throws Exception {
+        List<FailoverEvent> events = new CopyOnWriteArrayList<>();
+        try (RedisTopology redis = RedisTopology.standalone().start();
+             ResilientRedis client = ResilientRedis.builder()
+                     .primary(RedisEndpoint.standalone(redis.primary().uri()))
+                     .spill(dir)
+                     .listener(events::add)
+                     .build()) {
+            client.set("gone", "x");
+            client.hset("h", "drop", "x");
+            client.maintenance(true);
+            List<WriteStatus> statuses = List.of(
+                    client.set("plain", "v1").status(),
+                    client.set("plain", "v2").status(),                                // order kept
+                    client.set("ttl", "t", Duration.ofMinutes(5)).status(),
+                    client.setIfAbsent("nx", "first", Duration.ofMinutes(5)).status(),
+                    client.setIfAbsent("nx", "second", Duration.ofMinutes(5)).status(), // no effect
+                    client.hset("h", "f", "hv").status(),
+                    client.hdel("h", "drop").status(),
+                    client.expire("plain", Duration.ofMinutes(10)).status(),
+                    client.del("gone").status(),
+                    client.incrBy("n", 5).status(),
+                    client.rpush("l", "a", "b").status(),
+                    client.execute(RedisCommand.write("SADD", "s", "m").idempotent()).status(),
+                    client.execute(RedisCommand.write("ZINCRBY", "z", "2", "m")).status());
+            assertThat(statuses).containsOnly(WriteStatus.SPILLED);
+            client.maintenance(false);
+            await().atMost(Duration.ofSeconds(20)).until(() -> client.status().spill().depth() == 0);
+
+            try (RespConnection c = redis.primary().connect(Duration.ofSeconds(2))) {
+                assertThat(c.call("GET", "plain")).isEqualTo("v2");
+                assertThat((Long) c.call("PTTL", "plain")).isBetween(1L, 600_000L);
+                assertThat(c.call("GET", "ttl")).isEqualTo("t");
+                assertThat((Long) c.call("PTTL", "ttl")).isBetween(1L, 300_000L);
+                assertThat(c.call("GET", "nx")).isEqualTo("first");
+                assertThat(RespConnection.pairs(c.call("HGETALL", "h"))).isEqualTo(Map.of("f", "hv"));
+                assertThat(c.call("EXISTS", "gone")).isEqualTo(0L);
+                assertThat(c.call("GET", "n")).isEqualTo("5");
+                assertThat(c.call("LRANGE", "l", "0", "-1")).isEqualTo(List.of("a", "b"));
+                assertThat(c.call("SISMEMBER", "s", "m")).isEqualTo(1L);
+                assertThat(c.call("ZSCORE", "z", "m")).isEqualTo("2");
+            }
+            assertThat(events).extracting(FailoverEvent::type).doesNotContain(FailoverEvent.Type.REPLAY_REJECTED);
+        }
+    }
+}
