@@ -84,7 +84,9 @@ class WorkerCrashTest {
         });
         assertThat(took.get(60, TimeUnit.SECONDS)).isEqualTo("TOOK " + id + " child-worker");
         assertThat(queue.stats().inFlight()).isEqualTo(1);
-        assertThat(queue.workers()).extracting(WorkerInfo::name).contains("child-worker");
+        // The child registers on its heartbeat thread, which may run just after the take.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(queue.workers()).extracting(WorkerInfo::name).contains("child-worker"));
 
         child.destroyForcibly(); // SIGKILL: no ack, no deregistration, no shutdown hook
         assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
