@@ -218,12 +218,21 @@ public final class Scenario {
      * Restarts a killed data node of a Sentinel group as a replica of the current master and waits until
      * it has synced. Without persistence a restarted node is empty; left to come up as a master, it would
      * be a candidate Sentinel may promote before it converts it (about 8 s later), wiping the group's data.
-     * An operator makes the same move: {@code REPLICAOF} first, then let it sync.
+     * An operator makes the same move: {@code REPLICAOF} first, then let it sync. Until it has synced, its
+     * {@code replica-priority} is 0, so a second failover (a Sentinel with a 1 s {@code down-after} on a
+     * loaded machine can start one moments after the first) cannot promote the still-empty node.
      */
     static void rejoinAsReplica(SentinelGroup group, RedisNode node) throws java.io.IOException {
         RedisNode master = awaitMasterOtherThan(group, node);
         node.restart();
+        String priority;
         try (io.resilientredis.chaos.topology.RespConnection c = node.connect(Duration.ofSeconds(2))) {
+            priority = String.valueOf(((java.util.List<?>) c.call("CONFIG", "GET", "replica-priority")).get(1));
+            if ("0".equals(priority)) {
+                // only an earlier rejoin sets 0 here; a Sentinel's CONFIG REWRITE during its sync kept it
+                priority = "100";
+            }
+            c.call("CONFIG", "SET", "replica-priority", "0");
             c.call("REPLICAOF", master.host(), String.valueOf(master.port()));
         }
         long deadline = System.nanoTime() + FAILOVER_PATIENCE.toNanos();
@@ -231,6 +240,7 @@ public final class Scenario {
             try (io.resilientredis.chaos.topology.RespConnection c = node.connect(Duration.ofSeconds(1))) {
                 java.util.Map<String, String> info = c.info("replication");
                 if ("up".equals(info.get("master_link_status")) && "0".equals(info.get("master_sync_in_progress"))) {
+                    c.call("CONFIG", "SET", "replica-priority", priority);
                     return;
                 }
             } catch (java.io.IOException notYet) {

@@ -64,10 +64,14 @@ class SentinelSuiteTest {
     void masterKilledUnderLoad() {
         RedisNode before = chaos.topology().sentinelGroup().currentMaster();
         AtomicReference<RedisNode> killed = new AtomicReference<>();
+        AtomicReference<RedisNode> promoted = new AtomicReference<>();
         run("sentinel-master-killed", List.of(FaultSteps.killMaster(Duration.ofSeconds(3), killed),
-                FaultSteps.restartAfterFailover(Duration.ofSeconds(5), killed))).assertPassed();
+                thenRecordMaster(FaultSteps.restartAfterFailover(Duration.ofSeconds(5), killed), promoted)))
+                .assertPassed();
         assertThat(killed.get()).isEqualTo(before);
-        assertThat(chaos.topology().sentinelGroup().currentMaster()).as("a replica was promoted").isNotEqualTo(before);
+        assertThat(promoted.get()).as("the master after the failover step: a replica was promoted").isNotNull()
+                .isNotEqualTo(before);
+        noteLaterFailover(promoted.get());
     }
 
     /**
@@ -80,9 +84,39 @@ class SentinelSuiteTest {
     void masterFrozenUntilAReplicaIsPromotedThenResumed() {
         RedisNode before = chaos.topology().sentinelGroup().currentMaster();
         AtomicReference<RedisNode> frozen = new AtomicReference<>();
+        AtomicReference<RedisNode> promoted = new AtomicReference<>();
         run("sentinel-master-frozen", List.of(FaultSteps.freezeMaster(Duration.ofSeconds(3), frozen),
-                FaultSteps.resumeAfterFailover(Duration.ofSeconds(5), frozen))).assertPassed();
+                thenRecordMaster(FaultSteps.resumeAfterFailover(Duration.ofSeconds(5), frozen), promoted)))
+                .assertPassed();
         assertThat(frozen.get()).isEqualTo(before);
-        assertThat(chaos.topology().sentinelGroup().currentMaster()).as("a replica was promoted").isNotEqualTo(before);
+        assertThat(promoted.get()).as("the master after the failover step: a replica was promoted").isNotNull()
+                .isNotEqualTo(before);
+        noteLaterFailover(promoted.get());
+    }
+
+    /** Shows, with the Sentinels' logs, a failover that happened after the scheduled one. */
+    private static void noteLaterFailover(RedisNode promoted) {
+        RedisNode now = chaos.topology().sentinelGroup().currentMaster();
+        if (!now.equals(promoted)) {
+            StringBuilder logs = new StringBuilder();
+            for (RedisNode sentinel : chaos.topology().sentinelGroup().sentinels()) {
+                logs.append("\n  ").append(sentinel.name()).append(":\n").append(sentinel.logTail(25));
+            }
+            System.out.println("[note] the Sentinels failed over again later in the run, from " + promoted + " to "
+                    + now + logs);
+        }
+    }
+
+    /**
+     * The step, then a record of the master the Sentinels agree on right after it. Read there rather than
+     * at the end of the run: on a loaded two-core machine a Sentinel that misses its 1 s
+     * {@code down-after-milliseconds} can start a second, legitimate failover later in the run, which
+     * the history checker covers but which would make the final master say nothing about this fault.
+     */
+    private static FaultStep thenRecordMaster(FaultStep step, AtomicReference<RedisNode> master) {
+        return new FaultStep(step.at(), step.label(), c -> {
+            step.action().apply(c);
+            master.set(c.topology().sentinelGroup().currentMaster());
+        });
     }
 }
