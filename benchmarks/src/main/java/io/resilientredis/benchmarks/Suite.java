@@ -93,6 +93,8 @@ public final class Suite {
         for (int threads : new int[] {1, 16}) {
             report.add(run(base(quick, throughput).threads(threads)));
         }
+        report.add(run(base(quick, EngineDispatchBenchmark.class.getSimpleName()).threads(1)
+                .mode(Mode.AverageTime).timeUnit(TimeUnit.NANOSECONDS)));
         report.add(run(base(quick, ExactlyOnceBenchmark.class.getSimpleName()).threads(1)));
         String outage = OutageReadBenchmark.class.getSimpleName();
         report.add(run(base(quick, outage + ".readResilient").threads(1)));
