@@ -23,7 +23,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * Runs every benchmark and the bake-off, then writes RESULTS.md.
  *
  * <pre>
- * java -cp benchmarks/target/benchmarks.jar io.resilientredis.benchmarks.Suite [--quick] [--out FILE] [--skip jmh,replay,bakeoff]
+ * java -cp benchmarks/target/benchmarks.jar io.resilientredis.benchmarks.Suite [--quick] [--out FILE] [--skip jmh,cpu,replay,bakeoff]
  * </pre>
  */
 public final class Suite {
@@ -41,7 +41,7 @@ public final class Suite {
                 case "--out" -> out = Path.of(args[++i]);
                 case "--skip" -> skip.addAll(List.of(args[++i].split(",")));
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; usage: Suite [--quick] [--out FILE] [--skip jmh,replay,bakeoff]");
+                        + "; usage: Suite [--quick] [--out FILE] [--skip jmh,cpu,replay,bakeoff]");
             }
         }
         Report report = new Report(quick);
@@ -49,6 +49,9 @@ public final class Suite {
         long start = System.nanoTime();
         if (!skip.contains("jmh")) {
             runJmh(report, quick);
+        }
+        if (!skip.contains("cpu")) {
+            report.cpu = CpuPerCall.run(quick ? 2 : 9, quick ? 20_000 : 100_000);
         }
         if (!skip.contains("replay")) {
             long backlog = quick ? 100_000 : 1_000_000;
