@@ -440,10 +440,17 @@ final class Report {
                     .append("** |\n");
         }
         md.append('\n');
-        md.append("`redis-benchmark` is not on this machine (nor in the embedded-redis jar), so unless the "
-                + "table says otherwise the baseline is our own loader: raw sockets, 50 connections like "
-                + "redis-benchmark's default, 16 SETs pipelined per round trip, same keys and value size. After "
-                + "the drain the server held ").append(replay.keysAfterReplay()).append(" keys.\n\n");
+        if (replay.baselineTool().startsWith("redis-benchmark")) {
+            md.append("The baseline is `redis-benchmark` from PATH (on Debian, package `redis-tools`), run as "
+                    + "`redis-benchmark -P 16 -t set -n <backlog> -r ").append(ReplayThroughput.KEYSPACE)
+                    .append(" -d ").append(ReplayThroughput.VALUE_BYTES)
+                    .append(" -q` (its default 50 connections) against the same server right after the drain.");
+        } else {
+            md.append("`redis-benchmark` was not on PATH (it is not in the embedded-redis jar; on Debian it is "
+                    + "package `redis-tools`), so the baseline is our own loader: raw sockets, 50 connections like "
+                    + "redis-benchmark's default, 16 SETs pipelined per round trip, same keys and value size.");
+        }
+        md.append(" After the drain the server held ").append(replay.keysAfterReplay()).append(" keys.\n\n");
     }
 
     // ------------------------------------------------------------------ bake-off
