@@ -42,12 +42,17 @@ final class CpuPerCall {
 
     /** One variant's samples, in nanoseconds of CPU per call. */
     record Samples(String variant, double[] clientNs, double[] serverNs) {
-        double medianTotal() {
+        /** Client plus server CPU per call, one value per round. */
+        double[] totals() {
             double[] t = new double[clientNs.length];
             for (int i = 0; i < t.length; i++) {
                 t[i] = clientNs[i] + serverNs[i];
             }
-            return median(t);
+            return t;
+        }
+
+        double medianTotal() {
+            return median(totals());
         }
 
         double medianClient() {
@@ -60,14 +65,8 @@ final class CpuPerCall {
 
         /** Smallest and largest total across the rounds. */
         double[] range() {
-            double lo = Double.MAX_VALUE;
-            double hi = 0;
-            for (int i = 0; i < clientNs.length; i++) {
-                double t = clientNs[i] + serverNs[i];
-                lo = Math.min(lo, t);
-                hi = Math.max(hi, t);
-            }
-            return new double[] {lo, hi};
+            double[] t = totals();
+            return new double[] {Arrays.stream(t).min().orElse(Double.NaN), Arrays.stream(t).max().orElse(Double.NaN)};
         }
     }
 

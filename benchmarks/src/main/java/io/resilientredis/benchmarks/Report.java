@@ -238,9 +238,11 @@ final class Report {
 
     /** Per round: their CPU per call ÷ ours, i.e. our throughput as a share of theirs. */
     static double[] pairedRatios(CpuPerCall.Samples ours, CpuPerCall.Samples theirs) {
-        double[] r = new double[ours.clientNs().length];
+        double[] o = ours.totals();
+        double[] t = theirs.totals();
+        double[] r = new double[o.length];
         for (int i = 0; i < r.length; i++) {
-            r[i] = (theirs.clientNs()[i] + theirs.serverNs()[i]) / (ours.clientNs()[i] + ours.serverNs()[i]);
+            r[i] = t[i] / o[i];
         }
         return r;
     }
