@@ -1,6 +1,7 @@
 package io.resilientredis.client;
 
 import io.resilientredis.failover.EndpointStatus;
+import io.resilientredis.failover.JournalStatus;
 import io.resilientredis.failover.SpillStatus;
 import java.time.Instant;
 import java.util.List;
@@ -14,10 +15,12 @@ import java.util.List;
  * @param activeEndpoint the endpoint writes go to now, or null when none admits calls
  * @param maintenance whether maintenance mode is on
  * @param spill the spill store and replayer
+ * @param journal the failover journal: recently acknowledged writes kept for re-applying after a
+ *                Sentinel master change
  * @param queues each queue opened with {@link ResilientRedis#queue(String)}, by name
  */
 public record ClientStatus(Instant time, List<EndpointStatus> endpoints, String activeEndpoint, boolean maintenance,
-                           SpillStatus spill, List<QueueStatus> queues) {
+                           SpillStatus spill, JournalStatus journal, List<QueueStatus> queues) {
 
     /**
      * @param time snapshot time
@@ -25,6 +28,7 @@ public record ClientStatus(Instant time, List<EndpointStatus> endpoints, String 
      * @param activeEndpoint active endpoint or null
      * @param maintenance maintenance mode
      * @param spill spill status
+     * @param journal journal status
      * @param queues queue statuses
      */
     public ClientStatus {

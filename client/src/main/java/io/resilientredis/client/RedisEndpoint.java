@@ -116,7 +116,13 @@ public final class RedisEndpoint {
         List<String> normalised = new ArrayList<>();
         for (String a : sentinelAddresses) {
             String s = a.strip();
-            if (s.startsWith("redis://") || s.startsWith("rediss://")) {
+            if (s.regionMatches(true, 0, "rediss://", 0, 9)) {
+                throw new IllegalArgumentException("Sentinel address '" + redactUrl(a) + "' asks for TLS (rediss://), "
+                        + "which Sentinel groups do not support yet: the client would talk to the Sentinels in plain "
+                        + "TCP. Give host:port of Sentinels that accept plain connections, or use "
+                        + "RedisEndpoint.standalone(\"rediss://...\") for a TLS master");
+            }
+            if (s.startsWith("redis://")) {
                 s = s.substring(s.indexOf("://") + 3);
             }
             if (!s.matches("[^:/@]+:\\d+")) {

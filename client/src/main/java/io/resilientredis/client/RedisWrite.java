@@ -107,6 +107,11 @@ final class RedisWrite<T> implements WriteOp<RedissonClient, T> {
         return form.encode();
     }
 
+    @Override
+    public int sizeHint() {
+        return form.sizeHint();
+    }
+
     SpilledWrite form() {
         return form;
     }

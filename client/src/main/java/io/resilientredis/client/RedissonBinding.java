@@ -96,6 +96,37 @@ final class RedissonBinding implements AutoCloseable {
         return client;
     }
 
+    /**
+     * A client for one node of a Sentinel group, by the address the client dials (the Sentinels'
+     * report after the NAT map): the client's own master tracking decides which node calls go to.
+     *
+     * @param group the Sentinel group (credentials, database)
+     * @param address host:port
+     * @return a Redisson single-server client that connects lazily
+     */
+    synchronized RedissonClient connectNode(RedisEndpoint group, String address) {
+        Config config = new Config();
+        config.setLazyInitialization(true);
+        config.setEventLoopGroup(eventLoop);
+        config.setExecutor(executor);
+        config.setUsername(group.username());
+        config.setPassword(group.password());
+        config.setTcpNoDelay(true);
+        config.setTcpKeepAlive(true);
+        SingleServerConfig s = config.useSingleServer();
+        s.setAddress("redis://" + address);
+        s.setDatabase(group.database());
+        s.setConnectionMinimumIdleSize(1);
+        common(s);
+        if (customizer != null) {
+            customizer.accept(config);
+        }
+        RedissonClient client = Redisson.create(config);
+        clients.add(client);
+        LOG.debug("Redisson client created for {} node {}", group, address);
+        return client;
+    }
+
     private void common(BaseConfig<?> c) {
         c.setRetryAttempts(0);
         c.setTimeout((int) timeout.toMillis());

@@ -63,12 +63,16 @@ public final class ResilientRedis implements AutoCloseable {
     private final Duration statusBound;
     private final Heartbeats heartbeats;
     private final Map<String, AsyncJobQueue> queues = new ConcurrentSkipListMap<>();
+    /** Runs the Sentinel trackers' scans; null when no endpoint is a Sentinel group. */
+    private final java.util.concurrent.ScheduledThreadPoolExecutor discovery;
+    private final List<SentinelTracker> trackers = new ArrayList<>();
 
     private ResilientRedis(Builder b) {
         this.binding = new RedissonBinding(b.timeout, b.connectTimeout, b.nettyThreads, b.redisson);
         this.markerTtl = b.markerTtl;
         this.statusBound = b.timeout;
         this.heartbeats = new Heartbeats(b.timeout.plus(b.connectTimeout));
+        this.discovery = b.endpoints.stream().anyMatch(RedisEndpoint::isSentinel) ? discoveryThread() : null;
         try {
             FailoverEngine.Builder<RedissonClient> eb = FailoverEngine.<RedissonClient>builder()
                     .breaker(b.breaker)
@@ -77,9 +81,14 @@ public final class ResilientRedis implements AutoCloseable {
                     .probeTimeout(b.timeout.plus(b.connectTimeout))
                     .classifier(RedissonFailureClassifier.INSTANCE)
                     .replicaReads(b.replicaReads);
+            RedissonReplayApplier applier = new RedissonReplayApplier(Math.max(1, b.markerTtl.toSeconds()), b.durability);
             if (b.spill != null) {
-                eb.spill(b.spill, new RedissonReplayApplier(Math.max(1, b.markerTtl.toSeconds()), b.durability), b.replay);
+                eb.spill(b.spill, applier, b.replay);
             }
+            // The journal's writes were confirmed by the old master (and, with REPLICATED, by a replica):
+            // re-applying them must not wait for replicas a fresh master may not have yet.
+            eb.journal(b.journal, new RedissonReplayApplier(Math.max(1, b.markerTtl.toSeconds()),
+                    Durability.acknowledged()));
             for (FailoverListener l : b.listeners) {
                 eb.listener(l);
             }
@@ -91,15 +100,30 @@ public final class ResilientRedis implements AutoCloseable {
                 }
             });
             for (RedisEndpoint e : b.endpoints) {
-                RedissonClient master = binding.connect(e, false);
-                Endpoint<RedissonClient> endpoint = Endpoint.of(e.displayName(), master, ResilientRedis::probe);
-                if (b.replicaReads && e.isSentinel()) {
-                    endpoint = endpoint.withReplicaReads(binding.connect(e, true));
+                Endpoint<RedissonClient> endpoint;
+                if (e.isSentinel()) {
+                    SentinelTracker tracker = new SentinelTracker(e, b.connectTimeout, b.timeout,
+                            address -> binding.connectNode(e, address), discovery, b.replicaReads);
+                    trackers.add(tracker);
+                    endpoint = Endpoint.following(e.displayName(), tracker.master(), ResilientRedis::probe);
+                    if (tracker.replicas() != null) {
+                        endpoint = endpoint.withReplicaReads(tracker.replicas());
+                    }
+                } else {
+                    endpoint = Endpoint.of(e.displayName(), binding.connect(e, false), ResilientRedis::probe);
                 }
                 eb.endpoint(endpoint);
             }
             this.engine = eb.build();
+            // Scan once before the first call, bounded, so that it usually finds the master known.
+            for (SentinelTracker t : trackers) {
+                t.start(SENTINEL_SCAN);
+            }
+            for (SentinelTracker t : trackers) {
+                t.awaitFirstScan(b.connectTimeout);
+            }
         } catch (RuntimeException e) {
+            stopDiscovery();
             binding.close();
             throw e;
         }
@@ -115,6 +139,37 @@ public final class ResilientRedis implements AutoCloseable {
         }
         this.description = "ResilientRedis" + names;
         LOG.info("resilient-redis started with endpoints {} (primary first); connections are made lazily", names);
+    }
+
+    /** How often each Sentinel group's Sentinels are asked which node is the master. */
+    private static final Duration SENTINEL_SCAN = Duration.ofMillis(250);
+
+    private static java.util.concurrent.ScheduledThreadPoolExecutor discoveryThread() {
+        java.util.concurrent.ScheduledThreadPoolExecutor ex = new java.util.concurrent.ScheduledThreadPoolExecutor(1,
+                r -> {
+                    Thread t = new Thread(r, "resilient-redis-sentinel-" + DISCOVERY_IDS.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        ex.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        return ex;
+    }
+
+    private static final java.util.concurrent.atomic.AtomicInteger DISCOVERY_IDS =
+            new java.util.concurrent.atomic.AtomicInteger();
+
+    private void stopDiscovery() {
+        for (SentinelTracker t : trackers) {
+            t.close();
+        }
+        if (discovery != null) {
+            discovery.shutdownNow();
+            try {
+                discovery.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** @return a new builder */
@@ -389,7 +444,8 @@ public final class ResilientRedis implements AutoCloseable {
                 out.add(new QueueStatus(e.getKey(), null, "interrupted"));
             }
         }
-        return new ClientStatus(s.time(), s.endpoints(), s.activeEndpoint(), s.maintenance(), s.spill(), out);
+        return new ClientStatus(s.time(), s.endpoints(), s.activeEndpoint(), s.maintenance(), s.spill(), s.journal(),
+                out);
     }
 
     /**
@@ -408,6 +464,7 @@ public final class ResilientRedis implements AutoCloseable {
     public void close() {
         try {
             heartbeats.close();
+            stopDiscovery();
             engine.close();
         } finally {
             binding.close();
@@ -457,8 +514,26 @@ public final class ResilientRedis implements AutoCloseable {
         private SpillStoreConfig spill;
         private ReplaySettings replay = ReplaySettings.defaults();
         private Durability durability = Durability.acknowledged();
+        private io.resilientredis.failover.JournalSettings journal = io.resilientredis.failover.JournalSettings.defaults();
 
         private Builder() {
+        }
+
+        /**
+         * Bounds the failover journal: the writes a Sentinel group's master acknowledged recently,
+         * kept in memory and re-applied (under their ids, in order, exactly-once writes through
+         * their markers) on the next master when the Sentinels promote one, before any newer write.
+         * That is what keeps a write reported {@code WRITTEN} through a failover that drops what the
+         * old master had not replicated. Writes pushed out by the byte bound while still inside the
+         * window are counted ({@link ClientStatus#journal()}) and reported once
+         * ({@code JOURNAL_OVERFLOW}).
+         *
+         * @param settings window (default 10 s) and byte bound (default 32 MiB)
+         * @return this builder
+         */
+        public Builder failoverJournal(io.resilientredis.failover.JournalSettings settings) {
+            this.journal = Objects.requireNonNull(settings, "settings");
+            return this;
         }
 
         /**

@@ -60,6 +60,18 @@ record SpilledWrite(String id, boolean exactlyOnce, String command, List<byte[]>
         return script != null;
     }
 
+    /** @return about how many bytes this write holds: its arguments, keys, id and ~100 bytes of overhead */
+    int sizeHint() {
+        long n = 100 + id.length();
+        for (byte[] a : args) {
+            n += a.length + 16;
+        }
+        for (String k : keys) {
+            n += k.length() + 16;
+        }
+        return (int) Math.min(Integer.MAX_VALUE, n);
+    }
+
     byte[] encode() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + args.size() * 16);
         try (DataOutputStream out = new DataOutputStream(bytes)) {

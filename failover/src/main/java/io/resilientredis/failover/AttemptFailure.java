@@ -29,6 +29,11 @@ final class AttemptFailure extends RuntimeException {
         this.retryable = retryable;
     }
 
+    /** @return a failure of a call that was never sent (it cannot have been applied) */
+    static AttemptFailure notSent(EndpointHealth<?> endpoint, FailureKind kind, Throwable cause) {
+        return new AttemptFailure(endpoint, kind, cause, false, true);
+    }
+
     /**
      * Whether the call may have been applied although it failed: a timeout or a connection lost
      * after the command was sent (or a write not confirmed by replicas). Not when the connection

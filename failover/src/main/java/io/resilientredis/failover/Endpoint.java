@@ -14,16 +14,16 @@ import java.util.function.Function;
 public final class Endpoint<C> {
 
     private final String name;
-    private final C connection;
+    private final EndpointTarget<C> target;
     private final Function<? super C, ? extends CompletionStage<?>> probe;
-    private final C replicaConnection;
+    private final EndpointTarget<C> replicaTarget;
 
-    private Endpoint(String name, C connection, Function<? super C, ? extends CompletionStage<?>> probe,
-                     C replicaConnection) {
+    private Endpoint(String name, EndpointTarget<C> target, Function<? super C, ? extends CompletionStage<?>> probe,
+                     EndpointTarget<C> replicaTarget) {
         this.name = Objects.requireNonNull(name, "name");
-        this.connection = Objects.requireNonNull(connection, "connection");
+        this.target = Objects.requireNonNull(target, "target");
         this.probe = Objects.requireNonNull(probe, "probe");
-        this.replicaConnection = replicaConnection;
+        this.replicaTarget = replicaTarget;
     }
 
     /**
@@ -36,7 +36,22 @@ public final class Endpoint<C> {
      */
     public static <C> Endpoint<C> of(String name, C connection,
                                      Function<? super C, ? extends CompletionStage<?>> probe) {
-        return new Endpoint<>(name, connection, probe, null);
+        return new Endpoint<>(name, EndpointTarget.fixed(connection), probe, null);
+    }
+
+    /**
+     * An endpoint whose node the binding moves (a Sentinel group's master): the engine journals
+     * the writes it acknowledges and re-applies them on the new node when the target moves.
+     *
+     * @param name display name, with no credentials in it
+     * @param target the node calls go to, moved by the binding
+     * @param probe a cheap health check, run on the current node's handle
+     * @param <C> the handle type
+     * @return the endpoint
+     */
+    public static <C> Endpoint<C> following(String name, EndpointTarget<C> target,
+                                            Function<? super C, ? extends CompletionStage<?>> probe) {
+        return new Endpoint<>(name, target, probe, null);
     }
 
     /**
@@ -47,7 +62,16 @@ public final class Endpoint<C> {
      * @return the new endpoint
      */
     public Endpoint<C> withReplicaReads(C replicaConnection) {
-        return new Endpoint<>(name, connection, probe, Objects.requireNonNull(replicaConnection));
+        return withReplicaReads(EndpointTarget.fixed(replicaConnection));
+    }
+
+    /**
+     * @param replicas the replica node reads may go to, which the binding may move
+     * @return a copy that can also serve reads from replicas
+     * @see #withReplicaReads(Object)
+     */
+    public Endpoint<C> withReplicaReads(EndpointTarget<C> replicas) {
+        return new Endpoint<>(name, target, probe, Objects.requireNonNull(replicas, "replicas"));
     }
 
     /** @return the display name */
@@ -55,14 +79,18 @@ public final class Endpoint<C> {
         return name;
     }
 
-    /** @return the handle calls run against */
+    /** @return the handle calls run against now, or null when its node is not known yet */
     public C connection() {
-        return connection;
+        return target.current();
     }
 
-    /** @return the handle for replica reads, or null */
-    C replicaConnection() {
-        return replicaConnection;
+    EndpointTarget<C> target() {
+        return target;
+    }
+
+    /** @return the target for replica reads, or null */
+    EndpointTarget<C> replicaTarget() {
+        return replicaTarget;
     }
 
     CompletionStage<?> probe(C handle) {

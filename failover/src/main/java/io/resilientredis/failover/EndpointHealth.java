@@ -24,7 +24,15 @@ final class EndpointHealth<C> {
     private final Endpoint<C> endpoint;
     private final int priority;
     private final boolean replicaPath;
-    private final C handle;
+    private final EndpointTarget<C> target;
+    /** Acknowledged writes, for re-applying them when the target moves; null for fixed targets and replica paths. */
+    private final FailoverJournal journal;
+    /** Calls started on the current node and not yet complete: a move waits for them. */
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    /** While a move is under way: completes when calls may go to the new node; null otherwise. */
+    private volatile CompletableFuture<Void> gate;
+    /** The node a move to which failed and was reported; only the binding's discovery thread touches it. */
+    private volatile String failedMoveTo;
     private final FailureClassifier classifier;
     private final Clock clock;
     private final Duration probeTimeout;
@@ -39,11 +47,12 @@ final class EndpointHealth<C> {
 
     EndpointHealth(Endpoint<C> endpoint, int priority, boolean replicaPath, BreakerSettings settings,
                    FailureClassifier classifier, Clock clock, Duration probeTimeout,
-                   Consumer<Transition> onTransition) {
+                   FailoverJournal journal, Consumer<Transition> onTransition) {
         this.endpoint = endpoint;
         this.priority = priority;
         this.replicaPath = replicaPath;
-        this.handle = replicaPath ? endpoint.replicaConnection() : endpoint.connection();
+        this.target = replicaPath ? endpoint.replicaTarget() : endpoint.target();
+        this.journal = replicaPath || !target.isMovable() ? null : journal;
         this.classifier = classifier;
         this.clock = clock;
         this.probeTimeout = probeTimeout;
@@ -78,8 +87,67 @@ final class EndpointHealth<C> {
         return replicaPath;
     }
 
+    /** @return the handle of the node calls go to now, or null when none is known */
     C handle() {
-        return handle;
+        return target.current();
+    }
+
+    EndpointTarget<C> target() {
+        return target;
+    }
+
+    /** @return the journal of writes acknowledged here, or null when this endpoint's node cannot move */
+    FailoverJournal journal() {
+        return journal;
+    }
+
+    /**
+     * Registers a call about to start; the caller must {@link #callDone()} once it completes.
+     *
+     * @return null when the call may go ahead now; else the gate to wait on (the call was not registered)
+     */
+    CompletableFuture<Void> enter() {
+        inFlight.incrementAndGet();
+        CompletableFuture<Void> g = gate;
+        if (g != null) {
+            inFlight.decrementAndGet();
+            return g;
+        }
+        return null;
+    }
+
+    void callDone() {
+        inFlight.decrementAndGet();
+    }
+
+    String failedMoveTo() {
+        return failedMoveTo;
+    }
+
+    void failedMoveTo(String node) {
+        this.failedMoveTo = node;
+    }
+
+    int inFlight() {
+        return inFlight.get();
+    }
+
+    /** Closes the gate: calls that have not started wait until {@link #openGate} (a move is under way). */
+    CompletableFuture<Void> closeGate() {
+        CompletableFuture<Void> g = gate;
+        if (g == null) {
+            g = new CompletableFuture<>();
+            gate = g;
+        }
+        return g;
+    }
+
+    void openGate() {
+        CompletableFuture<Void> g = gate;
+        gate = null;
+        if (g != null) {
+            g.complete(null);
+        }
     }
 
     boolean isClosed() {
@@ -139,8 +207,9 @@ final class EndpointHealth<C> {
                 return;
             }
             CompletionStage<?> stage;
+            C handle = handle();
             try {
-                stage = endpoint.probe(handle);
+                stage = handle == null ? CompletableFuture.failedFuture(unknownNode()) : endpoint.probe(handle);
             } catch (RuntimeException e) {
                 stage = CompletableFuture.failedFuture(e);
             }
@@ -163,6 +232,12 @@ final class EndpointHealth<C> {
                 probeInFlight.set(false);
             }
         }
+    }
+
+    /** @return why calls cannot go anywhere while no node is known */
+    Throwable unknownNode() {
+        Throwable why = target.unknownBecause();
+        return why != null ? why : new java.net.ConnectException("no node of " + name() + " is known yet");
     }
 
     EndpointStatus status(boolean active) {

@@ -15,6 +15,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -58,6 +59,10 @@ public final class FailoverEngine<C> implements AutoCloseable {
     private final ScheduledFuture<?> probeTask;
     private final WriteFallback<C> fallback;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final Duration callBound;
+    private final ReplayApplier<C> journalApplier;
+    private final java.util.concurrent.atomic.AtomicLong masterChanges = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong reapplied = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean maintenance;
 
     private FailoverEngine(Builder<C> b) {
@@ -79,13 +84,27 @@ public final class FailoverEngine<C> implements AutoCloseable {
         this.prober.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.events = new EventBus(b.listeners, scheduler);
 
+        this.callBound = b.probeTimeout;
+        this.journalApplier = b.journalApplier != null ? b.journalApplier : b.replayApplier;
         List<EndpointHealth<C>> m = new ArrayList<>();
         List<EndpointHealth<C>> r = new ArrayList<>();
         for (int i = 0; i < b.endpoints.size(); i++) {
             Endpoint<C> e = b.endpoints.get(i);
-            m.add(new EndpointHealth<>(e, i, false, b.breaker, b.classifier, clock, b.probeTimeout, this::transition));
-            if (e.replicaConnection() != null) {
-                r.add(new EndpointHealth<>(e, i, true, b.breaker, b.classifier, clock, b.probeTimeout,
+            String name = e.name();
+            FailoverJournal journal = journalApplier == null ? null : new FailoverJournal(b.journal,
+                    () -> events.emit(new FailoverEvent(FailoverEvent.Type.JOURNAL_OVERFLOW, clock.instant(), name, null,
+                            "The failover journal of " + name + " is over its bound of " + b.journal.maxBytes()
+                                    + " bytes: writes acknowledged less than " + b.journal.window().toMillis()
+                                    + " ms ago leave it early, so a failover now could lose them; raise "
+                                    + "JournalSettings.maxBytes or lower the write volume")));
+            EndpointHealth<C> health = new EndpointHealth<>(e, i, false, b.breaker, b.classifier, clock, b.probeTimeout,
+                    journal, this::transition);
+            m.add(health);
+            if (e.target().isMovable()) {
+                e.target().attach((next, node) -> move(health, next, node));
+            }
+            if (e.replicaTarget() != null) {
+                r.add(new EndpointHealth<>(e, i, true, b.breaker, b.classifier, clock, b.probeTimeout, null,
                         this::transition));
             }
         }
@@ -168,7 +187,7 @@ public final class FailoverEngine<C> implements AutoCloseable {
                                       CompletableFuture<T> result) {
         for (EndpointHealth<C> path : replicaPaths) {
             if (path.isClosed()) {
-                callOn(path, op).whenComplete((value, failure) -> {
+                callOn(path, op, false, null).whenComplete((value, failure) -> {
                     if (failure == null) {
                         result.complete(value);
                     } else {
@@ -206,7 +225,7 @@ public final class FailoverEngine<C> implements AutoCloseable {
         EndpointHealth<C> endpoint = router.active();
         CompletableFuture<T> attempt = endpoint == null
                 ? CompletableFuture.failedFuture(AttemptFailure.NO_ENDPOINT)
-                : executeWrite(endpoint, op::apply);
+                : executeWrite(endpoint, op::apply, journalHook(endpoint, op));
         CompletableFuture<WriteReceipt<T>> result = new CompletableFuture<>();
         attempt.whenComplete((value, failure) -> {
             if (failure == null) {
@@ -239,8 +258,9 @@ public final class FailoverEngine<C> implements AutoCloseable {
      * keep the write for this endpoint.
      */
     private <T> CompletableFuture<T> executeWrite(EndpointHealth<C> endpoint,
-                                                  Function<? super C, ? extends CompletionStage<T>> op) {
-        CompletableFuture<T> first = callOn(endpoint, op);
+                                                  Function<? super C, ? extends CompletionStage<T>> op,
+                                                  Runnable journal) {
+        CompletableFuture<T> first = callOn(endpoint, op, true, journal);
         if (!retrying) {
             return first;
         }
@@ -258,7 +278,7 @@ public final class FailoverEngine<C> implements AutoCloseable {
                     Throwable last = Failures.unwrap(ctx.getLastException());
                     return CompletableFuture.<T>failedFuture(last instanceof AttemptFailure af ? af.notRetryable() : last);
                 }
-                return callOn(endpoint, op).whenComplete((v, t) -> {
+                return callOn(endpoint, op, true, journal).whenComplete((v, t) -> {
                     if (t != null && Failures.unwrap(t) instanceof AttemptFailure af && af.outcomeUnknown()) {
                         unknown[0] = true;
                     }
@@ -296,29 +316,203 @@ public final class FailoverEngine<C> implements AutoCloseable {
         if (endpoint == null) {
             return CompletableFuture.failedFuture(AttemptFailure.NO_ENDPOINT);
         }
-        return callOn(endpoint, op);
+        return callOn(endpoint, op, false, null);
     }
 
-    /** Runs one call on one endpoint and records its outcome against that endpoint's breaker. */
-    <T> CompletableFuture<T> callOn(EndpointHealth<C> endpoint, Function<? super C, ? extends CompletionStage<T>> op) {
+    private static <C> Runnable journalHook(EndpointHealth<C> endpoint, WriteOp<C, ?> op) {
+        FailoverJournal journal = endpoint == null ? null : endpoint.journal();
+        return journal == null ? null : () -> journal.add(op);
+    }
+
+    /**
+     * Runs one call on one endpoint and records its outcome against that endpoint's breaker.
+     *
+     * @param fenced whether the call changes data (a write or a replay batch): such a call waits while
+     *               the endpoint's node moves, so that it cannot reach the new master before the
+     *               journal's writes do; reads are not fenced
+     * @param journal run when the call succeeded, before it counts as finished (records the write in
+     *                the failover journal), or null
+     */
+    <T> CompletableFuture<T> callOn(EndpointHealth<C> endpoint, Function<? super C, ? extends CompletionStage<T>> op,
+                                    boolean fenced, Runnable journal) {
+        if (fenced) {
+            CompletableFuture<Void> gate = endpoint.enter();
+            if (gate != null) {
+                return afterGate(endpoint, gate, op, journal);
+            }
+        }
+        C handle = endpoint.handle();
+        if (handle == null) {
+            if (fenced) {
+                endpoint.callDone();
+            }
+            Throwable cause = endpoint.unknownNode();
+            FailureKind kind = endpoint.target().configurationProblem() ? FailureKind.CONFIGURATION
+                    : endpoint.recordFailure(cause);
+            return CompletableFuture.failedFuture(AttemptFailure.notSent(endpoint, kind, cause));
+        }
         CompletionStage<T> stage;
         try {
-            stage = op.apply(endpoint.handle());
+            stage = op.apply(handle);
         } catch (RuntimeException e) {
             stage = CompletableFuture.failedFuture(e);
         }
         CompletableFuture<T> out = new CompletableFuture<>();
         stage.whenComplete((value, failure) -> {
-            if (failure == null) {
-                endpoint.recordSuccess();
-                out.complete(value);
-            } else {
-                Throwable cause = Failures.unwrap(failure);
-                FailureKind kind = endpoint.recordFailure(cause);
-                out.completeExceptionally(new AttemptFailure(endpoint, kind, cause));
+            try {
+                if (failure == null) {
+                    endpoint.recordSuccess();
+                    if (journal != null) {
+                        journal.run();
+                    }
+                    out.complete(value);
+                } else {
+                    Throwable cause = Failures.unwrap(failure);
+                    FailureKind kind = endpoint.recordFailure(cause);
+                    out.completeExceptionally(new AttemptFailure(endpoint, kind, cause));
+                }
+            } finally {
+                if (fenced) {
+                    endpoint.callDone();
+                }
             }
         });
         return out;
+    }
+
+    /**
+     * A fenced call that arrived while the endpoint's node moves: it runs once the move is done, or
+     * fails unsent (a connectivity failure, not counted against the breaker) after the call bound.
+     */
+    private <T> CompletableFuture<T> afterGate(EndpointHealth<C> endpoint, CompletableFuture<Void> gate,
+                                               Function<? super C, ? extends CompletionStage<T>> op, Runnable journal) {
+        CompletableFuture<T> out = new CompletableFuture<>();
+        AtomicBoolean claimed = new AtomicBoolean();
+        ScheduledFuture<?> timer;
+        try {
+            timer = scheduler.schedule(() -> {
+                if (claimed.compareAndSet(false, true)) {
+                    out.completeExceptionally(AttemptFailure.notSent(endpoint, FailureKind.CONNECTIVITY,
+                            new TimeoutException("the master of " + endpoint.name() + " is changing and the writes "
+                                    + "it acknowledged recently are being re-applied on the new one; this write was "
+                                    + "not sent within " + callBound.toMillis() + " ms")));
+                }
+            }, callBound.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            return CompletableFuture.failedFuture(AttemptFailure.notSent(endpoint, FailureKind.CONNECTIVITY, closing));
+        }
+        gate.whenComplete((ok, never) -> {
+            if (claimed.compareAndSet(false, true)) {
+                timer.cancel(false);
+                callOn(endpoint, op, true, journal).whenComplete((value, failure) -> {
+                    if (failure == null) {
+                        out.complete(value);
+                    } else {
+                        out.completeExceptionally(Failures.unwrap(failure));
+                    }
+                });
+            }
+        });
+        return out;
+    }
+
+    /**
+     * Applies spilled writes on one endpoint (one replay batch), fenced like a write, and records
+     * them in the endpoint's failover journal once Redis acknowledged them.
+     */
+    CompletableFuture<Void> replayOn(EndpointHealth<C> endpoint, ReplayApplier<C> applier,
+                                     List<io.resilientredis.failover.spill.SpillEntry> entries) {
+        FailoverJournal journal = endpoint.journal();
+        return callOn(endpoint, c -> applier.apply(c, entries), true,
+                journal == null ? null : () -> journal.addAll(entries));
+    }
+
+    /**
+     * Asks the endpoint's authority (a Sentinel group's Sentinels) whether its target is still the
+     * master, moving it if not; waits at most the call bound. The replayer calls this before it
+     * drains into an endpoint that just recovered, so it never drains into a demoted master.
+     */
+    void confirmTarget(EndpointHealth<C> endpoint) {
+        if (!endpoint.target().isMovable()) {
+            return;
+        }
+        try {
+            endpoint.target().confirm().toCompletableFuture().get(callBound.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | TimeoutException e) {
+            // The Sentinels did not answer in time: the target stays as the last scan left it.
+        }
+    }
+
+    // ---------------------------------------------------------------- master changes
+
+    /**
+     * Moves an endpoint to a new master node, on the binding's thread: closes the endpoint's gate
+     * (new writes and replay batches wait), waits for calls in flight on the old node, re-applies
+     * the journal's writes on the new node through the binding's replayer (exactly-once writes under
+     * their markers, so those that did reach the new master are skipped; idempotent ones again, in
+     * order), then lets calls through to the new node. When the re-apply fails the gate stays closed
+     * and the target unchanged, so the binding's next report of the same master tries again; writes
+     * that wait longer than the call bound meanwhile fail unsent and are spilled.
+     */
+    private CompletableFuture<Void> move(EndpointHealth<C> endpoint, C next, String node) {
+        String from = endpoint.target().node();
+        if (closed.get()) {
+            endpoint.target().set(next, node);
+            return CompletableFuture.completedFuture(null);
+        }
+        long start = System.nanoTime();
+        endpoint.closeGate();
+        long idleBy = start + callBound.toNanos();
+        while (endpoint.inFlight() > 0 && System.nanoTime() - idleBy < 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+        FailoverJournal journal = endpoint.journal();
+        List<io.resilientredis.failover.spill.SpillEntry> entries = journal == null || journalApplier == null
+                ? List.of() : journal.snapshot();
+        Throwable failure = null;
+        if (!entries.isEmpty()) {
+            try {
+                journalApplier.apply(next, entries).toCompletableFuture()
+                        .get(callBound.toMillis() + entries.size() / 10 + 1_000, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failure = e;
+            } catch (java.util.concurrent.ExecutionException e) {
+                failure = Failures.unwrap(e);
+            } catch (TimeoutException e) {
+                failure = e;
+            }
+        }
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        if (failure != null) {
+            if (node.equals(endpoint.failedMoveTo())) {
+                return CompletableFuture.failedFuture(failure); // reported when this move first failed
+            }
+            endpoint.failedMoveTo(node);
+            events.emit(new FailoverEvent(FailoverEvent.Type.MASTER_CHANGED, clock.instant(), endpoint.name(), from,
+                    "The master of " + endpoint.name() + " moved from " + from + " to " + node + ", but re-applying "
+                            + entries.size() + " recently acknowledged writes there failed (" + Failures.describe(failure)
+                            + "); writes wait for it, or are spilled, until a retry succeeds"));
+            return CompletableFuture.failedFuture(failure);
+        }
+        endpoint.target().set(next, node);
+        endpoint.failedMoveTo(null);
+        masterChanges.incrementAndGet();
+        reapplied.addAndGet(entries.size());
+        if (journal != null) {
+            journal.rearmOverflowReport();
+        }
+        endpoint.openGate();
+        events.emit(new FailoverEvent(FailoverEvent.Type.MASTER_CHANGED, clock.instant(), endpoint.name(), from,
+                "The master of " + endpoint.name() + " moved from " + from + " to " + node + "; " + entries.size()
+                        + " writes it acknowledged in the last " + (journal == null ? 0 : journal.windowMillis())
+                        + " ms were re-applied there in " + millis + " ms, before any newer write"));
+        if (fallback != null) {
+            fallback.wake();
+        }
+        return CompletableFuture.completedFuture(null);
     }
 
     private static boolean retryable(Throwable failure) {
@@ -426,7 +620,25 @@ public final class FailoverEngine<C> implements AutoCloseable {
     public FailoverStatus status() {
         EndpointHealth<C> active = router.active();
         return new FailoverStatus(clock.instant(), endpointStatuses(), active == null ? null : active.name(),
-                maintenance, fallback == null ? SpillStatus.DISABLED : fallback.status());
+                maintenance, fallback == null ? SpillStatus.DISABLED : fallback.status(), journalStatus());
+    }
+
+    private JournalStatus journalStatus() {
+        long entries = 0;
+        long bytes = 0;
+        long overflowed = 0;
+        boolean any = false;
+        for (EndpointHealth<C> e : masters) {
+            FailoverJournal j = e.journal();
+            if (j != null) {
+                any = true;
+                entries += j.size();
+                bytes += j.bytes();
+                overflowed += j.overflowed();
+            }
+        }
+        return any ? new JournalStatus(entries, bytes, overflowed, masterChanges.get(), reapplied.get())
+                : JournalStatus.NONE;
     }
 
     List<EndpointStatus> endpointStatuses() {
@@ -508,6 +720,8 @@ public final class FailoverEngine<C> implements AutoCloseable {
         private io.resilientredis.failover.spill.SpillStoreConfig spillConfig;
         private ReplayApplier<C> replayApplier;
         private ReplaySettings replaySettings = ReplaySettings.defaults();
+        private JournalSettings journal = JournalSettings.defaults();
+        private ReplayApplier<C> journalApplier;
 
         private Builder() {
         }
@@ -615,6 +829,22 @@ public final class FailoverEngine<C> implements AutoCloseable {
             this.spillConfig = Objects.requireNonNull(config, "config");
             this.replayApplier = Objects.requireNonNull(applier, "applier");
             this.replaySettings = Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
+        /**
+         * Bounds the failover journal: the writes each movable endpoint (a Sentinel group)
+         * acknowledged recently, re-applied on the new master when the binding moves the endpoint's
+         * target. Without it, the spill store's applier re-applies with the default bounds; with
+         * neither, no journal is kept.
+         *
+         * @param settings window and byte bound
+         * @param applier how the binding re-applies journaled writes (as it replays spilled ones)
+         * @return this builder
+         */
+        public Builder<C> journal(JournalSettings settings, ReplayApplier<C> applier) {
+            this.journal = Objects.requireNonNull(settings, "settings");
+            this.journalApplier = Objects.requireNonNull(applier, "applier");
             return this;
         }
 

@@ -44,7 +44,17 @@ public record FailoverEvent(Type type, Instant time, String endpoint, String pre
          * Spilled writes of unknown outcome on one endpoint were replayed on another after waiting
          * for theirs for the in-doubt window: they may now be applied in both deployments.
          */
-        REPLAY_REROUTED
+        REPLAY_REROUTED,
+        /**
+         * A Sentinel group's master changed: the client re-applied the writes the old master
+         * acknowledged recently on the new one, before any newer write (or failed to, and retries).
+         */
+        MASTER_CHANGED,
+        /**
+         * The failover journal's byte bound pushed out writes still inside its window: a failover
+         * now could lose them. Reported once per master, until the next master change.
+         */
+        JOURNAL_OVERFLOW
     }
 
     /**

@@ -11,9 +11,10 @@ import java.util.List;
  * @param activeEndpoint the endpoint writes go to now, or null when none admits calls
  * @param maintenance whether maintenance mode is on
  * @param spill the spill store and replayer
+ * @param journal the failover journal (acknowledged writes kept for re-applying after a master change)
  */
 public record FailoverStatus(Instant time, List<EndpointStatus> endpoints, String activeEndpoint,
-                             boolean maintenance, SpillStatus spill) {
+                             boolean maintenance, SpillStatus spill, JournalStatus journal) {
 
     /**
      * @param time snapshot time
@@ -21,6 +22,7 @@ public record FailoverStatus(Instant time, List<EndpointStatus> endpoints, Strin
      * @param activeEndpoint active endpoint or null
      * @param maintenance maintenance mode
      * @param spill spill status
+     * @param journal journal status
      */
     public FailoverStatus {
         endpoints = List.copyOf(endpoints);

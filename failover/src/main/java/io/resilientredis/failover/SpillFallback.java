@@ -311,6 +311,12 @@ final class SpillFallback<C> implements WriteFallback<C> {
             }
             return true;
         }
+        if (!episode || paused) {
+            // Starting or resuming after a failure: the endpoint may have come back as a demoted
+            // master. Ask its authority (the Sentinels) first; a move fences the endpoint, so the
+            // batch below then waits for the journal's re-apply and goes to the new master.
+            engine.confirmTarget(endpoint);
+        }
         List<SpillEntry> allowed = respectPins(endpoint, batch);
         if (allowed.isEmpty()) {
             return replayPinnedHead(endpoint);
@@ -325,7 +331,7 @@ final class SpillFallback<C> implements WriteFallback<C> {
         }
         replaying = true;
         batchStartNanos = System.nanoTime();
-        CompletableFuture<Void> applying = engine.callOn(endpoint, c -> applier.apply(c, allowed));
+        CompletableFuture<Void> applying = engine.replayOn(endpoint, applier, allowed);
         // Read the next batch while Redis works on this one (it is applied only after this one is acknowledged).
         List<SpillEntry> next = allowed.size() == batch.size() ? readAfter(allowed.get(allowed.size() - 1).sequence())
                 : null;
@@ -365,7 +371,7 @@ final class SpillFallback<C> implements WriteFallback<C> {
     }
 
     private Throwable applyBatch(EndpointHealth<C> endpoint, List<SpillEntry> batch) {
-        return await(endpoint, engine.callOn(endpoint, c -> applier.apply(c, batch)));
+        return await(endpoint, engine.replayOn(endpoint, applier, batch));
     }
 
     /** Waits for a batch, bounded; a batch that does not answer in time is as in doubt as any timeout. */

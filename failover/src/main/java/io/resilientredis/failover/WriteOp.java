@@ -25,4 +25,12 @@ public interface WriteOp<C, T> {
 
     /** @return the write in the byte form the binding's replayer decodes */
     byte[] encode();
+
+    /**
+     * @return roughly how many bytes this write holds (keys, values, overhead), for bounding the
+     *     failover journal without encoding every write; the default encodes it
+     */
+    default int sizeHint() {
+        return encode().length + 64;
+    }
 }
