@@ -79,6 +79,7 @@ public final class ResilientRedis implements AutoCloseable {
                     .retry(b.retry)
                     .failbackGrace(b.failbackGrace)
                     .probeTimeout(b.timeout.plus(b.connectTimeout))
+                    .callTimeout(b.timeout)
                     .classifier(RedissonFailureClassifier.INSTANCE)
                     .replicaReads(b.replicaReads);
             RedissonReplayApplier applier = new RedissonReplayApplier(Math.max(1, b.markerTtl.toSeconds()), b.durability);

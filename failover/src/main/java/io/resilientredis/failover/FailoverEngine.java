@@ -60,6 +60,8 @@ public final class FailoverEngine<C> implements AutoCloseable {
     private final WriteFallback<C> fallback;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Duration callBound;
+    private final Duration callTimeout;
+    private final Duration retryBudget;
     private final ReplayApplier<C> journalApplier;
     private final java.util.concurrent.atomic.AtomicLong masterChanges = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong reapplied = new java.util.concurrent.atomic.AtomicLong();
@@ -85,6 +87,8 @@ public final class FailoverEngine<C> implements AutoCloseable {
         this.events = new EventBus(b.listeners, scheduler);
 
         this.callBound = b.probeTimeout;
+        this.callTimeout = b.callTimeout == null ? b.probeTimeout : b.callTimeout;
+        this.retryBudget = b.retry.maxDuration();
         this.journalApplier = b.journalApplier != null ? b.journalApplier : b.replayApplier;
         List<EndpointHealth<C>> m = new ArrayList<>();
         List<EndpointHealth<C>> r = new ArrayList<>();
@@ -296,6 +300,7 @@ public final class FailoverEngine<C> implements AutoCloseable {
 
     /** First attempt inline; retries (Failsafe, backoff and jitter) only after a retryable failure. */
     private <T> CompletableFuture<T> execute(Function<? super C, ? extends CompletionStage<T>> op) {
+        long start = System.nanoTime();
         CompletableFuture<T> first = attempt(op);
         if (!retrying) {
             return first;
@@ -305,9 +310,18 @@ public final class FailoverEngine<C> implements AutoCloseable {
             if (!retryable(f)) {
                 return CompletableFuture.failedFuture(f);
             }
-            return retries.getStageAsync(ctx -> ctx.getAttemptCount() == 0
-                    ? CompletableFuture.<T>failedFuture(f)
-                    : attempt(op));
+            return retries.getStageAsync(ctx -> {
+                if (ctx.getAttemptCount() == 0) {
+                    return CompletableFuture.<T>failedFuture(f);
+                }
+                // A read starts no attempt that could not finish within the retry budget: after a
+                // timeout, a second full timeout on the same endpoint would double the caller's wait.
+                if (System.nanoTime() - start + callTimeout.toNanos() > retryBudget.toNanos()) {
+                    Throwable last = Failures.unwrap(ctx.getLastException());
+                    return CompletableFuture.<T>failedFuture(last instanceof AttemptFailure af ? af.notRetryable() : last);
+                }
+                return attempt(op);
+            });
         });
     }
 
@@ -714,6 +728,7 @@ public final class FailoverEngine<C> implements AutoCloseable {
         private RetrySettings retry = RetrySettings.defaults();
         private Duration failbackGrace = Duration.ofSeconds(5);
         private Duration probeTimeout = Duration.ofSeconds(2);
+        private Duration callTimeout;
         private FailureClassifier classifier = FailureClassifier.defaults();
         private boolean replicaReads;
         private Clock clock = Clock.systemUTC();
@@ -775,6 +790,16 @@ public final class FailoverEngine<C> implements AutoCloseable {
          */
         public Builder<C> probeTimeout(Duration timeout) {
             this.probeTimeout = BreakerSettings.positive(timeout, "probeTimeout");
+            return this;
+        }
+
+        /**
+         * @param timeout how long one call may take (the binding's own timeout); a read starts no
+         *                retry that could not finish within the retry budget. Default: the probe timeout
+         * @return this builder
+         */
+        public Builder<C> callTimeout(Duration timeout) {
+            this.callTimeout = BreakerSettings.positive(timeout, "callTimeout");
             return this;
         }
 
