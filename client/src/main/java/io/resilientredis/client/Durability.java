@@ -7,17 +7,32 @@ import java.util.Objects;
  * When a write counts as written.
  *
  * <p>{@link #acknowledged()} (the default): when the master replies. Redis replicates
- * asynchronously, so a Sentinel failover right after the reply can lose the write: the promoted
- * replica never got it.
+ * asynchronously, so a Sentinel failover right after the reply can drop the write from Redis: the
+ * promoted replica never got it. For a Sentinel group the client's failover journal covers that
+ * while the client process lives: it keeps the writes acknowledged in the last few seconds and
+ * re-applies them on the new master, under their ids and in order, before any newer write
+ * ({@link ResilientRedis.Builder#failoverJournal}). If the client process dies in the same moment
+ * as the master, such a write can still be lost.
  *
  * <p>{@link #replicated(int, Duration)}: when the master replied and at least that many replicas
  * confirmed they have it (Redis {@code WAIT}, sent in the same pipeline, one {@code WAIT} for all
  * writes in flight together). A write not confirmed in time is of unknown outcome: it is kept in
- * the spill store and replayed under its id on whichever master comes next, so a failover cannot
- * lose it and its exactly-once marker keeps it from being applied twice. Every write then goes
- * through the exactly-once script (a marker key per write, living for the marker TTL), replies of
- * generic writes come back as strings, and a master whose replicas cannot keep up counts as
- * unavailable: writes spill until replication recovers. Needs a spill store.
+ * the spill store and replayed under its id on whichever master comes next, and its exactly-once
+ * marker keeps it from being applied twice. Every write then goes through the exactly-once script
+ * (a marker key per write, living for the marker TTL), replies of generic writes come back as
+ * strings, and a master whose replicas cannot keep up counts as unavailable: writes spill until
+ * replication recovers. Needs a spill store.
+ *
+ * <p>What {@code WAIT n} proves, and what it does not: it counts <em>any</em> n replicas of the
+ * master that answered, not the one Sentinel will promote. When the master dies (SIGKILL, a crash)
+ * Sentinel promotes the most up-to-date reachable replica, which holds every confirmed write, so
+ * with {@code replicated(1, ...)} a confirmed write survives the master and the client dying
+ * together. It does not when the old master goes on serving after the promotion: in a planned
+ * {@code SENTINEL FAILOVER}, or when a paused or frozen master resumes before Sentinel demotes it,
+ * a replica still following the old master confirms writes that the resync to the new master then
+ * drops. There the failover journal (in memory) re-applies them; a client process that dies during
+ * that moment loses them. {@code replicated(n, ...)} with n equal to the number of replicas closes
+ * that too, at the price of writes spilling whenever one replica lags or is down.
  */
 public final class Durability {
 
