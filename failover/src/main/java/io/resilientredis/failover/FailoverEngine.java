@@ -349,7 +349,9 @@ public final class FailoverEngine<C> implements AutoCloseable {
      */
     <T> CompletableFuture<T> callOn(EndpointHealth<C> endpoint, Function<? super C, ? extends CompletionStage<T>> op,
                                     boolean fenced, Runnable journal) {
-        if (fenced) {
+        // Only an endpoint whose node can move needs the fence (and its in-flight count).
+        boolean fence = fenced && endpoint.target().isMovable();
+        if (fence) {
             CompletableFuture<Void> gate = endpoint.enter();
             if (gate != null) {
                 return afterGate(endpoint, gate, op, journal);
@@ -357,7 +359,7 @@ public final class FailoverEngine<C> implements AutoCloseable {
         }
         C handle = endpoint.handle();
         if (handle == null) {
-            if (fenced) {
+            if (fence) {
                 endpoint.callDone();
             }
             Throwable cause = endpoint.unknownNode();
@@ -386,7 +388,7 @@ public final class FailoverEngine<C> implements AutoCloseable {
                     out.completeExceptionally(new AttemptFailure(endpoint, kind, cause));
                 }
             } finally {
-                if (fenced) {
+                if (fence) {
                     endpoint.callDone();
                 }
             }
