@@ -60,6 +60,7 @@ public final class FailoverEngine<C> implements AutoCloseable {
     private final WriteFallback<C> fallback;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Duration callBound;
+    /** The binding's per-call timeout, or null when not given (reads then retry within the budget as Failsafe allows). */
     private final Duration callTimeout;
     private final Duration retryBudget;
     private final ReplayApplier<C> journalApplier;
@@ -87,7 +88,7 @@ public final class FailoverEngine<C> implements AutoCloseable {
         this.events = new EventBus(b.listeners, scheduler);
 
         this.callBound = b.probeTimeout;
-        this.callTimeout = b.callTimeout == null ? b.probeTimeout : b.callTimeout;
+        this.callTimeout = b.callTimeout;
         this.retryBudget = b.retry.maxDuration();
         this.journalApplier = b.journalApplier != null ? b.journalApplier : b.replayApplier;
         List<EndpointHealth<C>> m = new ArrayList<>();
@@ -316,7 +317,7 @@ public final class FailoverEngine<C> implements AutoCloseable {
                 }
                 // A read starts no attempt that could not finish within the retry budget: after a
                 // timeout, a second full timeout on the same endpoint would double the caller's wait.
-                if (System.nanoTime() - start + callTimeout.toNanos() > retryBudget.toNanos()) {
+                if (callTimeout != null && System.nanoTime() - start + callTimeout.toNanos() > retryBudget.toNanos()) {
                     Throwable last = Failures.unwrap(ctx.getLastException());
                     return CompletableFuture.<T>failedFuture(last instanceof AttemptFailure af ? af.notRetryable() : last);
                 }
@@ -797,7 +798,7 @@ public final class FailoverEngine<C> implements AutoCloseable {
 
         /**
          * @param timeout how long one call may take (the binding's own timeout); a read starts no
-         *                retry that could not finish within the retry budget. Default: the probe timeout
+         *                retry that could not finish within the retry budget. Default: none (no such check)
          * @return this builder
          */
         public Builder<C> callTimeout(Duration timeout) {

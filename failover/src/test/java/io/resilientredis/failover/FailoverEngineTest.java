@@ -226,6 +226,28 @@ class FailoverEngineTest {
     }
 
     @Test
+    void aReadStartsNoRetryThatCouldNotFinishWithinTheRetryBudget() {
+        // Each attempt times out after the call timeout; the budget leaves room for the first only.
+        engine = builder().callTimeout(Duration.ofMillis(300))
+                .retry(RetrySettings.builder().maxAttempts(3).backoff(Duration.ofMillis(5), Duration.ofMillis(10))
+                        .maxDuration(Duration.ofMillis(500)).build()).build();
+        AtomicLong attempts = new AtomicLong();
+        assertThatThrownBy(() -> join(engine.read(c -> {
+            attempts.incrementAndGet();
+            return CompletableFuture.supplyAsync(() -> (String) null,
+                            CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS))
+                    .thenCompose(x -> CompletableFuture.<String>failedFuture(new java.net.SocketTimeoutException("timed out")));
+        }))).hasCauseInstanceOf(RedisUnavailableException.class);
+        assertThat(attempts.get()).as("a second 300 ms attempt would end past the 500 ms budget").isEqualTo(1);
+        // A fast failure leaves room: the same budget allows the retry.
+        AtomicLong fast = new AtomicLong();
+        String value = join(engine.read(c -> fast.incrementAndGet() == 1
+                ? CompletableFuture.failedFuture(new java.net.SocketException("Connection reset"))
+                : c.get("missing").thenApply(v -> "retried")));
+        assertThat(value).isEqualTo("retried");
+    }
+
+    @Test
     void equalBackoffBoundsMeanAFixedRetryDelay() {
         engine = builder().retry(RetrySettings.builder().maxAttempts(2)
                 .backoff(Duration.ofMillis(20), Duration.ofMillis(20)).jitter(0).build()).build();
