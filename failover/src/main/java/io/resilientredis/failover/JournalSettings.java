@@ -70,7 +70,8 @@ public final class JournalSettings {
         }
 
         /**
-         * @param maxBytes the bound in bytes (keys, values and ~100 bytes of overhead a write); default 32 MiB
+         * @param maxBytes the bound in heap bytes, estimated (keys, values and ~300 bytes of objects a
+         *                 write); default 32 MiB, about 85,000 small writes
          * @return this builder
          */
         public Builder maxBytes(long maxBytes) {
