@@ -37,6 +37,7 @@ final class RedissonBinding implements AutoCloseable {
     private final Consumer<Config> customizer;
     private final EventLoopGroup eventLoop;
     private final ExecutorService executor;
+    private final ExecutorService connector;
     private final List<RedissonClient> clients = new ArrayList<>();
 
     RedissonBinding(Duration timeout, Duration connectTimeout, int nettyThreads, Consumer<Config> customizer) {
@@ -46,6 +47,7 @@ final class RedissonBinding implements AutoCloseable {
         int id = IDS.incrementAndGet();
         this.eventLoop = new NioEventLoopGroup(nettyThreads, daemon("resilient-redis-netty-" + id + "-"));
         this.executor = Executors.newFixedThreadPool(2, daemon("resilient-redis-callbacks-" + id + "-"));
+        this.connector = Executors.newCachedThreadPool(daemon("resilient-redis-connect-" + id + "-"));
     }
 
     /**
@@ -54,6 +56,18 @@ final class RedissonBinding implements AutoCloseable {
      * @return a Redisson client that connects lazily
      */
     synchronized RedissonClient connect(RedisEndpoint endpoint, boolean replicaReads) {
+        // A standalone client connects (lazily) through SelfHealingRedisson: the first connection is
+        // bounded and its failure sorted (configuration error or outage), and a Redisson client that
+        // shut itself down is rebuilt (from a fresh configuration, the customizer applied again).
+        RedissonClient client = endpoint.isSentinel() ? Redisson.create(config(endpoint, replicaReads))
+                : SelfHealingRedisson.create(endpoint, () -> Redisson.create(config(endpoint, false)), connectTimeout,
+                        connector);
+        clients.add(client);
+        LOG.debug("Redisson client created for {}{}", endpoint, replicaReads ? " (replica reads)" : "");
+        return client;
+    }
+
+    private Config config(RedisEndpoint endpoint, boolean replicaReads) {
         Config config = new Config();
         config.setLazyInitialization(true);
         config.setEventLoopGroup(eventLoop);
@@ -90,10 +104,7 @@ final class RedissonBinding implements AutoCloseable {
         if (customizer != null) {
             customizer.accept(config);
         }
-        RedissonClient client = Redisson.create(config);
-        clients.add(client);
-        LOG.debug("Redisson client created for {}{}", endpoint, replicaReads ? " (replica reads)" : "");
-        return client;
+        return config;
     }
 
     private void common(BaseConfig<?> c) {
@@ -105,6 +116,7 @@ final class RedissonBinding implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        connector.shutdownNow(); // interrupts a connection attempt in flight
         for (RedissonClient client : clients) {
             try {
                 client.shutdown(0, 2, TimeUnit.SECONDS);
@@ -117,6 +129,7 @@ final class RedissonBinding implements AutoCloseable {
         executor.shutdownNow();
         try {
             executor.awaitTermination(5, TimeUnit.SECONDS);
+            connector.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -330,6 +330,9 @@ public final class FailoverEngine<C> implements AutoCloseable {
     RuntimeException translate(AttemptFailure failure) {
         String endpoint = failure.endpoint() == null ? "?" : failure.endpoint().name();
         Throwable cause = failure.getCause();
+        if (cause instanceof RedisConfigurationException sorted) {
+            return sorted; // the binding sorted it and wrote the message and fix already
+        }
         String reply = cause == null ? failure.getMessage() : Failures.describe(cause);
         return switch (failure.kind()) {
             case CONFIGURATION -> new RedisConfigurationException(endpoint,
