@@ -17,8 +17,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.handler.ssl.SslHandler;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
+import org.redisson.client.NettyHook;
+import org.redisson.config.Config;
 import org.redisson.client.RedisConnectionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,7 +64,7 @@ final class SelfHealingRedisson implements InvocationHandler {
     static final Duration SORTING_MARGIN = Duration.ofMillis(60);
 
     private final RedisEndpoint endpoint;
-    private final Supplier<RedissonClient> factory;
+    private final Supplier<Config> configs;
     private final Duration connectTimeout;
     private final Executor connector;
 
@@ -68,6 +73,8 @@ final class SelfHealingRedisson implements InvocationHandler {
     private volatile boolean closed;
     /** A configuration error found by the last attempt, or null. Written under this. */
     private volatile Verdict verdict;
+    /** Why the last TLS handshake of this client failed, if it did (Redisson may report only a timeout). */
+    private volatile Throwable handshakeFailure;
     /** The last connection attempt; guarded by this. */
     private CompletableFuture<Void> attempt;
 
@@ -82,25 +89,53 @@ final class SelfHealingRedisson implements InvocationHandler {
         }
     }
 
-    private SelfHealingRedisson(RedisEndpoint endpoint, Supplier<RedissonClient> factory, Duration connectTimeout,
+    private SelfHealingRedisson(RedisEndpoint endpoint, Supplier<Config> configs, Duration connectTimeout,
                                 Executor connector) {
         this.endpoint = endpoint;
-        this.factory = factory;
+        this.configs = configs;
         this.connectTimeout = connectTimeout;
         this.connector = connector;
-        this.delegate = factory.get();
+        this.delegate = build();
+    }
+
+    /** A new Redisson client; for TLS, its TLS handshakes are watched (see {@link #handshakeFailed}). */
+    private RedissonClient build() {
+        Config config = configs.get();
+        if (endpoint.tls()) {
+            NettyHook next = config.getNettyHook();
+            config.setNettyHook(new NettyHook() {
+                @Override
+                public void afterBoostrapInitialization(Bootstrap bootstrap) {
+                    next.afterBoostrapInitialization(bootstrap);
+                }
+
+                @Override
+                public void afterChannelInitialization(Channel channel) {
+                    next.afterChannelInitialization(channel);
+                    SslHandler ssl = channel.pipeline().get(SslHandler.class);
+                    if (ssl != null) {
+                        ssl.handshakeFuture().addListener(f -> {
+                            if (!f.isSuccess()) {
+                                handshakeFailed(f.cause());
+                            }
+                        });
+                    }
+                }
+            });
+        }
+        return Redisson.create(config);
     }
 
     /**
      * @param endpoint a standalone endpoint
-     * @param factory builds a lazily-initialised Redisson client for it (called again to rebuild)
+     * @param configs a lazily-initialised Redisson configuration for it (asked again to rebuild)
      * @param connectTimeout the client's connect timeout
      * @param connector runs connection attempts (they block a thread for up to {@code connectTimeout})
      * @return the client the engine uses
      */
-    static RedissonClient create(RedisEndpoint endpoint, Supplier<RedissonClient> factory, Duration connectTimeout,
+    static RedissonClient create(RedisEndpoint endpoint, Supplier<Config> configs, Duration connectTimeout,
                                  Executor connector) {
-        SelfHealingRedisson handler = new SelfHealingRedisson(endpoint, factory, connectTimeout, connector);
+        SelfHealingRedisson handler = new SelfHealingRedisson(endpoint, configs, connectTimeout, connector);
         return (RedissonClient) Proxy.newProxyInstance(RedissonClient.class.getClassLoader(),
                 new Class<?>[] {RedissonClient.class}, handler);
     }
@@ -167,7 +202,7 @@ final class SelfHealingRedisson implements InvocationHandler {
         } else {
             LOG.debug("Building a new Redisson client for Redis endpoint {} (the last one shut itself down)", endpoint);
         }
-        delegate = factory.get();
+        delegate = build();
         connected = false;
         if (!dead.isShutdown()) {
             try {
@@ -200,6 +235,7 @@ final class SelfHealingRedisson implements InvocationHandler {
     /** Starts one connection attempt on the connector. Called under this. */
     private CompletableFuture<Void> start(RedissonClient client) {
         CompletableFuture<Void> result = new CompletableFuture<>();
+        handshakeFailure = null;
         connector.execute(() -> connect(client, result));
         if (endpoint.tls()) {
             // A plain-text Redis never answers a TLS ClientHello, so the handshake can only time out.
@@ -239,6 +275,59 @@ final class SelfHealingRedisson implements InvocationHandler {
         }
     }
 
+    /**
+     * Called on a Netty thread when a TLS handshake failed. Redisson 4.7 often lets such a connect run
+     * into its timeout instead of failing it; a refusal (untrusted certificate, wrong name, no common
+     * protocol, not a TLS server) settles a pending first connection at once.
+     */
+    private void handshakeFailed(Throwable cause) {
+        handshakeFailure = cause;
+        if (connected || !refusedHandshake(cause)) {
+            return;
+        }
+        RedissonClient client;
+        CompletableFuture<Void> pending;
+        synchronized (this) {
+            client = delegate;
+            pending = attempt;
+        }
+        if (pending != null && !pending.isDone()) {
+            conclude(client, pending, tlsRefused(cause, null), true);
+        }
+    }
+
+    /** Whether a failed handshake was refused (configuration), not cut by the network (an outage). */
+    private static boolean refusedHandshake(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.io.EOFException || t instanceof java.net.SocketException
+                    || t instanceof java.nio.channels.ClosedChannelException) {
+                return false;
+            }
+            String m = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
+            if (m.contains("terminated the handshake") || m.contains("connection reset") || m.contains("timed out")) {
+                return false;
+            }
+        }
+        return cause instanceof SSLException || find(cause, SSLException.class) != null;
+    }
+
+    private RedisConfigurationException tlsRefused(Throwable handshake, Throwable cause) {
+        Throwable root = handshake;
+        for (int i = 0; i < 16 && root.getCause() != null && root.getCause() != root; i++) {
+            root = root.getCause();
+        }
+        RedisConfigurationException e = configuration("the TLS handshake with " + endpoint.host() + ":"
+                + endpoint.port() + " failed (" + firstLine(handshake)
+                + (root != handshake ? "; " + firstLine(root) : "") + ")", "check that this JVM trusts the "
+                + "server's certificate (ResilientRedis.builder().redisson(config -> config.setSslTruststore(...) "
+                + "or setSslTrustManagerFactory(...))) and that it is issued for '" + endpoint.host()
+                + "'; use redis:// if the server has no TLS", cause == null ? handshake : cause);
+        if (cause != null && cause != handshake) {
+            e.addSuppressed(handshake);
+        }
+        return e;
+    }
+
     private void sort(RedissonClient client, CompletableFuture<Void> result, RuntimeException e) {
         if (client.isShuttingDown() && !closed) {
             conclude(client, result, configuration("Redisson refused its configuration and shut its client down ("
@@ -263,12 +352,9 @@ final class SelfHealingRedisson implements InvocationHandler {
                 return;
             }
             SSLException ssl = find(e, SSLException.class);
-            if (ssl != null) {
-                conclude(client, result, configuration("the TLS handshake with " + endpoint.host() + ":"
-                        + endpoint.port() + " failed (" + ssl.getMessage() + ")", "check that this JVM trusts the "
-                        + "server's certificate (ResilientRedis.builder().redisson(config -> "
-                        + "config.setSslTruststore(...))) and that it is issued for '" + endpoint.host()
-                        + "'; use redis:// if the server has no TLS", e), true);
+            Throwable handshake = ssl != null ? ssl : handshakeFailure;
+            if (handshake != null && refusedHandshake(handshake)) {
+                conclude(client, result, tlsRefused(handshake, e), true);
                 return;
             }
         }
@@ -341,15 +427,25 @@ final class SelfHealingRedisson implements InvocationHandler {
         return "no address for it";
     }
 
+    /** Where Redisson's messages turn into its internals (channel, command data, keys), as in the engine. */
+    private static final String[] INTERNALS = {"params:", "CommandData", "channel: [", ". channel:", "Node source:",
+            "NodeSource [", "java.util.concurrent.CompletableFuture@", "RedisConnection@"};
+
     private static String firstLine(Throwable e) {
         Throwable t = e;
         // Redisson wraps the interesting failure in connection exceptions that repeat it.
-        while (t.getCause() != null && t.getCause() != t
-                && (t instanceof RedisConnectionException || t instanceof ExecutionException)) {
+        while (t.getCause() != null && t.getCause() != t && (t instanceof RedisConnectionException
+                || t instanceof ExecutionException || t instanceof java.util.concurrent.CompletionException)) {
             t = t.getCause();
         }
         String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getClass().getSimpleName() + ": "
                 + t.getMessage();
+        for (String marker : INTERNALS) {
+            int i = m.indexOf(marker);
+            if (i > 0) {
+                m = m.substring(0, i).strip();
+            }
+        }
         int nl = m.indexOf('\n');
         m = nl >= 0 ? m.substring(0, nl) : m;
         return m.length() > 200 ? m.substring(0, 200) + "..." : m;
