@@ -140,7 +140,10 @@ class FailureClassificationTest {
                     () -> redis.set("anything", "x"));
             for (RedisConfigurationException e : List.of(read, write)) {
                 assertThat(e.endpoint()).isEqualTo(wrong.displayName()).contains(":***@");
-                assertThat(e).hasMessageContaining(wrong.displayName()).hasMessageContaining("password");
+                assertThat(e).hasMessageContaining(wrong.displayName()).hasMessageContaining("password")
+                        .as("the hint names the real settings")
+                        .hasMessageContaining("redis://USER:PASSWORD@host:port")
+                        .hasMessageContaining("RedisEndpoint.withCredentials");
                 assertThat(fullText(e)).doesNotContain(WRONG_PASSWORD).doesNotContain(PASSWORD);
             }
             assertThat(redis.status().endpoints().get(0).state()).as("a configuration error proves Redis answers")
@@ -163,7 +166,12 @@ class FailureClassificationTest {
             RedisConfigurationException e = catchThrowableOfType(RedisConfigurationException.class,
                     () -> redis.get("anything"));
             assertThat(e).hasMessageContaining(anonymous.displayName()).hasMessageContaining("NOAUTH")
-                    .hasMessageContaining("give this endpoint a password");
+                    .hasMessageContaining("give this endpoint a password")
+                    .as("the hint names the settings that exist, not a builder setting that does not")
+                    .hasMessageContaining("redis://:PASSWORD@host:port")
+                    .hasMessageContaining("RedisEndpoint.withCredentials(user, password)")
+                    .hasMessageContaining("withSentinelCredentials")
+                    .hasMessageNotContaining("builder's password");
         }
     }
 
