@@ -60,7 +60,8 @@ final class RedissonBinding implements AutoCloseable {
         // bounded and its failure sorted (configuration error or outage), and a Redisson client that
         // shut itself down is rebuilt (from a fresh configuration, the customizer applied again).
         RedissonClient client = endpoint.isSentinel() ? Redisson.create(config(endpoint, replicaReads))
-                : SelfHealingRedisson.create(endpoint, () -> config(endpoint, false), connectTimeout, connector);
+                : SelfHealingRedisson.create(endpoint, () -> config(endpoint, false), connectTimeout, connector,
+                        eventLoop);
         clients.add(client);
         LOG.debug("Redisson client created for {}{}", endpoint, replicaReads ? " (replica reads)" : "");
         return client;

@@ -630,7 +630,8 @@ public final class ResilientRedis implements AutoCloseable {
          * TLS trust stores, and the like. Changing retry attempts, timeouts or lazy initialisation
          * here undoes what the failover engine relies on.
          *
-         * @param customizer called once per Redisson client created
+         * @param customizer called once per Redisson client created (again when one that shut itself down
+         *                   is rebuilt)
          * @return this builder
          */
         public Builder redisson(Consumer<Config> customizer) {

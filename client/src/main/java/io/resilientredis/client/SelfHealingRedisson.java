@@ -19,6 +19,8 @@ import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.handler.ssl.SslHandler;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
@@ -67,6 +69,7 @@ final class SelfHealingRedisson implements InvocationHandler {
     private final Supplier<Config> configs;
     private final Duration connectTimeout;
     private final Executor connector;
+    private final EventLoopGroup eventLoop;
 
     private volatile RedissonClient delegate;
     private volatile boolean connected;
@@ -90,7 +93,8 @@ final class SelfHealingRedisson implements InvocationHandler {
     }
 
     private SelfHealingRedisson(RedisEndpoint endpoint, Supplier<Config> configs, Duration connectTimeout,
-                                Executor connector) {
+                                Executor connector, EventLoopGroup eventLoop) {
+        this.eventLoop = eventLoop;
         this.endpoint = endpoint;
         this.configs = configs;
         this.connectTimeout = connectTimeout;
@@ -131,11 +135,12 @@ final class SelfHealingRedisson implements InvocationHandler {
      * @param configs a lazily-initialised Redisson configuration for it (asked again to rebuild)
      * @param connectTimeout the client's connect timeout
      * @param connector runs connection attempts (they block a thread for up to {@code connectTimeout})
+     * @param eventLoop the Netty threads the connection needs, on which no call may wait for it
      * @return the client the engine uses
      */
     static RedissonClient create(RedisEndpoint endpoint, Supplier<Config> configs, Duration connectTimeout,
-                                 Executor connector) {
-        SelfHealingRedisson handler = new SelfHealingRedisson(endpoint, configs, connectTimeout, connector);
+                                 Executor connector, EventLoopGroup eventLoop) {
+        SelfHealingRedisson handler = new SelfHealingRedisson(endpoint, configs, connectTimeout, connector, eventLoop);
         return (RedissonClient) Proxy.newProxyInstance(RedissonClient.class.getClassLoader(),
                 new Class<?>[] {RedissonClient.class}, handler);
     }
@@ -190,8 +195,21 @@ final class SelfHealingRedisson implements InvocationHandler {
             }
             pending = attempt;
         }
+        if (onEventLoop()) {
+            // A call made from a Redisson callback: waiting here would hold a thread the connection needs.
+            throw notConnected("not connected yet", null);
+        }
         await(pending);
         return delegate;
+    }
+
+    private boolean onEventLoop() {
+        for (EventExecutor loop : eventLoop) {
+            if (loop.inEventLoop()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Replaces a Redisson client that shut itself down. Called under this. */
@@ -402,7 +420,9 @@ final class SelfHealingRedisson implements InvocationHandler {
     private RedisConnectionException notConnected(String why, Throwable cause) {
         ConnectException notSent = new ConnectException("not connected to " + endpoint.host() + ":" + endpoint.port()
                 + ": " + why);
-        notSent.initCause(cause);
+        if (cause != null) {
+            notSent.initCause(cause);
+        }
         return new RedisConnectionException("Redis endpoint " + endpoint.displayName() + " is unreachable: " + why,
                 notSent);
     }

@@ -129,6 +129,11 @@ final class EndpointHealth<C> {
             lastFailureAt = clock.instant();
             breaker.recordFailure();
         } else {
+            if (kind == FailureKind.CONFIGURATION) {
+                // Not an outage, but status() should say why calls fail although the breaker is closed.
+                lastFailure = Failures.describe(failure);
+                lastFailureAt = clock.instant();
+            }
             breaker.recordSuccess();
         }
         return kind;

@@ -124,6 +124,8 @@ class ConfigurationErrorsTest {
     private static void notAnOutage(ResilientRedis redis, List<FailoverEvent> events) {
         assertThat(redis.status().spill().depth()).as("spilled writes").isZero();
         assertThat(redis.status().endpoints().get(0).state()).isEqualTo(BreakerState.CLOSED);
+        assertThat(redis.status().endpoints().get(0).lastFailure()).as("status says why calls fail")
+                .contains("RedisConfigurationException").contains("cannot be used");
         assertThat(events).extracting(FailoverEvent::type)
                 .doesNotContain(FailoverEvent.Type.ENDPOINT_DOWN, FailoverEvent.Type.SPILL_STARTED);
     }
