@@ -10,6 +10,8 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import eu.rekawek.toxiproxy.Proxy;
+import eu.rekawek.toxiproxy.model.ToxicDirection;
 import io.resilientredis.chaos.ChaosTopology;
 import io.resilientredis.chaos.doctor.TlsTerminator;
 import io.resilientredis.chaos.topology.RedisTopology;
@@ -19,6 +21,8 @@ import io.resilientredis.failover.BreakerSettings;
 import io.resilientredis.failover.BreakerState;
 import io.resilientredis.failover.FailoverEvent;
 import io.resilientredis.failover.RedisConfigurationException;
+import io.resilientredis.failover.RetrySettings;
+import io.resilientredis.failover.WriteReceipt;
 import io.resilientredis.failover.WriteStatus;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,7 +48,8 @@ import org.redisson.config.Config;
  * {@code connectTimeout} for it (each time to fail is printed as a {@code [measure]} line; the
  * assertion leaves a margin for a loaded machine that still catches the 10 s hang this replaced). A
  * Redisson client that shut itself down is rebuilt, and an outage is reported once, not once per
- * failed probe.
+ * failed probe. The other side of the line: a server (plain or TLS) that accepts connections but never
+ * answers is an outage, spilled within the connect timeouts of the attempts plus the retry budget.
  */
 class ConfigurationErrorsTest {
 
@@ -237,6 +242,60 @@ class ConfigurationErrorsTest {
                     .until(() -> redis.set("rebuilt", "yes").status() == WriteStatus.WRITTEN);
             assertThat(redis.get("rebuilt")).isEqualTo("yes");
             assertThat(built.get()).as("Redisson clients built").isGreaterThanOrEqualTo(2);
+        }
+    }
+
+    /** What an outage may cost a caller: every attempt's connect timeout, plus the retry budget. */
+    private static Duration outageBound(Duration connectTimeout) {
+        RetrySettings retry = RetrySettings.defaults();
+        return connectTimeout.plus(SORTING_MARGIN).multipliedBy(retry.maxAttempts()).plus(retry.maxDuration())
+                .plus(MARGIN);
+    }
+
+    private static final Duration SORTING_MARGIN = Duration.ofMillis(100);
+
+    /** A write that no endpoint takes is spilled; prints and bounds the time that took. */
+    private static void spilledWithin(String what, ResilientRedis redis, List<FailoverEvent> events) {
+        long start = System.nanoTime();
+        WriteReceipt<Void> receipt = redis.set("k", "v");
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        System.out.printf("[measure] %s: %s after %d ms (connectTimeout %d ms, %d attempts, retry budget %d ms)%n",
+                what, receipt.status(), took.toMillis(), CONNECT_TIMEOUT.toMillis(),
+                RetrySettings.defaults().maxAttempts(), RetrySettings.defaults().maxDuration().toMillis());
+        assertThat(receipt.status()).as(what + ": an outage, so spilled").isEqualTo(WriteStatus.SPILLED);
+        assertThat(took).as(what + ": time to spill").isLessThanOrEqualTo(outageBound(CONNECT_TIMEOUT));
+        await(what + ": reported as an outage").atMost(Duration.ofSeconds(10))
+                .until(() -> events.stream().anyMatch(e -> e.type() == FailoverEvent.Type.ENDPOINT_DOWN));
+    }
+
+    @Test
+    void aServerThatNeverAnswersIsAnOutageThatCostsNoMoreThanTheTimeouts() throws java.io.IOException {
+        List<FailoverEvent> events = new CopyOnWriteArrayList<>();
+        plain.proxy(plain.topology().primary()).toxics().timeout("never-answers", ToxicDirection.UPSTREAM, 0);
+        try (ResilientRedis redis = client(plain.primaryEndpoint(), events, "never-answers", null)) {
+            spilledWithin("a plain server that accepts but never answers, first set()", redis, events);
+        } finally {
+            plain.resetAll();
+        }
+    }
+
+    @Test
+    void aTlsServerThatNeverAnswersIsAnOutageNotAConfigurationError() throws java.io.IOException {
+        // A frozen TLS server: the handshake never completes, as against a plain port, but the port does
+        // not answer a plain-text PING either, so it is an outage.
+        Proxy stuck = plain.proxyServer().client().createProxy("tls-never-answers", "127.0.0.1:0",
+                "127.0.0.1:" + tls.port());
+        try {
+            stuck.toxics().timeout("never-answers", ToxicDirection.UPSTREAM, 0);
+            String listen = stuck.getListen();
+            RedisEndpoint endpoint = RedisEndpoint.standalone("rediss://" + listen);
+            List<FailoverEvent> events = new CopyOnWriteArrayList<>();
+            try (ResilientRedis redis = client(endpoint, events, "tls-never-answers",
+                    config -> config.setSslTrustManagerFactory(tls.trustManagerFactory()))) {
+                spilledWithin("a TLS server that accepts but never answers, first set()", redis, events);
+            }
+        } finally {
+            stuck.delete();
         }
     }
 
