@@ -100,6 +100,9 @@ class FailureClassificationTest {
             assertThat(events).extracting(FailoverEvent::type).contains(FailoverEvent.Type.ENDPOINT_DOWN);
             assertThat(redis.status().endpoints().get(0).lastFailure()).containsIgnoringCase("timeout");
             assertThat(failure.get()).as("a read while the reply is late").isNotNull();
+            assertThat(failure.get().getMessage()).as("no key name or Redisson internals in the message")
+                    .doesNotContain("params:").doesNotContain("CommandData").doesNotContain("[slow");
+            assertThat(redis.status().endpoints().get(0).lastFailure()).doesNotContain("params:");
             assertThat(fullText(failure.get())).doesNotContain(PASSWORD);
 
             secured.proxy(secured.topology().primary()).toxics().get("slow-replies").remove();
@@ -116,7 +119,10 @@ class FailureClassificationTest {
             redis.hset("a-hash", "field", "value");
             for (int i = 0; i < 10; i++) {
                 RedisCommandException read = catchThrowableOfType(RedisCommandException.class, () -> redis.get("a-hash"));
-                assertThat(read).hasMessageContaining("WRONGTYPE").hasMessageContaining(securedEndpoint().displayName());
+                assertThat(read).hasMessageContaining("WRONGTYPE").hasMessageContaining(securedEndpoint().displayName())
+                        .as("no key name or Redisson internals in the message")
+                        .hasMessageNotContaining("a-hash").hasMessageNotContaining("CommandData")
+                        .hasMessageNotContaining("channel: [");
                 RedisCommandException write = catchThrowableOfType(RedisCommandException.class,
                         () -> redis.incrBy("a-hash", 1));
                 assertThat(write).as("an exactly-once write through the Lua script").hasMessageContaining("WRONGTYPE");
