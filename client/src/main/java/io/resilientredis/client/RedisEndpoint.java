@@ -1,9 +1,5 @@
 package io.resilientredis.client;
 
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,52 +49,14 @@ public final class RedisEndpoint {
      *
      * @param url {@code redis://[[user]:password@]host[:port][/database]}, or {@code rediss://} for TLS
      * @return the endpoint
-     * @throws IllegalArgumentException when the URL is malformed (the message never repeats the password)
+     * @throws IllegalArgumentException when the URL is malformed or its port is outside 1-65535: the
+     *         message names the bad part and the fix, and never repeats the password
      */
     public static RedisEndpoint standalone(String url) {
         Objects.requireNonNull(url, "url");
-        URI uri;
-        try {
-            uri = new URI(url.strip());
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("Malformed Redis URL " + redactUrl(url)
-                    + ": expected redis://[[user]:password@]host[:port][/database]");
-        }
-        String scheme = uri.getScheme();
-        if (!"redis".equalsIgnoreCase(scheme) && !"rediss".equalsIgnoreCase(scheme)) {
-            throw new IllegalArgumentException("Redis URL " + redactUrl(url)
-                    + " must start with redis:// (plain) or rediss:// (TLS)");
-        }
-        if (uri.getHost() == null || uri.getHost().isEmpty()) {
-            throw new IllegalArgumentException("Redis URL " + redactUrl(url) + " has no host");
-        }
-        String user = null;
-        String pass = null;
-        if (uri.getRawUserInfo() != null) {
-            String info = uri.getRawUserInfo();
-            int colon = info.indexOf(':');
-            if (colon >= 0) {
-                user = decode(info.substring(0, colon));
-                pass = decode(info.substring(colon + 1));
-            } else {
-                pass = decode(info);
-            }
-            if (user != null && user.isEmpty()) {
-                user = null;
-            }
-        }
-        int db = 0;
-        String path = uri.getPath();
-        if (path != null && path.length() > 1) {
-            try {
-                db = Integer.parseInt(path.substring(1));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("Redis URL " + redactUrl(url) + " names database '"
-                        + path.substring(1) + "'; it must be a number");
-            }
-        }
-        return new RedisEndpoint(false, "rediss".equalsIgnoreCase(scheme), uri.getHost(),
-                uri.getPort() < 0 ? 6379 : uri.getPort(), null, List.of(), user, pass, null, null, db, Map.of());
+        RedisUrl u = RedisUrl.parse(url);
+        return new RedisEndpoint(false, u.tls(), u.host(), u.port(), null, List.of(), u.username(), u.password(),
+                null, null, u.database(), Map.of());
     }
 
     /**
@@ -128,6 +86,8 @@ public final class RedisEndpoint {
             if (!s.matches("[^:/@]+:\\d+")) {
                 throw new IllegalArgumentException("Sentinel address '" + redactUrl(a) + "' must be host:port");
             }
+            RedisUrl.port(s.substring(s.lastIndexOf(':') + 1), "Sentinel address '" + s + "'", "", "",
+                    "use the port the Sentinel listens on (26379 by default)");
             normalised.add(s);
         }
         return new RedisEndpoint(true, false, null, 0, masterName, normalised, null, null, null, null, 0, Map.of());
@@ -203,7 +163,8 @@ public final class RedisEndpoint {
         } else if (username != null) {
             auth = username + "@";
         }
-        return (tls ? "rediss://" : "redis://") + auth + host + ":" + port + (database == 0 ? "" : "/" + database);
+        return (tls ? "rediss://" : "redis://") + auth + hostForUrl() + ":" + port
+                + (database == 0 ? "" : "/" + database);
     }
 
     @Override
@@ -225,7 +186,12 @@ public final class RedisEndpoint {
 
     /** @return the address Redisson dials, without credentials */
     String address() {
-        return (tls ? "rediss://" : "redis://") + host + ":" + port;
+        return (tls ? "rediss://" : "redis://") + hostForUrl() + ":" + port;
+    }
+
+    /** @return the host as a URL writes it: an IPv6 address in brackets */
+    private String hostForUrl() {
+        return host.indexOf(':') >= 0 ? "[" + host + "]" : host;
     }
 
     String masterName() {
@@ -258,11 +224,6 @@ public final class RedisEndpoint {
 
     Map<String, String> natMap() {
         return natMap;
-    }
-
-    private static String decode(String s) {
-        // Percent-decoding only: in a URL's user info '+' is a literal plus, not a form-encoded space.
-        return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
     /** Replaces whatever stands between {@code ://} and {@code @} by {@code ***}. */

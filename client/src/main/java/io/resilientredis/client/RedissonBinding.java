@@ -15,8 +15,6 @@ import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.redisson.config.BaseConfig;
 import org.redisson.config.Config;
-import org.redisson.config.ReadMode;
-import org.redisson.config.SentinelServersConfig;
 import org.redisson.config.SingleServerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,8 +22,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Creates the Redisson clients behind each endpoint, configured so that the failover engine owns
  * failure handling: Redisson's retries off, short timeouts, lazy initialisation (start-up with
- * every endpoint down succeeds), reads from the master, a short Sentinel scan interval. All
- * clients share one Netty event loop group and one executor, which {@link #close()} stops.
+ * every endpoint down succeeds). Every client is a single-server client: a standalone endpoint's,
+ * or one per node of a Sentinel group, which the client's own {@link SentinelTracker} chooses
+ * between. All clients share one Netty event loop group and one executor, which {@link #close()}
+ * stops.
  */
 final class RedissonBinding implements AutoCloseable {
 
@@ -37,6 +37,7 @@ final class RedissonBinding implements AutoCloseable {
     private final Consumer<Config> customizer;
     private final EventLoopGroup eventLoop;
     private final ExecutorService executor;
+    private final ExecutorService connector;
     private final List<RedissonClient> clients = new ArrayList<>();
 
     RedissonBinding(Duration timeout, Duration connectTimeout, int nettyThreads, Consumer<Config> customizer) {
@@ -46,53 +47,26 @@ final class RedissonBinding implements AutoCloseable {
         int id = IDS.incrementAndGet();
         this.eventLoop = new NioEventLoopGroup(nettyThreads, daemon("resilient-redis-netty-" + id + "-"));
         this.executor = Executors.newFixedThreadPool(2, daemon("resilient-redis-callbacks-" + id + "-"));
+        this.connector = Executors.newCachedThreadPool(daemon("resilient-redis-connect-" + id + "-"));
     }
 
     /**
-     * @param endpoint where to connect
-     * @param replicaReads true for the replica-read client of a Sentinel group
+     * A client for one standalone server. It connects (lazily) through SelfHealingRedisson: the
+     * first connection is bounded and its failure sorted (configuration error or outage), and a
+     * Redisson client that shut itself down is rebuilt (from a fresh configuration, the customizer
+     * applied again).
+     *
+     * @param endpoint a standalone endpoint
      * @return a Redisson client that connects lazily
      */
-    synchronized RedissonClient connect(RedisEndpoint endpoint, boolean replicaReads) {
-        Config config = new Config();
-        config.setLazyInitialization(true);
-        config.setEventLoopGroup(eventLoop);
-        config.setExecutor(executor);
-        config.setUsername(endpoint.username());
-        config.setPassword(endpoint.password());
-        config.setTcpNoDelay(true);
-        config.setTcpKeepAlive(true);
+    synchronized RedissonClient connect(RedisEndpoint endpoint) {
         if (endpoint.isSentinel()) {
-            SentinelServersConfig s = config.useSentinelServers();
-            s.setMasterName(endpoint.masterName());
-            for (String address : endpoint.sentinels()) {
-                s.addSentinelAddress("redis://" + address);
-            }
-            s.setReadMode(replicaReads ? ReadMode.SLAVE : ReadMode.MASTER);
-            s.setScanInterval(500);
-            s.setCheckSentinelsList(false);
-            s.setDatabase(endpoint.database());
-            s.setSentinelUsername(endpoint.sentinelUsername());
-            s.setSentinelPassword(endpoint.sentinelPassword());
-            if (!endpoint.natMap().isEmpty()) {
-                s.setNatMap(endpoint.natMap());
-            }
-            s.setMasterConnectionMinimumIdleSize(1);
-            s.setSlaveConnectionMinimumIdleSize(1);
-            common(s);
-        } else {
-            SingleServerConfig s = config.useSingleServer();
-            s.setAddress(endpoint.address());
-            s.setDatabase(endpoint.database());
-            s.setConnectionMinimumIdleSize(1);
-            common(s);
+            throw new IllegalArgumentException("a Sentinel group is followed by SentinelTracker; connect its nodes");
         }
-        if (customizer != null) {
-            customizer.accept(config);
-        }
-        RedissonClient client = Redisson.create(config);
+        RedissonClient client = SelfHealingRedisson.create(endpoint, () -> config(endpoint), connectTimeout, connector,
+                eventLoop);
         clients.add(client);
-        LOG.debug("Redisson client created for {}{}", endpoint, replicaReads ? " (replica reads)" : "");
+        LOG.debug("Redisson client created for {}", endpoint);
         return client;
     }
 
@@ -102,29 +76,32 @@ final class RedissonBinding implements AutoCloseable {
      *
      * @param group the Sentinel group (credentials, database)
      * @param address host:port
-     * @return a Redisson single-server client that connects lazily
+     * @return a client that connects lazily, as for a standalone server
      */
-    synchronized RedissonClient connectNode(RedisEndpoint group, String address) {
+    RedissonClient connectNode(RedisEndpoint group, String address) {
+        return connect(RedisEndpoint.standalone("redis://" + address)
+                .withCredentials(group.username(), group.password())
+                .withDatabase(group.database()));
+    }
+
+    private Config config(RedisEndpoint endpoint) {
         Config config = new Config();
         config.setLazyInitialization(true);
         config.setEventLoopGroup(eventLoop);
         config.setExecutor(executor);
-        config.setUsername(group.username());
-        config.setPassword(group.password());
+        config.setUsername(endpoint.username());
+        config.setPassword(endpoint.password());
         config.setTcpNoDelay(true);
         config.setTcpKeepAlive(true);
         SingleServerConfig s = config.useSingleServer();
-        s.setAddress("redis://" + address);
-        s.setDatabase(group.database());
+        s.setAddress(endpoint.address());
+        s.setDatabase(endpoint.database());
         s.setConnectionMinimumIdleSize(1);
         common(s);
         if (customizer != null) {
             customizer.accept(config);
         }
-        RedissonClient client = Redisson.create(config);
-        clients.add(client);
-        LOG.debug("Redisson client created for {} node {}", group, address);
-        return client;
+        return config;
     }
 
     private void common(BaseConfig<?> c) {
@@ -136,6 +113,7 @@ final class RedissonBinding implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        connector.shutdownNow(); // interrupts a connection attempt in flight
         for (RedissonClient client : clients) {
             try {
                 client.shutdown(0, 2, TimeUnit.SECONDS);
@@ -148,6 +126,7 @@ final class RedissonBinding implements AutoCloseable {
         executor.shutdownNow();
         try {
             executor.awaitTermination(5, TimeUnit.SECONDS);
+            connector.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -2,6 +2,7 @@ package io.resilientredis.client;
 
 import io.resilientredis.failover.FailureClassifier;
 import io.resilientredis.failover.FailureKind;
+import io.resilientredis.failover.RedisConfigurationException;
 import org.redisson.client.RedisAuthRequiredException;
 import org.redisson.client.RedisBusyException;
 import org.redisson.client.RedisConnectionException;
@@ -37,6 +38,10 @@ final class RedissonFailureClassifier implements FailureClassifier {
         for (int i = 0; t != null && i < MAX_DEPTH; i++, t = t.getCause()) {
             if (t instanceof ReplicationTimeoutException) {
                 return FailureKind.CONNECTIVITY;
+            }
+            if (t instanceof RedisConfigurationException) {
+                // Sorted already: SelfHealingRedisson found it while connecting.
+                return FailureKind.CONFIGURATION;
             }
         }
         t = failure;

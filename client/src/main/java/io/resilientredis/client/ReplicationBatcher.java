@@ -64,7 +64,18 @@ final class ReplicationBatcher {
                 inFlight.set(false);
                 continue;
             }
-            send(batch).whenComplete((ok, failure) -> {
+            CompletionStage<Void> sent;
+            try {
+                sent = send(batch);
+            } catch (RuntimeException e) {
+                // Not connected (SelfHealingRedisson throws what keeps it from connecting): fail
+                // these writes, never leave the pipeline marked in flight.
+                for (Pending p : batch) {
+                    p.reply().completeExceptionally(e);
+                }
+                sent = DONE;
+            }
+            sent.whenComplete((ok, failure) -> {
                 inFlight.set(false);
                 flushIfIdle();
             });

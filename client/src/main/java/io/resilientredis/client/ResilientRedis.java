@@ -111,7 +111,7 @@ public final class ResilientRedis implements AutoCloseable {
                         endpoint = endpoint.withReplicaReads(tracker.replicas());
                     }
                 } else {
-                    endpoint = Endpoint.of(e.displayName(), binding.connect(e, false), ResilientRedis::probe);
+                    endpoint = Endpoint.of(e.displayName(), binding.connect(e), ResilientRedis::probe);
                 }
                 eb.endpoint(endpoint);
             }
@@ -706,7 +706,8 @@ public final class ResilientRedis implements AutoCloseable {
          * TLS trust stores, and the like. Changing retry attempts, timeouts or lazy initialisation
          * here undoes what the failover engine relies on.
          *
-         * @param customizer called once per Redisson client created
+         * @param customizer called once per Redisson client created (again when one that shut itself down
+         *                   is rebuilt)
          * @return this builder
          */
         public Builder redisson(Consumer<Config> customizer) {

@@ -13,15 +13,20 @@ final class ConfigurationHints {
     static String fixFor(Throwable cause) {
         String all = chain(cause);
         if (all.contains("NOAUTH")) {
-            return "Fix: the server requires authentication; give this endpoint a password "
-                    + "(redis://:PASSWORD@host:port, or the builder's password setting).";
+            return "Fix: the server requires authentication; give this endpoint a password, in the URL's user info "
+                    + "(redis://:PASSWORD@host:port, or redis://USER:PASSWORD@host:port for an ACL user) or with "
+                    + "RedisEndpoint.withCredentials(user, password); for a Sentinel group, withCredentials is for "
+                    + "its Redis nodes and withSentinelCredentials for the Sentinels.";
         }
         if (all.contains("WRONGPASS") || all.contains("INVALID PASSWORD") || all.contains("INVALID USERNAME")) {
-            return "Fix: the username or password configured for this endpoint is wrong; check the credentials "
-                    + "(and the ACL user, if one is named).";
+            return "Fix: the username or password configured for this endpoint is wrong; check the user and "
+                    + "password in the URL's user info (redis://USER:PASSWORD@host:port) or given with "
+                    + "RedisEndpoint.withCredentials (withSentinelCredentials for a Sentinel group's Sentinels), "
+                    + "and that the ACL user exists and is enabled (ACL LIST).";
         }
         if (all.contains("CLIENT SENT AUTH") || all.contains("NO PASSWORD IS SET")) {
-            return "Fix: the server has no password set; remove the password from this endpoint's configuration.";
+            return "Fix: the server has no password set; remove the password from this endpoint's URL "
+                    + "(redis://host:port) or its RedisEndpoint.withCredentials, or set requirepass on the server.";
         }
         if (all.contains("NOPERM")) {
             return "Fix: the ACL user lacks permission for this command or key; grant it with ACL SETUSER.";

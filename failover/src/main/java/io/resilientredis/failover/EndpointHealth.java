@@ -40,6 +40,7 @@ final class EndpointHealth<C> {
     private final AtomicBoolean probeInFlight = new AtomicBoolean();
 
     private volatile Instant since;
+    private volatile BreakerState sinceState = BreakerState.CLOSED;
     private volatile String lastFailure;
     private volatile Instant lastFailureAt;
     /** Increments each time the breaker closes; a failback timer checks it did not change. */
@@ -68,7 +69,12 @@ final class EndpointHealth<C> {
     }
 
     private void changed(BreakerState to, Consumer<Transition> onTransition) {
-        since = clock.instant();
+        // "Since" is when the breaker left or re-entered CLOSED: an outage's failed probes (OPEN ->
+        // HALF_OPEN -> OPEN) do not restart it.
+        if (to == BreakerState.CLOSED || sinceState == BreakerState.CLOSED) {
+            since = clock.instant();
+        }
+        sinceState = to;
         if (to == BreakerState.CLOSED) {
             closedGeneration++;
         }
@@ -191,6 +197,11 @@ final class EndpointHealth<C> {
             lastFailureAt = clock.instant();
             breaker.recordFailure();
         } else {
+            if (kind == FailureKind.CONFIGURATION) {
+                // Not an outage, but status() should say why calls fail although the breaker is closed.
+                lastFailure = Failures.describe(failure);
+                lastFailureAt = clock.instant();
+            }
             breaker.recordSuccess();
         }
         return kind;

@@ -45,6 +45,7 @@ import java.util.function.Function;
 public final class FailoverEngine<C> implements AutoCloseable {
 
     private static final AtomicInteger ENGINE_IDS = new AtomicInteger();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("io.resilientredis");
 
     private final List<EndpointHealth<C>> masters;
     private final List<EndpointHealth<C>> replicaPaths;
@@ -66,6 +67,8 @@ public final class FailoverEngine<C> implements AutoCloseable {
     private final ReplayApplier<C> journalApplier;
     private final java.util.concurrent.atomic.AtomicLong masterChanges = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong reapplied = new java.util.concurrent.atomic.AtomicLong();
+    /** Endpoints whose outage was reported (ENDPOINT_DOWN) and that have not closed since. */
+    private final java.util.Set<EndpointHealth<?>> down = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean maintenance;
 
     private FailoverEngine(Builder<C> b) {
@@ -541,6 +544,9 @@ public final class FailoverEngine<C> implements AutoCloseable {
     RuntimeException translate(AttemptFailure failure) {
         String endpoint = failure.endpoint() == null ? "?" : failure.endpoint().name();
         Throwable cause = failure.getCause();
+        if (cause instanceof RedisConfigurationException sorted) {
+            return sorted; // the binding sorted it and wrote the message and fix already
+        }
         String reply = cause == null ? failure.getMessage() : Failures.describe(cause);
         return switch (failure.kind()) {
             case CONFIGURATION -> new RedisConfigurationException(endpoint,
@@ -566,9 +572,18 @@ public final class FailoverEngine<C> implements AutoCloseable {
     private void transition(EndpointHealth.Transition t) {
         EndpointHealth<?> e = t.endpoint();
         switch (t.to()) {
-            case OPEN -> events.emit(new FailoverEvent(FailoverEvent.Type.ENDPOINT_DOWN, clock.instant(), e.toString(),
-                    null, "Redis endpoint " + e + " is down (breaker open): " + e.lastFailure()));
+            case OPEN -> {
+                // The breaker re-opens after every failed probe (OPEN -> HALF_OPEN -> OPEN): that is
+                // still the same outage, reported once.
+                if (down.add(e)) {
+                    events.emit(new FailoverEvent(FailoverEvent.Type.ENDPOINT_DOWN, clock.instant(), e.toString(),
+                            null, "Redis endpoint " + e + " is down (breaker open): " + e.lastFailure()));
+                } else {
+                    LOG.debug("Redis endpoint {} is still down, the probe failed: {}", e, e.lastFailure());
+                }
+            }
             case CLOSED -> {
+                down.remove(e);
                 events.emit(new FailoverEvent(FailoverEvent.Type.ENDPOINT_UP, clock.instant(), e.toString(), null,
                         "Redis endpoint " + e + " is up again (breaker closed)"));
                 if (!e.isReplicaPath()) {

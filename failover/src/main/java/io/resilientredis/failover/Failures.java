@@ -32,8 +32,38 @@ final class Failures {
         return line.length() > 400 ? line.substring(0, 400) + "..." : line;
     }
 
+    /**
+     * Where a client library's message turns from what happened into its internals: the command's
+     * parameters (key names, values), the channel, the pending future. Everything from the first of
+     * these on is cut; the full text stays in the cause chain.
+     */
+    private static final String[] INTERNALS = {"params:", "CommandData", "channel: [", "Node source:",
+            "NodeSource [", "currentCommand=", "java.util.concurrent.CompletableFuture@", "RedisConnection@"};
+
+    /** The message without the internals a client library appends (see {@link #INTERNALS}). */
+    static String withoutInternals(String message) {
+        if (message == null) {
+            return null;
+        }
+        int cut = message.length();
+        for (String marker : INTERNALS) {
+            int i = message.indexOf(marker);
+            if (i >= 0 && i < cut) {
+                cut = i;
+            }
+        }
+        if (cut == message.length()) {
+            return message;
+        }
+        String kept = message.substring(0, cut).strip();
+        while (!kept.isEmpty() && ",;:(".indexOf(kept.charAt(kept.length() - 1)) >= 0) {
+            kept = kept.substring(0, kept.length() - 1).strip();
+        }
+        return kept;
+    }
+
     private static String oneLine(Throwable t) {
-        String msg = t.getMessage();
+        String msg = withoutInternals(t.getMessage());
         String line = t.getClass().getSimpleName() + (msg == null ? "" : ": " + msg);
         int nl = line.indexOf('\n');
         if (nl >= 0) {

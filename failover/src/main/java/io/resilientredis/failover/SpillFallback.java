@@ -251,7 +251,9 @@ final class SpillFallback<C> implements WriteFallback<C> {
                 }
             } catch (RuntimeException e) {
                 // A store failure (disk) must not kill the replayer: report, back off, try again.
-                pause("the spill store failed: " + Failures.describe(e));
+                pause("the spill store " + store.file() + " failed: " + Failures.describe(e),
+                        "it resumes by itself once that file can be read and written again (check the free space "
+                                + "and health of its disk)");
                 pauseMillis = nextPause(pauseMillis);
             }
         }
@@ -548,12 +550,17 @@ final class SpillFallback<C> implements WriteFallback<C> {
     }
 
     private void pause(String why) {
+        pause(why, "it resumes when an endpoint admits writes");
+    }
+
+    /** @param resumes what the replay waits for: an endpoint, or the local disk when the store is the cause */
+    private void pause(String why, String resumes) {
         replaying = false;
         openGate();
         if (!paused) {
             paused = true;
             engine.emit(event(FailoverEvent.Type.REPLAY_PAUSED, null, "Replay paused with " + store.depth()
-                    + " writes waiting (" + why + "); it resumes when an endpoint admits writes"));
+                    + " writes waiting (" + why + "); " + resumes));
         }
     }
 

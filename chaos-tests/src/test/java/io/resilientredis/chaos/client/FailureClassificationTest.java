@@ -100,6 +100,9 @@ class FailureClassificationTest {
             assertThat(events).extracting(FailoverEvent::type).contains(FailoverEvent.Type.ENDPOINT_DOWN);
             assertThat(redis.status().endpoints().get(0).lastFailure()).containsIgnoringCase("timeout");
             assertThat(failure.get()).as("a read while the reply is late").isNotNull();
+            assertThat(failure.get().getMessage()).as("no key name or Redisson internals in the message")
+                    .doesNotContain("params:").doesNotContain("CommandData").doesNotContain("[slow");
+            assertThat(redis.status().endpoints().get(0).lastFailure()).doesNotContain("params:");
             assertThat(fullText(failure.get())).doesNotContain(PASSWORD);
 
             secured.proxy(secured.topology().primary()).toxics().get("slow-replies").remove();
@@ -116,7 +119,10 @@ class FailureClassificationTest {
             redis.hset("a-hash", "field", "value");
             for (int i = 0; i < 10; i++) {
                 RedisCommandException read = catchThrowableOfType(RedisCommandException.class, () -> redis.get("a-hash"));
-                assertThat(read).hasMessageContaining("WRONGTYPE").hasMessageContaining(securedEndpoint().displayName());
+                assertThat(read).hasMessageContaining("WRONGTYPE").hasMessageContaining(securedEndpoint().displayName())
+                        .as("no key name or Redisson internals in the message")
+                        .hasMessageNotContaining("a-hash").hasMessageNotContaining("CommandData")
+                        .hasMessageNotContaining("channel: [");
                 RedisCommandException write = catchThrowableOfType(RedisCommandException.class,
                         () -> redis.incrBy("a-hash", 1));
                 assertThat(write).as("an exactly-once write through the Lua script").hasMessageContaining("WRONGTYPE");
@@ -140,7 +146,10 @@ class FailureClassificationTest {
                     () -> redis.set("anything", "x"));
             for (RedisConfigurationException e : List.of(read, write)) {
                 assertThat(e.endpoint()).isEqualTo(wrong.displayName()).contains(":***@");
-                assertThat(e).hasMessageContaining(wrong.displayName()).hasMessageContaining("password");
+                assertThat(e).hasMessageContaining(wrong.displayName()).hasMessageContaining("password")
+                        .as("the hint names the real settings")
+                        .hasMessageContaining("redis://USER:PASSWORD@host:port")
+                        .hasMessageContaining("RedisEndpoint.withCredentials");
                 assertThat(fullText(e)).doesNotContain(WRONG_PASSWORD).doesNotContain(PASSWORD);
             }
             assertThat(redis.status().endpoints().get(0).state()).as("a configuration error proves Redis answers")
@@ -163,7 +172,12 @@ class FailureClassificationTest {
             RedisConfigurationException e = catchThrowableOfType(RedisConfigurationException.class,
                     () -> redis.get("anything"));
             assertThat(e).hasMessageContaining(anonymous.displayName()).hasMessageContaining("NOAUTH")
-                    .hasMessageContaining("give this endpoint a password");
+                    .hasMessageContaining("give this endpoint a password")
+                    .as("the hint names the settings that exist, not a builder setting that does not")
+                    .hasMessageContaining("redis://:PASSWORD@host:port")
+                    .hasMessageContaining("RedisEndpoint.withCredentials(user, password)")
+                    .hasMessageContaining("withSentinelCredentials")
+                    .hasMessageNotContaining("builder's password");
         }
     }
 

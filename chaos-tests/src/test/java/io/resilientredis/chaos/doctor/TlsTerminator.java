@@ -23,18 +23,21 @@ import javax.net.ssl.TrustManagerFactory;
  * certificate made by the JDK's keytool, and pipes each connection to the Redis port. Also hands
  * out a client {@link SSLContext} that trusts exactly that certificate. Close it to stop every thread.
  */
-final class TlsTerminator implements AutoCloseable {
+public final class TlsTerminator implements AutoCloseable {
 
     private static final char[] STORE_PASSWORD = "changeit".toCharArray();
 
     private final SSLServerSocket server;
     private final int redisPort;
     private final SSLContext clientContext;
+    private final TrustManagerFactory clientTrust;
     private final List<Socket> sockets = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
 
-    private TlsTerminator(SSLContext serverContext, SSLContext clientContext, int redisPort) throws IOException {
+    private TlsTerminator(SSLContext serverContext, SSLContext clientContext, TrustManagerFactory clientTrust,
+                          int redisPort) throws IOException {
         this.clientContext = clientContext;
+        this.clientTrust = clientTrust;
         this.redisPort = redisPort;
         this.server = (SSLServerSocket) serverContext.getServerSocketFactory().createServerSocket();
         server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -50,7 +53,7 @@ final class TlsTerminator implements AutoCloseable {
      * @param validityDays how long the certificate is valid
      * @param redisPort the plain Redis port behind
      */
-    static TlsTerminator start(Path directory, String hostName, int validityDays, int redisPort) throws Exception {
+    public static TlsTerminator start(Path directory, String hostName, int validityDays, int redisPort) throws Exception {
         Path store = directory.resolve("tls-" + validityDays + ".p12");
         Files.deleteIfExists(store);
         Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
@@ -81,15 +84,20 @@ final class TlsTerminator implements AutoCloseable {
         tmf.init(trust);
         SSLContext clientContext = SSLContext.getInstance("TLS");
         clientContext.init(null, tmf.getTrustManagers(), null);
-        return new TlsTerminator(serverContext, clientContext, redisPort);
+        return new TlsTerminator(serverContext, clientContext, tmf, redisPort);
     }
 
-    int port() {
+    public int port() {
         return server.getLocalPort();
     }
 
+    /** @return trust managers that trust this terminator's certificate (and nothing else) */
+    public TrustManagerFactory trustManagerFactory() {
+        return clientTrust;
+    }
+
     /** A client context that trusts this terminator's certificate (and nothing else). */
-    SSLContext trustingContext() {
+    public SSLContext trustingContext() {
         return clientContext;
     }
 
