@@ -289,9 +289,11 @@ public final class RedisTopology implements AutoCloseable {
 
     private AbstractNode startData(String name, RedisNode master, Builder options) {
         Integer masterPort = master == null ? null : master.port();
+        List<String> directives = new ArrayList<>(NodeConfigs.versionDirectives(serverVersion));
+        directives.addAll(options.directives);
         AbstractNode node = nodeBackend.start(name, directory.resolve(name), false, options.password,
                 Support.freePort(), (port, dir) -> NodeConfigs.dataNode(port, dir, masterPort, options.password,
-                        options.directives));
+                        directives));
         started.add(node);
         return node;
     }
