@@ -207,6 +207,14 @@ public final class RedisTopology implements AutoCloseable {
         return group == null ? primary : group.currentMaster();
     }
 
+    /**
+     * Waits for the Sentinel group to converge (see {@link SentinelGroup#awaitConverged}) and returns its
+     * master.
+     */
+    public RedisNode awaitConverged(Duration timeout) {
+        return sentinelGroup().awaitConverged(timeout);
+    }
+
     /** Waits for the Sentinel group to promote a new master (see {@link SentinelGroup#awaitFailover}). */
     public RedisNode awaitFailover(Duration timeout) {
         return sentinelGroup().awaitFailover(timeout);
