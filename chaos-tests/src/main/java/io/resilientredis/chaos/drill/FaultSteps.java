@@ -57,6 +57,22 @@ public final class FaultSteps {
 
     /**
      * @param at when
+     * @param killed the node {@link #killMaster} killed
+     * @return a step that restarts the killed node as a replica of the master the Sentinels name now, once
+     *     that is another node, and waits until it has synced (for a caller that already waited for the
+     *     failover; {@link #restartAfterFailover} waits for it first)
+     */
+    public static FaultStep rejoinAsReplica(Duration at, AtomicReference<RedisNode> killed) {
+        return new FaultStep(at, "killed master restarted as a replica", chaos -> {
+            RedisNode node = killed.get();
+            if (node != null && !node.isRunning()) {
+                Scenario.rejoinAsReplica(chaos.topology().sentinelGroup(), node);
+            }
+        });
+    }
+
+    /**
+     * @param at when
      * @param frozen receives the frozen node, for {@link #resumeAfterFailover}
      * @return a step that freezes (SIGSTOP) the Sentinel group's current master
      */
