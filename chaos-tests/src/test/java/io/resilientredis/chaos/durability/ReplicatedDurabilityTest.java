@@ -24,6 +24,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the fault bites); with REPLICATED the client never counted them as written, spilled them, and
  * replayed them on the new master, exactly once.
  */
+@Tag("failover")
 class ReplicatedDurabilityTest {
 
     private static final int WRITERS = 2;
