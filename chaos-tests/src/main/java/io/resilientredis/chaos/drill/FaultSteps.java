@@ -172,8 +172,9 @@ public final class FaultSteps {
             long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
             while (master.answersPing(Duration.ofMillis(200))) {
                 if (failure.get() != null) {
-                    throw new IllegalStateException(master.name() + " refused DEBUG SLEEP: " + failure.get().getMessage()
-                            + " (Redis 7 needs enable-debug-command local)", failure.get());
+                    throw new IllegalStateException(master.name() + " refused DEBUG SLEEP: "
+                            + failure.get().getMessage() + " (Redis 7 needs enable-debug-command local)",
+                            failure.get());
                 }
                 if (System.nanoTime() - deadline > 0) {
                     throw new IllegalStateException(master.name() + " still answers PING 2 s after DEBUG SLEEP");

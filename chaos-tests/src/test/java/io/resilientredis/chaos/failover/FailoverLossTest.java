@@ -57,6 +57,9 @@ import org.junit.jupiter.api.io.TempDir;
  * history checker reads the final master: 0 lost, 0 duplicated, 0 out of order, every spilled write's
  * {@code applied()} completed.
  *
+ * <p>{@code CLIENT PAUSE} and {@code DEBUG SLEEP} last just past the promotion (see {@link Hold}): the old
+ * master then answers again, as master, before the clients follow the new one.
+ *
  * <p>The clients are built as the README shows (default timeouts, breaker and retries), plus a spill
  * store and the durability under test. A planned failover, {@code CLIENT PAUSE} and {@code DEBUG SLEEP}
  * leave the old master running: it goes on taking writes (and a replica still following it confirms
@@ -144,22 +147,24 @@ class FailoverLossTest {
      * master answering again, as master, after Sentinel promoted a replica but before the clients followed
      * it: a hold that ends long after the Sentinels switched lets the clients follow while the old master is
      * still silent, and one that ends before the promotion causes no failover. So the first hold is 3 s
-     * (the issue's), and each next one ends {@link #AFTER_PROMOTION} after the moment the previous attempt
-     * saw a replica promoted, one second longer after an attempt without a failover. Either way the hold is
-     * longer than {@code down-after}.
+     * (the issue's), and each next one ends {@link #AFTER_PROMOTION} after the slowest promotion seen so far
+     * (promotions vary by about a second: one hold per attempt would miss the next slower one), one second
+     * longer after an attempt without a failover. Either way the hold is longer than {@code down-after}.
      */
     private static final class Hold {
         private static final Duration AFTER_PROMOTION = Duration.ofMillis(300);
         private static final Duration MIN = DOWN_AFTER.plusMillis(500);
         private static final Duration MAX = Duration.ofSeconds(8);
         private Duration next = Duration.ofSeconds(3);
+        private Duration longest = Duration.ZERO;
 
         synchronized Duration next() {
             return next;
         }
 
         synchronized void promotedAfter(Duration sinceFault) {
-            next = clamp(sinceFault.plus(AFTER_PROMOTION));
+            longest = sinceFault.compareTo(longest) > 0 ? sinceFault : longest;
+            next = clamp(longest.plus(AFTER_PROMOTION));
         }
 
         synchronized void noPromotion() {
@@ -398,7 +403,7 @@ class FailoverLossTest {
      * Plays {@code fault} (a fresh list of steps for each failover) until the group failed over
      * {@link #FAILOVERS} times, under both clients' workloads; then drains, checks and asserts.
      */
-    private void run(String fault, Supplier<List<FaultStep>> fault1) {
+    private void run(String fault, Supplier<List<FaultStep>> oneFailover) {
         long begin = System.nanoTime();
         AtomicInteger failovers = new AtomicInteger();
         List<String> cycleLog = new ArrayList<>();
@@ -413,7 +418,7 @@ class FailoverLossTest {
             lanes.forEach(Lane::start);
             List<FaultStep> steps = new ArrayList<>();
             for (int i = 1; i <= ATTEMPTS; i++) {
-                steps.add(cycle(fault, i, fault1, lanes, failovers, cycleLog));
+                steps.add(cycle(fault, i, oneFailover, lanes, failovers, cycleLog));
             }
             FaultTimeline timeline = FaultTimeline.start(chaos, steps, line -> System.out.println("[" + fault + "] "
                     + line));
@@ -451,7 +456,8 @@ class FailoverLossTest {
             Verdict v = verdicts.get(i);
             Workload w = lane.workload;
             System.out.printf(Locale.ROOT, "[measure] failover-loss redis %s fault %-15s durability %-12s "
-                            + "failovers %d: written %5d, spilled %4d, failed %3d; lost %d, duplicated %d, out of order %d,"
+                            + "failovers %d: written %5d, spilled %4d, failed %3d; lost %d, duplicated %d, "
+                            + "out of order %d,"
                             + " counter shortfall %d, excess %d, outage exceptions %d; applied() completed %d/%d%s;"
                             + " wall %.1f s%n",
                     chaos.topology().serverVersion(), fault, lane.durabilityName, failovers.get(), w.written(),
@@ -493,7 +499,7 @@ class FailoverLossTest {
      * acknowledged on the current master, plays the fault and waits for the group to converge, counting a
      * failover when the master changed.
      */
-    private static FaultStep cycle(String fault, int attempt, Supplier<List<FaultStep>> fault1, List<Lane> lanes,
+    private static FaultStep cycle(String fault, int attempt, Supplier<List<FaultStep>> oneFailover, List<Lane> lanes,
             AtomicInteger failovers, List<String> cycleLog) {
         return new FaultStep(Duration.ofSeconds(2).plusMillis(attempt), fault + " attempt " + attempt, c -> {
             if (failovers.get() >= FAILOVERS) {
@@ -503,7 +509,7 @@ class FailoverLossTest {
             awaitWrites(lanes, WRITES_BETWEEN_FAULTS, fault + " attempt " + attempt + ": writes before the fault");
             long start = System.nanoTime();
             try {
-                for (FaultStep step : fault1.get()) {
+                for (FaultStep step : oneFailover.get()) {
                     step.action().apply(c);
                 }
             } finally {
@@ -513,8 +519,9 @@ class FailoverLossTest {
                     failovers.incrementAndGet();
                 }
                 synchronized (cycleLog) {
-                    cycleLog.add(String.format(Locale.ROOT, "attempt %d: %s -> %s (%s), converged after %.1f s", attempt,
-                            before.name(), after.name(), failedOver ? "failover " + failovers.get() : "no failover",
+                    cycleLog.add(String.format(Locale.ROOT, "attempt %d: %s -> %s (%s), converged after %.1f s",
+                            attempt, before.name(), after.name(),
+                            failedOver ? "failover " + failovers.get() : "no failover",
                             (System.nanoTime() - start) / 1e9));
                 }
             }
