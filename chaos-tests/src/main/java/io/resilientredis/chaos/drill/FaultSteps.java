@@ -5,6 +5,7 @@ import eu.rekawek.toxiproxy.model.ToxicDirection;
 import io.resilientredis.chaos.ChaosTopology;
 import io.resilientredis.chaos.topology.RedisNode;
 import io.resilientredis.chaos.topology.RespConnection;
+import io.resilientredis.chaos.topology.SentinelGroup;
 import io.resilientredis.chaos.topology.Shape;
 import java.io.IOException;
 import java.time.Duration;
@@ -15,8 +16,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The faults a {@link FaultTimeline} can play, as {@link FaultStep}s: process faults on a Sentinel group's
- * master (kill, freeze), network faults through the fault proxies (full outage, blackhole, latency,
+ * The faults a {@link FaultTimeline} can play, as {@link FaultStep}s: faults on a Sentinel group's master
+ * (kill, freeze, a planned failover, {@code CLIENT PAUSE}, {@code DEBUG SLEEP}; each usable again once the
+ * group has {@link #converged}), network faults through the fault proxies (full outage, blackhole, latency,
  * reset storm, truncated and fragmented replies, a bandwidth throttle, a flapping primary) and resource
  * faults (out of memory). Network faults hit the data nodes of the primary deployment
  * ({@link ChaosTopology#topology()}); {@link #recover(Duration)} heals every proxy.
@@ -29,6 +31,8 @@ import java.util.concurrent.locks.LockSupport;
  * }</pre>
  */
 public final class FaultSteps {
+
+    private static final Duration FAILOVER_PATIENCE = Duration.ofSeconds(20);
 
     private FaultSteps() {
     }
@@ -53,6 +57,22 @@ public final class FaultSteps {
 
     /**
      * @param at when
+     * @param killed the node {@link #killMaster} killed
+     * @return a step that restarts the killed node as a replica of the master the Sentinels name now, once
+     *     that is another node, and waits until it has synced (for a caller that already waited for the
+     *     failover; {@link #restartAfterFailover} waits for it first)
+     */
+    public static FaultStep rejoinAsReplica(Duration at, AtomicReference<RedisNode> killed) {
+        return new FaultStep(at, "killed master restarted as a replica", chaos -> {
+            RedisNode node = killed.get();
+            if (node != null && !node.isRunning()) {
+                Scenario.rejoinAsReplica(chaos.topology().sentinelGroup(), node);
+            }
+        });
+    }
+
+    /**
+     * @param at when
      * @param frozen receives the frozen node, for {@link #resumeAfterFailover}
      * @return a step that freezes (SIGSTOP) the Sentinel group's current master
      */
@@ -68,6 +88,123 @@ public final class FaultSteps {
      */
     public static FaultStep resumeAfterFailover(Duration at, AtomicReference<RedisNode> frozen) {
         return Scenario.resumeAfterFailover(at, frozen);
+    }
+
+    /**
+     * A planned failover, the way an operator moves the master: {@code SENTINEL FAILOVER <master>} sent to
+     * one Sentinel (the next one is asked if it answers {@code INPROG} or {@code NOGOODSLAVE}, for up to
+     * 10 s), then waits until the Sentinels name the promoted replica and it reports the master role. The
+     * old master keeps running, and keeps taking writes, until Sentinel converts it (about 10 s later):
+     * wait with {@link #converged} before the next fault.
+     *
+     * @param at when
+     * @return the step
+     */
+    public static FaultStep plannedFailover(Duration at) {
+        return new FaultStep(at, "planned failover (SENTINEL FAILOVER)", chaos -> {
+            SentinelGroup group = chaos.topology().sentinelGroup();
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            List<String> refusals = new ArrayList<>();
+            for (int attempt = 0; ; attempt++) {
+                RedisNode sentinel = group.sentinels().get(attempt % group.sentinels().size());
+                try (RespConnection c = sentinel.connect(Duration.ofSeconds(2))) {
+                    c.call("SENTINEL", "FAILOVER", group.masterName());
+                    break;
+                } catch (RespConnection.ErrorReply refused) {
+                    refusals.add(sentinel.name() + ": " + refused.reply());
+                    if (System.nanoTime() - deadline > 0) {
+                        throw new IllegalStateException("no Sentinel started a planned failover of "
+                                + group.masterName() + " within 10 s: " + refusals, refused);
+                    }
+                    // Pacing a retry of a refused command, not waiting for a condition.
+                    LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
+                }
+            }
+            group.awaitFailover(FAILOVER_PATIENCE);
+        });
+    }
+
+    /**
+     * {@code CLIENT PAUSE <pause> ALL} on the Sentinel group's current master: it stops answering every
+     * client (Sentinels included) but keeps its replication links and its data. With a pause longer than
+     * Sentinel's {@code down-after-milliseconds} plus the election, Sentinel promotes a replica while the
+     * old master is merely paused; when the pause ends the old master answers again, as master, until
+     * Sentinel converts it. Follow with {@link #awaitFailover} and {@link #converged}.
+     *
+     * @param at when
+     * @param pause how long the master is paused
+     * @return the step; it returns as soon as the master is paused
+     */
+    public static FaultStep pauseMaster(Duration at, Duration pause) {
+        return new FaultStep(at, "master paused (CLIENT PAUSE " + pause.toMillis() + " ALL)", chaos -> {
+            RedisNode master = chaos.topology().sentinelGroup().currentMaster();
+            try (RespConnection c = master.connect(Duration.ofSeconds(2))) {
+                c.call("CLIENT", "PAUSE", Long.toString(pause.toMillis()), "ALL");
+            }
+        });
+    }
+
+    /**
+     * {@code DEBUG SLEEP} on the Sentinel group's current master: the server blocks for that long (it
+     * serves nobody, replication included), then goes on as master until Sentinel converts it. Redis 7
+     * needs {@code enable-debug-command local}, which the harness sets. Follow with {@link #awaitFailover}
+     * and {@link #converged}.
+     *
+     * @param at when
+     * @param sleep how long the master sleeps (whole milliseconds)
+     * @return the step; it returns once the master has stopped answering
+     */
+    public static FaultStep debugSleepMaster(Duration at, Duration sleep) {
+        String seconds = String.format(java.util.Locale.ROOT, "%.3f", sleep.toMillis() / 1000.0);
+        return new FaultStep(at, "master asleep (DEBUG SLEEP " + seconds + ")", chaos -> {
+            RedisNode master = chaos.topology().sentinelGroup().currentMaster();
+            RespConnection c = master.connect(sleep.plusSeconds(10));
+            AtomicReference<Exception> failure = new AtomicReference<>();
+            Thread sleeper = new Thread(() -> {
+                try (c) {
+                    c.call("DEBUG", "SLEEP", seconds);
+                } catch (IOException | RuntimeException e) {
+                    failure.set(e);
+                }
+            }, "resilient-redis-debug-sleep");
+            sleeper.setDaemon(true);
+            sleeper.start();
+            long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+            while (master.answersPing(Duration.ofMillis(200))) {
+                if (failure.get() != null) {
+                    throw new IllegalStateException(master.name() + " refused DEBUG SLEEP: "
+                            + failure.get().getMessage() + " (Redis 7 needs enable-debug-command local)",
+                            failure.get());
+                }
+                if (System.nanoTime() - deadline > 0) {
+                    throw new IllegalStateException(master.name() + " still answers PING 2 s after DEBUG SLEEP");
+                }
+                // Pacing the next PING (the sleep starts within milliseconds), not a wait for a condition.
+                LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+            }
+        });
+    }
+
+    /**
+     * @param at when
+     * @param patience how long Sentinel may take
+     * @return a step that waits until the Sentinels name a master other than the one last confirmed and it
+     *     reports the master role (see {@link SentinelGroup#awaitFailover}); it fails when none is promoted
+     *     in time
+     */
+    public static FaultStep awaitFailover(Duration at, Duration patience) {
+        return new FaultStep(at, "replica promoted", chaos -> chaos.topology().sentinelGroup().awaitFailover(patience));
+    }
+
+    /**
+     * @param at when
+     * @param timeout how long the group may take
+     * @return a step that waits until the Sentinel group has converged: one master every Sentinel names,
+     *     every other data node its synced replica (see {@link SentinelGroup#awaitConverged}); put it after
+     *     each fault so the next one starts from a whole group
+     */
+    public static FaultStep converged(Duration at, Duration timeout) {
+        return new FaultStep(at, "group converged", chaos -> chaos.topology().sentinelGroup().awaitConverged(timeout));
     }
 
     /**

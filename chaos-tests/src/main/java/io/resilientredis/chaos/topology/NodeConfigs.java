@@ -71,6 +71,30 @@ final class NodeConfigs {
         return conf.toString();
     }
 
+    /**
+     * Directives a data node of this Redis version needs so the harness's faults work: Redis 7 refuses
+     * {@code DEBUG} unless {@code enable-debug-command} allows it (local connections are enough: the
+     * harness connects from 127.0.0.1); older versions do not know the directive and would refuse to start.
+     *
+     * @param serverVersion {@code 7.0.15}, or a container image such as {@code redis:7}
+     */
+    static List<String> versionDirectives(String serverVersion) {
+        return majorVersion(serverVersion) >= 7 ? List.of("enable-debug-command local") : List.of();
+    }
+
+    /** The major version in {@code 7.0.15} or {@code redis:7}; 0 when there is none. */
+    static int majorVersion(String serverVersion) {
+        if (serverVersion == null) {
+            return 0;
+        }
+        String v = serverVersion.substring(serverVersion.lastIndexOf(':') + 1);
+        int end = 0;
+        while (end < v.length() && Character.isDigit(v.charAt(end))) {
+            end++;
+        }
+        return end == 0 ? 0 : Integer.parseInt(v.substring(0, end));
+    }
+
     private static void line(StringBuilder conf, String line) {
         conf.append(line).append('\n');
     }

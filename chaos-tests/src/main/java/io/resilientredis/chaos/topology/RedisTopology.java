@@ -207,6 +207,14 @@ public final class RedisTopology implements AutoCloseable {
         return group == null ? primary : group.currentMaster();
     }
 
+    /**
+     * Waits for the Sentinel group to converge (see {@link SentinelGroup#awaitConverged}) and returns its
+     * master.
+     */
+    public RedisNode awaitConverged(Duration timeout) {
+        return sentinelGroup().awaitConverged(timeout);
+    }
+
     /** Waits for the Sentinel group to promote a new master (see {@link SentinelGroup#awaitFailover}). */
     public RedisNode awaitFailover(Duration timeout) {
         return sentinelGroup().awaitFailover(timeout);
@@ -289,9 +297,11 @@ public final class RedisTopology implements AutoCloseable {
 
     private AbstractNode startData(String name, RedisNode master, Builder options) {
         Integer masterPort = master == null ? null : master.port();
+        List<String> directives = new ArrayList<>(NodeConfigs.versionDirectives(serverVersion));
+        directives.addAll(options.directives);
         AbstractNode node = nodeBackend.start(name, directory.resolve(name), false, options.password,
                 Support.freePort(), (port, dir) -> NodeConfigs.dataNode(port, dir, masterPort, options.password,
-                        options.directives));
+                        directives));
         started.add(node);
         return node;
     }

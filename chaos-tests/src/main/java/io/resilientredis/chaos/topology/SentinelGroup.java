@@ -140,6 +140,110 @@ public final class SentinelGroup {
                 + timeout.toMillis() + " ms; Sentinels report " + format(reports) + logs);
     }
 
+    /**
+     * Waits until the group has converged, the state in which the next fault can be injected: every
+     * Sentinel names the same master and sees it up (no failover in progress), with every other data node
+     * as a linked replica and the other Sentinels; that node answers {@code ROLE} as master with every other
+     * data node connected; and each other data node replicates from it, link up, no sync in progress. A
+     * demoted master that Sentinel has still to convert (about 10 s after a failover that left it running)
+     * keeps the group from converging, so this also waits for that. The master found is remembered as the
+     * one {@link #awaitFailover} waits to move away from.
+     *
+     * @param timeout how long to wait
+     * @return the master the group converged on
+     * @throws RedisTopologyException when it does not converge in time; the message tells what each
+     *     Sentinel and data node reports
+     */
+    public RedisNode awaitConverged(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        do {
+            RedisNode master = convergedMaster();
+            if (master != null) {
+                confirmedMaster = master.address();
+                return master;
+            }
+            Support.pause(POLL);
+        } while (System.nanoTime() - deadline < 0);
+        throw new RedisTopologyException("The Sentinel group " + masterName + " did not converge within "
+                + timeout.toMillis() + " ms; Sentinels report " + format(reportedMasters()) + sentinelViews()
+                + dataNodeViews());
+    }
+
+    /** The master when the group has converged (see {@link #awaitConverged}), else null. */
+    RedisNode convergedMaster() {
+        InetSocketAddress agreed = null;
+        for (RedisNode sentinel : sentinels) {
+            Optional<InetSocketAddress> reported = reportedBy(sentinel);
+            if (reported.isEmpty() || (agreed != null && !agreed.equals(reported.get()))) {
+                return null;
+            }
+            agreed = reported.get();
+        }
+        RedisNode master = agreed == null ? null : nodeAt(agreed);
+        if (master == null) {
+            return null;
+        }
+        for (RedisNode sentinel : sentinels) {
+            if (!settled(sentinel, false)) {
+                return null;
+            }
+        }
+        for (RedisNode node : dataNodes) {
+            if (!linked(node, master)) {
+                return null;
+            }
+        }
+        return master;
+    }
+
+    /** Whether {@code node} is the master with every other data node online, or a synced replica of it. */
+    private boolean linked(RedisNode node, RedisNode master) {
+        try (RespConnection connection = node.connect(QUERY_TIMEOUT)) {
+            Map<String, String> info = connection.info("replication");
+            if (node.equals(master)) {
+                if (!"master".equals(info.get("role"))
+                        || !String.valueOf(dataNodes.size() - 1).equals(info.get("connected_slaves"))) {
+                    return false;
+                }
+                for (int i = 0; i < dataNodes.size() - 1; i++) {
+                    String slave = info.get("slave" + i);
+                    if (slave == null || !slave.contains("state=online")) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+            return "slave".equals(info.get("role"))
+                    && String.valueOf(master.port()).equals(info.get("master_port"))
+                    && "up".equals(info.get("master_link_status"))
+                    && "0".equals(info.get("master_sync_in_progress"));
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Each data node's role and replication link, for convergence errors. */
+    private String dataNodeViews() {
+        StringBuilder views = new StringBuilder();
+        for (RedisNode node : dataNodes) {
+            views.append("\n  ").append(node.name()).append(" (").append(node.port()).append("): ");
+            try (RespConnection connection = node.connect(QUERY_TIMEOUT)) {
+                Map<String, String> info = connection.info("replication");
+                views.append("role=").append(info.get("role"));
+                if ("slave".equals(info.get("role"))) {
+                    views.append(" master_port=").append(info.get("master_port"))
+                            .append(" link=").append(info.get("master_link_status"))
+                            .append(" sync_in_progress=").append(info.get("master_sync_in_progress"));
+                } else {
+                    views.append(" connected_slaves=").append(info.get("connected_slaves"));
+                }
+            } catch (IOException | RuntimeException e) {
+                views.append("no answer (").append(e.getMessage()).append(')');
+            }
+        }
+        return views.toString();
+    }
+
     /** The master address this group last confirmed (at start or by {@link #awaitFailover}). */
     InetSocketAddress confirmedMaster() {
         return confirmedMaster;
@@ -176,6 +280,15 @@ public final class SentinelGroup {
     }
 
     private boolean settled(RedisNode sentinel) {
+        return settled(sentinel, true);
+    }
+
+    /**
+     * Whether the Sentinel sees its master up (no failover in progress) with every replica and the other
+     * Sentinels; with {@code checkReplicaLinks} (start-up) also that it reports each replica's link ok
+     * (after a failover the links are checked on the data nodes instead).
+     */
+    private boolean settled(RedisNode sentinel, boolean checkReplicaLinks) {
         try (RespConnection connection = sentinel.connect(QUERY_TIMEOUT)) {
             Map<String, String> master = RespConnection.pairs(connection.call("SENTINEL", "MASTER", masterName));
             if (!"master".equals(master.get("flags"))
@@ -185,7 +298,12 @@ public final class SentinelGroup {
             }
             for (Object replica : (List<?>) connection.call("SENTINEL", "REPLICAS", masterName)) {
                 Map<String, String> fields = RespConnection.pairs(replica);
-                if (!"slave".equals(fields.get("flags")) || !"ok".equals(fields.get("master-link-status"))) {
+                if (!"slave".equals(fields.get("flags"))) {
+                    return false;
+                }
+                // A replica's link status is what its last INFO said, refreshed every 10 s; during convergence
+                // the data nodes themselves are asked (see linked()), so a stale "err" does not hold it up.
+                if (checkReplicaLinks && !"ok".equals(fields.get("master-link-status"))) {
                     return false;
                 }
             }

@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.Test;
  * replica. Between the kill and the promotion, a client that allows replica reads reads from a
  * replica, and one that does not fails fast with {@link RedisUnavailableException}.
  */
+@Tag("failover")
 class SentinelFollowTest {
 
     /** Long enough that the checks made during the gap finish before Sentinel promotes a replica. */

@@ -25,6 +25,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * With ACKNOWLEDGED they were written, and the failover journal re-applies them on the new master;
  * the control run, with a journal too short to hold them, proves the fault bites.
  */
+@Tag("failover")
 class ReplicatedDurabilityTest {
 
     private static final int WRITERS = 2;

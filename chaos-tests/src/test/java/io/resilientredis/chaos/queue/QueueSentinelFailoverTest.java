@@ -32,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,6 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * master is killed under full load, to measure what Redis's asynchronous replication loses in that
  * window (the last acknowledged writes), and to show that nothing is lost or doubled after it.
  */
+@Tag("failover")
 class QueueSentinelFailoverTest {
 
     private static final String QUEUE = "failover";
@@ -77,7 +79,7 @@ class QueueSentinelFailoverTest {
 
     @Test
     void workersFollowThePromotedMasterAndNoJobIsLostOrDeliveredTwice() throws Exception {
-        chaos = ChaosTopology.start(RedisTopology.sentinelGroup(1));
+        chaos = ChaosTopology.start(RedisTopology.sentinelGroup(2));
         // A short visibility timeout, so that a job whose take or ack was lost in a failover
         // would come back (and show up as a duplicate) within the test.
         QueueOptions options = QueueOptions.builder().visibilityTimeout(Duration.ofSeconds(4)).build();
