@@ -69,10 +69,12 @@ final class DefaultFailureClassifier implements FailureClassifier {
         if (m.startsWith("-")) {
             m = m.substring(1);
         }
-        // An error raised inside a Lua script is wrapped: "ERR Error running script (call to f_...):
-        // @user_script:3: READONLY You can't write ...". The inner reply is what happened.
+        // An error raised inside a Lua script is wrapped by Redis 6: "ERR Error running script (call to
+        // f_...): @user_script:3: READONLY You can't write ...". The inner reply is what happened. Redis 7
+        // sends the inner reply first and the script's position after it ("READONLY You can't write ...
+        // script: <sha>, on @user_script:3."): that is sorted by its first word like any reply.
         int script = m.lastIndexOf("@user_script:");
-        if (script >= 0) {
+        if (script >= 0 && m.regionMatches(true, 0, "ERR Error running script", 0, 24)) {
             String inner = m.substring(script + "@user_script:".length()).replaceFirst("^\\s*\\d+:\\s*", "");
             inner = inner.replaceFirst("^@user_script:\\s*\\d+:\\s*", "");
             FailureKind kind = fromReply(inner);
