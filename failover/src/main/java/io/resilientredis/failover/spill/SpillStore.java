@@ -71,6 +71,13 @@ public final class SpillStore implements AutoCloseable {
     private static final long CLOSE_WAIT_SECONDS = 60;
     private static final long RETRY_FIRST_MILLIS = 50;
     private static final long RETRY_MAX_MILLIS = 1000;
+    /**
+     * Rows a delete removes per transaction while degraded. SQLite writes every page a delete
+     * touches to the WAL (deleting 18,000 small entries writes 2.5 MB), so on a nearly full disk a
+     * large delete cannot commit; small ones, each checkpointed so the next reuses the WAL's
+     * space, can.
+     */
+    private static final int DEGRADED_DELETE_CHUNK = 500;
 
     private final SpillStoreConfig config;
     private final Path file;
@@ -782,6 +789,9 @@ public final class SpillStore implements AutoCloseable {
                 }
                 if (wasDegraded) {
                     checkpoint("RESTART"); // hands WAL frames back for reuse if it can
+                    if (!dels.isEmpty()) {
+                        deleteInChunks(dels);
+                    }
                     if (!batch.isEmpty() && (!dels.isEmpty() || !quars.isEmpty())) {
                         // Removals first, on their own: they may fit where the appends do not,
                         // and they make room. (On failure they are queued again.)
@@ -1090,17 +1100,58 @@ public final class SpillStore implements AutoCloseable {
     }
 
     /**
-     * The store is empty: gives free pages back to the file system and truncates the WAL. A file
-     * made without auto_vacuum (by an earlier version) is vacuumed once, which turns it on.
+     * While degraded: deletes the oldest entries up to the deletes' target in small transactions,
+     * each checkpointed, and leaves the last part (and the futures) to the caller's transaction.
+     * Stops at the first failure (that part is queued again like any failed delete).
+     */
+    private void deleteInChunks(List<PendingDelete> dels) {
+        long target = Long.MIN_VALUE;
+        for (PendingDelete d : dels) {
+            target = Math.max(target, d.through);
+        }
+        while (true) {
+            long chunkEnd;
+            try (PreparedStatement ps =
+                    writeConnection.prepareStatement(
+                            "SELECT seq FROM spill WHERE seq <= ? ORDER BY seq LIMIT 1 OFFSET ?")) {
+                ps.setLong(1, target);
+                ps.setInt(2, DEGRADED_DELETE_CHUNK - 1);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return;
+                    }
+                    chunkEnd = rs.getLong(1);
+                }
+            } catch (SQLException e) {
+                return;
+            }
+            if (chunkEnd >= target) {
+                return;
+            }
+            PendingDelete part = new PendingDelete(chunkEnd);
+            writeTransaction(List.of(), List.of(part), List.of());
+            if (!part.future.isDone()) {
+                return;
+            }
+            checkpoint("RESTART");
+        }
+    }
+
+    /**
+     * The store is empty: rewrites the file to its few remaining pages (VACUUM, cheap now; it
+     * also turns on auto_vacuum for a file made by an earlier version) and truncates the WAL.
      */
     private void reclaimSpace() {
+        // VACUUM refuses to run while a statement of this connection is open
+        StoreFiles.closeQuietly(insert);
+        StoreFiles.closeQuietly(saveNextSequence);
+        insert = null;
+        saveNextSequence = null;
         try (Statement s = writeConnection.createStatement()) {
             if ("0".equals(StoreFiles.queryString(s, "PRAGMA auto_vacuum"))) {
                 s.execute("PRAGMA auto_vacuum=INCREMENTAL");
-                s.execute("VACUUM");
-            } else {
-                s.execute("PRAGMA incremental_vacuum");
             }
+            s.execute("VACUUM");
         } catch (SQLException e) {
             log.debug("Spill store {}: vacuum failed; the file keeps its size for now", file, e);
         }
