@@ -436,13 +436,13 @@ public final class SpillStore implements AutoCloseable {
                             + " and "
                             + maxBytes);
         }
+        List<SpillEntry> out = new ArrayList<>();
+        List<SpillEntry> damaged = null;
         readLock.lock();
         try {
             if (released) {
                 throw closedError();
             }
-            List<SpillEntry> out = new ArrayList<>();
-            List<SpillEntry> damaged = null;
             try (PreparedStatement ps =
                     readConnection.prepareStatement(
                             "SELECT seq, id, payload, appended_at, crc FROM spill WHERE seq > ? ORDER BY seq LIMIT ?")) {
@@ -481,15 +481,15 @@ public final class SpillStore implements AutoCloseable {
                     }
                 }
             }
-            if (damaged != null) {
-                quarantine(damaged);
-            }
-            return out;
         } catch (SQLException e) {
             throw new SpillStoreException("Reading spill store " + file + " failed: " + e, e);
         } finally {
             readLock.unlock();
         }
+        if (damaged != null) {
+            quarantine(damaged); // outside the read lock: it tells listeners
+        }
+        return out;
     }
 
     /** Queues damaged entries for the quarantine table; reads skip them from now on. */
@@ -787,18 +787,26 @@ public final class SpillStore implements AutoCloseable {
                 for (PendingAppend p : expired) {
                     p.future.completeExceptionally(p.timedOut);
                 }
-                if (wasDegraded) {
+                if (wasDegraded && (!dels.isEmpty() || !quars.isEmpty())) {
+                    // Removals first, on their own: they may fit where the appends do not, and
+                    // they make room. Quarantines before any delete (a delete would remove the
+                    // rows they keep); deletes in small chunks. On failure both are queued again.
                     checkpoint("RESTART"); // hands WAL frames back for reuse if it can
+                    if (!quars.isEmpty()) {
+                        writeTransaction(List.of(), List.of(), quars);
+                        quars = List.of();
+                        if (degraded) {
+                            requeue(dels);
+                            dels = List.of();
+                        }
+                    }
                     if (!dels.isEmpty()) {
                         deleteInChunks(dels);
-                    }
-                    if (!batch.isEmpty() && (!dels.isEmpty() || !quars.isEmpty())) {
-                        // Removals first, on their own: they may fit where the appends do not,
-                        // and they make room. (On failure they are queued again.)
-                        writeTransaction(List.of(), dels, quars);
+                        writeTransaction(List.of(), dels, List.of());
                         dels = List.of();
-                        quars = List.of();
                     }
+                } else if (wasDegraded) {
+                    checkpoint("RESTART");
                 }
                 if (!batch.isEmpty() || !dels.isEmpty() || !quars.isEmpty() || probe) {
                     writeTransaction(batch, dels, quars);
@@ -1096,6 +1104,18 @@ public final class SpillStore implements AutoCloseable {
         }
         if (entriesNow == 0 && (deletedEntries > 0 || recovered)) {
             reclaimSpace();
+        }
+    }
+
+    /** Puts deletes back at the head of the queue, for the next transaction. */
+    private void requeue(List<PendingDelete> dels) {
+        lock.lock();
+        try {
+            for (int i = dels.size() - 1; i >= 0; i--) {
+                deletes.addFirst(dels.get(i));
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
