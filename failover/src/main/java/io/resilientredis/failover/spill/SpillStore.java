@@ -554,7 +554,8 @@ public final class SpillStore implements AutoCloseable {
      * Deletes every committed entry with {@code sequence <= sequence} (the acknowledged prefix) and
      * returns once that is durable. Frees room, so appends waiting under {@link
      * OverflowPolicy#block} may proceed. Safe to call while appends run; entries still queued are
-     * never deleted.
+     * never deleted. While the store is {@linkplain #degraded() degraded} the delete is retried
+     * until it is durable, so this waits until then (or until {@link #close()}).
      *
      * @throws IllegalStateException after {@link #close()}
      * @throws SpillStoreException if SQLite fails
