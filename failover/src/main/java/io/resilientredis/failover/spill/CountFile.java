@@ -10,22 +10,22 @@ import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
 
 /**
- * {@code spill.count}: how many entries the store held at its last commit, and the highest
- * sequence committed, kept outside the SQLite files.
+ * {@code spill.count}: how many entries were ever appended to the store, and the highest sequence
+ * committed, kept outside the SQLite files.
  *
  * <p>Why outside: SQLite validates WAL frames by a running checksum and silently ignores
  * everything from the first bad frame on, so a damaged WAL rolls the database back to an earlier
- * commit, together with any bookkeeping row inside it. This file is not rolled back with it, so
- * on open the store can say how many committed entries it lost.
+ * commit, together with any bookkeeping row inside it. This file is not rolled back with it. The
+ * database counts the entries ever removed (deleted or quarantined) in a meta row, in the same
+ * transaction as the removals, so after such a cut it holds {@code appended - removed} entries as
+ * of the cut; the appends this file counts beyond that are the committed entries the damage lost.
  *
- * <p>It never claims more than the database holds: a commit that removes entries (a delete, a
- * quarantine) writes the lower count here and forces it to disk before the commit; a commit that
- * only adds entries writes the higher count after the commit (without a forced sync: an older,
- * lower count after a power loss only under-reports). So a crash at any point leaves a count at
- * most the true one, and a count above the true one on open means entries were lost.
+ * <p>It is written after each commit that appends, without a forced sync: it can only lag behind
+ * the database (after a power loss, by the last appends), so it may under-report a loss, never
+ * invent one.
  *
- * <p>Layout (28 bytes): magic {@code RRSPCNT1}, entries (8 bytes), highest sequence (8 bytes),
- * CRC32C of the preceding 24 bytes. Writer thread only.
+ * <p>Layout (28 bytes): magic {@code RRSPCNT1}, entries appended (8 bytes), highest sequence (8
+ * bytes), CRC32C of the preceding 24 bytes. Writer thread only.
  */
 final class CountFile implements AutoCloseable {
     static final String FILE = "spill.count";
@@ -33,7 +33,7 @@ final class CountFile implements AutoCloseable {
     private static final int SIZE = 28;
 
     /** What the file said when it was opened. */
-    record Mark(long entries, long highestSequence) {}
+    record Mark(long appended, long highestSequence) {}
 
     private final Path path;
     private final FileChannel channel;
@@ -76,14 +76,14 @@ final class CountFile implements AutoCloseable {
                 return null;
             }
         }
-        long entries = b.getLong();
+        long appended = b.getLong();
         long highest = b.getLong();
         CRC32C crc = new CRC32C();
         crc.update(bytes, 0, SIZE - 4);
-        if ((int) crc.getValue() != b.getInt() || entries < 0) {
+        if ((int) crc.getValue() != b.getInt() || appended < 0) {
             return null;
         }
-        return new Mark(entries, highest);
+        return new Mark(appended, highest);
     }
 
     /** @return the mark found on open; null if the file was absent or damaged */
@@ -101,13 +101,13 @@ final class CountFile implements AutoCloseable {
     }
 
     /**
-     * @param entries entries held
+     * @param appended entries ever appended
      * @param highestSequence highest committed sequence
      * @param force whether to sync it to disk before returning
      */
-    void write(long entries, long highestSequence, boolean force) throws IOException {
+    void write(long appended, long highestSequence, boolean force) throws IOException {
         buffer.clear();
-        buffer.put(MAGIC).putLong(entries).putLong(highestSequence);
+        buffer.put(MAGIC).putLong(appended).putLong(highestSequence);
         CRC32C crc = new CRC32C();
         crc.update(buffer.array(), 0, SIZE - 4);
         buffer.putInt((int) crc.getValue());

@@ -117,6 +117,8 @@ public final class SpillStore implements AutoCloseable {
     private volatile Instant degradedSince;
     private long retryAtNanos; // guarded by lock
     private long retryDelayMillis; // writer thread only
+    private long removedTotal; // writer thread only: entries ever deleted or quarantined
+    private long appendedTotal; // writer thread only: entries ever appended (as the count file has it)
 
     // writer thread only
     private long lastCommittedSequence;
@@ -135,7 +137,8 @@ public final class SpillStore implements AutoCloseable {
             Instant oldest,
             CountFile countFile,
             long quarantined,
-            long lostOnOpen) {
+            long lostOnOpen,
+            long removed) {
         this.config = config;
         this.file = file;
         this.directoryLock = directoryLock;
@@ -152,6 +155,8 @@ public final class SpillStore implements AutoCloseable {
         this.countFile = countFile;
         this.quarantinedTotal = quarantined;
         this.lostOnOpen = lostOnOpen;
+        this.removedTotal = removed;
+        this.appendedTotal = removed + entries;
         this.listeners.add(config.listener());
         this.writer = new Thread(this::runWriter, WRITER_THREAD_NAME);
         this.writer.setDaemon(true);
@@ -185,6 +190,7 @@ public final class SpillStore implements AutoCloseable {
             long bytes;
             long next;
             long quarantined;
+            long removed;
             Instant oldest = null;
             try (Statement s = write.createStatement()) {
                 try (ResultSet rs =
@@ -211,6 +217,10 @@ public final class SpillStore implements AutoCloseable {
                     rs.next();
                     quarantined = rs.getLong(1);
                 }
+                try (ResultSet rs =
+                        s.executeQuery("SELECT v FROM spill_meta WHERE k = 'removed'")) {
+                    removed = rs.next() ? rs.getLong(1) : 0;
+                }
             }
             long lost = 0;
             CountFile.Mark mark = countFile.found();
@@ -223,24 +233,24 @@ public final class SpillStore implements AutoCloseable {
                         db,
                         countFile.path(),
                         entries);
-            } else if (mark != null && mark.entries() > entries) {
-                lost = mark.entries() - entries;
+            } else if (mark != null && mark.appended() > removed + entries) {
+                // Appends the database no longer knows of: everything committed after the point
+                // where the damage cut it (its own count of removals was cut at the same point).
+                lost = mark.appended() - removed - entries;
                 next = Math.max(next, mark.highestSequence() + 1);
                 log.error(
-                        "Spill store {} LOST {} committed entries to storage damage: it held {} at its"
-                                + " last commit (sequences up to {}), and {} are readable now. SQLite did not"
-                                + " report it (a damaged WAL is cut at its first bad frame). The lost writes"
-                                + " cannot be replayed; the {} readable entries will be. Fix: check the disk"
-                                + " and file system under {}.",
+                        "Spill store {} LOST {} committed entries to storage damage (sequences up to {}"
+                                + " were committed; {} entries are readable now). SQLite did not report it (a"
+                                + " damaged WAL is cut at its first bad frame). The lost writes cannot be"
+                                + " replayed; the readable ones will be. Fix: check the disk and file system"
+                                + " under {}.",
                         db,
                         lost,
-                        mark.entries(),
                         mark.highestSequence(),
-                        entries,
                         entries,
                         dir);
             }
-            countFile.write(entries, next - 1, true);
+            countFile.write(removed + entries, next - 1, true);
             if (quarantined > 0) {
                 log.warn(
                         "Spill store {} holds {} damaged entries in its spill_quarantine table (never"
@@ -261,7 +271,8 @@ public final class SpillStore implements AutoCloseable {
                             oldest,
                             countFile,
                             quarantined,
-                            lost);
+                            lost,
+                            removed);
             if (lost > 0) {
                 long lostCount = lost;
                 store.tell(l -> l.entriesLost(db, lostCount));
@@ -1011,9 +1022,9 @@ public final class SpillStore implements AutoCloseable {
                                         "SELECT appended_at FROM spill ORDER BY seq LIMIT 1")) {
                             newOldest = rs.next() ? fromMicros(rs.getLong(1)) : null;
                         }
-                        // Before the commit, forced: the count file must never claim more
-                        // entries than the database holds (see CountFile).
-                        countFile.write(committedEntries - deletedEntries, highest, true);
+                        // in the same transaction: with the count file's appends, the number
+                        // of entries the database should hold (see CountFile)
+                        saveRemoved(removedTotal + deletedEntries);
                     }
                     if (batch.isEmpty() && dels.isEmpty() && quars.isEmpty()) {
                         try (PreparedStatement ps =
@@ -1024,7 +1035,7 @@ public final class SpillStore implements AutoCloseable {
                         }
                     }
                     s.execute("COMMIT");
-                } catch (SQLException | IOException | RuntimeException e) {
+                } catch (SQLException | RuntimeException e) {
                     try {
                         s.execute("ROLLBACK");
                     } catch (SQLException rollback) {
@@ -1033,7 +1044,7 @@ public final class SpillStore implements AutoCloseable {
                     throw e;
                 }
             }
-        } catch (SQLException | IOException | RuntimeException | InterruptedException e) {
+        } catch (SQLException | RuntimeException | InterruptedException e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
@@ -1045,9 +1056,11 @@ public final class SpillStore implements AutoCloseable {
             batchBytes += p.payload.length;
         }
         long entriesNow = committedEntries + batch.size() - deletedEntries;
+        removedTotal += deletedEntries;
         if (!batch.isEmpty()) {
+            appendedTotal += batch.size();
             try {
-                countFile.write(entriesNow, highest, false);
+                countFile.write(appendedTotal, highest, false);
             } catch (IOException e) {
                 // a lower count than the truth only under-reports a later loss
                 log.debug("Spill store {}: updating {} failed", file, countFile.path(), e);
@@ -1105,6 +1118,15 @@ public final class SpillStore implements AutoCloseable {
         }
         if (entriesNow == 0 && (deletedEntries > 0 || recovered)) {
             reclaimSpace();
+        }
+    }
+
+    private void saveRemoved(long removed) throws SQLException {
+        try (PreparedStatement ps =
+                writeConnection.prepareStatement(
+                        "INSERT OR REPLACE INTO spill_meta (k, v) VALUES ('removed', ?)")) {
+            ps.setLong(1, removed);
+            ps.executeUpdate();
         }
     }
 
