@@ -117,8 +117,12 @@ final class StoreFiles {
         return DriverManager.getConnection("jdbc:sqlite:" + db);
     }
 
-    /** The WAL is truncated to this size whenever SQLite resets it. */
-    static final long WAL_SIZE_LIMIT = 1024 * 1024;
+    /**
+     * The WAL is truncated to this size whenever SQLite resets it: above the size it reaches
+     * between checkpoints (about 1 MiB), so that in steady use it is rewritten in place; a WAL
+     * truncated and grown again on every cycle cost about 15% of append throughput at 64 threads.
+     */
+    static final long WAL_SIZE_LIMIT = 2 * 1024 * 1024;
 
     /** Pages in the WAL at which a commit checkpoints it (SQLite's default is 1000: 4 MiB). */
     static final int WAL_AUTOCHECKPOINT_PAGES = 256;
