@@ -86,7 +86,7 @@ final class SpillFallback<C> implements WriteFallback<C> {
     private volatile long lastApplied;
     /** The batch after the one in flight, read from the store while Redis applied that one. */
     private List<SpillEntry> readAhead;
-    /** The last background delete; the store counts as drained once it is durable. */
+    /** The last background delete (the store retries it until it is durable). */
     private CompletableFuture<Void> lastDelete = CompletableFuture.completedFuture(null);
 
     private record Pin<C>(EndpointHealth<C> endpoint, long untilNanos) {

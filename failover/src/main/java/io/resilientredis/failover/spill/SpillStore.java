@@ -457,39 +457,49 @@ public final class SpillStore implements AutoCloseable {
             try (PreparedStatement ps =
                     readConnection.prepareStatement(
                             "SELECT seq, id, payload, appended_at, crc FROM spill WHERE seq > ? ORDER BY seq LIMIT ?")) {
-                ps.setLong(1, afterSequence);
-                ps.setInt(2, maxEntries);
+                long from = afterSequence;
                 long total = 0;
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        long seq = rs.getLong(1);
-                        if (!quarantining.isEmpty() && quarantining.contains(seq)) {
-                            continue;
-                        }
-                        String id = rs.getString(2);
-                        byte[] payload = rs.getBytes(3);
-                        long appendedAt = rs.getLong(4);
-                        long crc = rs.getLong(5);
-                        boolean checked = !rs.wasNull();
-                        if (id == null) {
-                            id = "";
-                        }
-                        if (payload == null) {
-                            payload = new byte[0];
-                        }
-                        if (checked && crc != checksum(seq, id, payload, appendedAt)) {
-                            if (damaged == null) {
-                                damaged = new ArrayList<>();
+                // Skipped (damaged) rows use up the LIMIT: read on while they are all there was,
+                // so that an empty result always means no good entry is left after afterSequence.
+                boolean more = true;
+                while (more && out.isEmpty()) {
+                    ps.setLong(1, from);
+                    ps.setInt(2, maxEntries);
+                    int rows = 0;
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            rows++;
+                            long seq = rs.getLong(1);
+                            from = seq;
+                            if (!quarantining.isEmpty() && quarantining.contains(seq)) {
+                                continue;
                             }
-                            damaged.add(new SpillEntry(seq, id, payload, fromMicros(appendedAt)));
-                            continue;
+                            String id = rs.getString(2);
+                            byte[] payload = rs.getBytes(3);
+                            long appendedAt = rs.getLong(4);
+                            long crc = rs.getLong(5);
+                            boolean checked = !rs.wasNull();
+                            if (id == null) {
+                                id = "";
+                            }
+                            if (payload == null) {
+                                payload = new byte[0];
+                            }
+                            if (checked && crc != checksum(seq, id, payload, appendedAt)) {
+                                if (damaged == null) {
+                                    damaged = new ArrayList<>();
+                                }
+                                damaged.add(new SpillEntry(seq, id, payload, fromMicros(appendedAt)));
+                                continue;
+                            }
+                            if (!out.isEmpty() && total + payload.length > maxBytes) {
+                                break;
+                            }
+                            total += payload.length;
+                            out.add(new SpillEntry(seq, id, payload, fromMicros(appendedAt)));
                         }
-                        if (!out.isEmpty() && total + payload.length > maxBytes) {
-                            break;
-                        }
-                        total += payload.length;
-                        out.add(new SpillEntry(seq, id, payload, fromMicros(appendedAt)));
                     }
+                    more = rows == maxEntries;
                 }
             }
         } catch (SQLException e) {

@@ -126,6 +126,24 @@ class SpillStoreDamageTest {
     }
 
     @Test
+    void aRunOfDamagedEntriesLongerThanTheReadLimitDoesNotHideTheGoodOnesBehindIt() throws Exception {
+        Path db = dir.resolve("spill.db");
+        try (SpillStore store = open()) {
+            for (int i = 1; i <= 30; i++) {
+                store.append("id" + i, ("value-" + i + "-" + "y".repeat(50)).getBytes(StandardCharsets.UTF_8)).join();
+            }
+        }
+        for (int i = 1; i <= 20; i++) {
+            flip(db, ("value-" + i + "-").getBytes(StandardCharsets.UTF_8), 2);
+        }
+        try (SpillStore store = open()) {
+            List<SpillEntry> read = store.read(0, 5, Long.MAX_VALUE); // the first 20 are damaged
+            assertThat(read).extracting(SpillEntry::id).containsExactly("id21", "id22", "id23", "id24", "id25");
+            assertThat(quarantined.stream().mapToInt(List::size).sum()).isEqualTo(20);
+        }
+    }
+
+    @Test
     void walFramesOverwrittenAfterAKillAreCountedAsLostNotDroppedInSilence() throws Exception {
         damageWalAfterKill(32, 4096, 300); // the first frame: SQLite ignores the whole WAL
     }
