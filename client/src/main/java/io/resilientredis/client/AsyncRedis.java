@@ -26,15 +26,25 @@ public final class AsyncRedis {
     private final long markerTtlSeconds;
     private final Durability durability;
     private final Map<RedissonClient, ReplicationBatcher> batchers = new ConcurrentHashMap<>();
+    private final long maxBulkBytes;
+    private final long maxEntryBytes;
 
-    AsyncRedis(FailoverEngine<RedissonClient> engine, Duration markerTtl, Durability durability) {
+    AsyncRedis(FailoverEngine<RedissonClient> engine, Duration markerTtl, Durability durability, long maxBulkBytes,
+               long maxEntryBytes) {
         this.engine = engine;
         this.markerTtlSeconds = Math.max(1, markerTtl.toSeconds());
         this.durability = durability;
+        this.maxBulkBytes = maxBulkBytes;
+        this.maxEntryBytes = maxEntryBytes;
     }
 
-    /** Sends a write through the engine, waiting for replicas when the durability level asks for it. */
+    /**
+     * Sends a write through the engine, waiting for replicas when the durability level asks for it.
+     *
+     * @throws IllegalArgumentException at once when the write is too large to send or to spill
+     */
     <T> CompletionStage<WriteReceipt<T>> write(RedisWrite<T> write) {
+        write.checkSize(maxBulkBytes, maxEntryBytes);
         if (!durability.isReplicated()) {
             return engine.write(write);
         }
@@ -78,8 +88,9 @@ public final class AsyncRedis {
     public CompletionStage<WriteReceipt<Void>> set(String key, String value) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(value, "value");
-        return write(RedisWrite.idempotent("SET", args(key, value),
-                c -> c.<String>getBucket(key, StringCodec.INSTANCE).setAsync(value)).withScriptReply(r -> null));
+        return write(RedisWrite.idempotent("SET",
+                c -> c.<String>getBucket(key, StringCodec.INSTANCE).setAsync(value), key, value)
+                .withScriptReply(r -> null));
     }
 
     /**
@@ -94,9 +105,9 @@ public final class AsyncRedis {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(value, "value");
         long ms = ttlMillis(ttl);
-        return write(RedisWrite.idempotent("SET", args(key, value, "PX", Long.toString(ms)),
-                c -> c.<String>getBucket(key, StringCodec.INSTANCE).setAsync(value, Duration.ofMillis(ms)))
-                .withScriptReply(r -> null));
+        return write(RedisWrite.idempotent("SET",
+                c -> c.<String>getBucket(key, StringCodec.INSTANCE).setAsync(value, Duration.ofMillis(ms)),
+                key, value, "PX", Long.toString(ms)).withScriptReply(r -> null));
     }
 
     /**
@@ -111,9 +122,9 @@ public final class AsyncRedis {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(value, "value");
         long ms = ttlMillis(ttl);
-        return write(RedisWrite.idempotent("SET", args(key, value, "NX", "PX", Long.toString(ms)),
-                c -> c.<String>getBucket(key, StringCodec.INSTANCE).setIfAbsentAsync(value, Duration.ofMillis(ms)))
-                .withScriptReply("OK"::equals));
+        return write(RedisWrite.idempotent("SET",
+                c -> c.<String>getBucket(key, StringCodec.INSTANCE).setIfAbsentAsync(value, Duration.ofMillis(ms)),
+                key, value, "NX", "PX", Long.toString(ms)).withScriptReply("OK"::equals));
     }
 
     /**
@@ -192,9 +203,9 @@ public final class AsyncRedis {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(field, "field");
         Objects.requireNonNull(value, "value");
-        return write(RedisWrite.idempotent("HSET", args(key, field, value),
-                c -> c.<String, String>getMap(key, StringCodec.INSTANCE).fastPutAsync(field, value))
-                .withScriptReply("1"::equals));
+        return write(RedisWrite.idempotent("HSET",
+                c -> c.<String, String>getMap(key, StringCodec.INSTANCE).fastPutAsync(field, value),
+                key, field, value).withScriptReply("1"::equals));
     }
 
     /**

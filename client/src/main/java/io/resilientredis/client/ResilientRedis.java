@@ -128,7 +128,8 @@ public final class ResilientRedis implements AutoCloseable {
             binding.close();
             throw e;
         }
-        this.async = new AsyncRedis(engine, b.markerTtl, b.durability);
+        this.async = new AsyncRedis(engine, b.markerTtl, b.durability, b.protoMaxBulkLen,
+                b.spill == null ? Long.MAX_VALUE : b.spill.maxEntryBytes());
         this.callBoundMillis = (b.timeout.plus(b.connectTimeout).plus(b.durability.timeout()).toMillis())
                 * (b.retry.maxAttempts() + 1)
                 + b.retry.maxDuration().toMillis() + 10_000
@@ -499,6 +500,9 @@ public final class ResilientRedis implements AutoCloseable {
         }
     }
 
+    /** Redis's default {@code proto-max-bulk-len}: 512 MiB. */
+    public static final long DEFAULT_PROTO_MAX_BULK_LEN = 512L * 1024 * 1024;
+
     /** Builds a {@link ResilientRedis}. Every setting has a default except the primary endpoint. */
     public static final class Builder {
         private final List<RedisEndpoint> endpoints = new ArrayList<>();
@@ -516,6 +520,7 @@ public final class ResilientRedis implements AutoCloseable {
         private ReplaySettings replay = ReplaySettings.defaults();
         private Durability durability = Durability.acknowledged();
         private io.resilientredis.failover.JournalSettings journal = io.resilientredis.failover.JournalSettings.defaults();
+        private long protoMaxBulkLen = DEFAULT_PROTO_MAX_BULK_LEN;
 
         private Builder() {
         }
@@ -534,6 +539,20 @@ public final class ResilientRedis implements AutoCloseable {
          */
         public Builder failoverJournal(io.resilientredis.failover.JournalSettings settings) {
             this.journal = Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
+        /**
+         * @param bytes the largest argument (value, key) a write may have; match the server's
+         *              {@code proto-max-bulk-len} (default 512 MiB). A larger one fails at call time
+         *              with {@link IllegalArgumentException}, without being sent or spilled.
+         * @return this builder
+         */
+        public Builder protoMaxBulkLen(long bytes) {
+            if (bytes <= 0) {
+                throw new IllegalArgumentException("protoMaxBulkLen must be positive, was " + bytes);
+            }
+            this.protoMaxBulkLen = bytes;
             return this;
         }
 

@@ -60,21 +60,6 @@ record SpilledWrite(String id, boolean exactlyOnce, String command, List<byte[]>
         return script != null;
     }
 
-    /**
-     * @return about how much heap this write holds while the failover journal keeps it: its
-     *     arguments and keys plus ~300 bytes of objects around them (measured: 392 bytes for a SET of
-     *     a 16-byte key and value, JournalCostBenchmark)
-     */
-    int sizeHint() {
-        long n = 300 + id.length();
-        for (byte[] a : args) {
-            n += a.length + 24;
-        }
-        for (String k : keys) {
-            n += 2L * k.length() + 40;
-        }
-        return (int) Math.min(Integer.MAX_VALUE, n);
-    }
 
     byte[] encode() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + args.size() * 16);
@@ -100,6 +85,76 @@ record SpilledWrite(String id, boolean exactlyOnce, String command, List<byte[]>
             throw new UncheckedIOException(e);
         }
         return bytes.toByteArray();
+    }
+
+    /** @return the length of {@link #encode()}, computed without encoding */
+    long encodedSize() {
+        long n = 2 + 2 + modifiedUtf8Length(id);
+        if (isScript()) {
+            n += 2 + modifiedUtf8Length(script) + 4;
+            for (String k : keys) {
+                n += 2 + modifiedUtf8Length(k);
+            }
+        } else {
+            n += 2 + modifiedUtf8Length(command);
+        }
+        n += 4;
+        for (byte[] a : args) {
+            n += 4 + a.length;
+        }
+        return n;
+    }
+
+    /** @return the length of the largest argument (a Redis bulk string) */
+    long largestArg() {
+        long max = 0;
+        for (byte[] a : args) {
+            max = Math.max(max, a.length);
+        }
+        return max;
+    }
+
+    /**
+     * @return the length {@link #encode()} gives a command-form write of {@code args} (as UTF-8),
+     *         computed without encoding them
+     */
+    static long encodedCommandSize(String id, String command, String... args) {
+        long n = 2 + 2 + modifiedUtf8Length(id) + 2 + modifiedUtf8Length(command) + 4;
+        for (String a : args) {
+            n += 4 + utf8Length(a);
+        }
+        return n;
+    }
+
+    /** @return the length of {@code s.getBytes(UTF_8)}, without allocating it */
+    static long utf8Length(String s) {
+        long n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n++;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                n++; // an unpaired surrogate is encoded as '?'
+            } else {
+                n += 3;
+            }
+        }
+        return n;
+    }
+
+    /** @return the length of {@code s} in DataOutput's modified UTF-8 (as writeUTF writes it) */
+    private static long modifiedUtf8Length(String s) {
+        long n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            n += c >= 0x0001 && c <= 0x007F ? 1 : c <= 0x07FF ? 2 : 3;
+        }
+        return n;
     }
 
     static SpilledWrite decode(byte[] payload) {

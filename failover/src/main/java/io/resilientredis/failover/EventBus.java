@@ -31,6 +31,8 @@ final class EventBus {
         switch (event.type()) {
             case ENDPOINT_DOWN, SWITCHED, SPILL_STARTED, REPLAY_PAUSED, REPLAY_REROUTED -> LOG.warn("{}", event.detail());
             case REPLAY_REJECTED -> LOG.error("{}", event.detail());
+            // The spill store logs these itself (ERROR for damage, loss and a failed commit).
+            case SPILL_DEGRADED, SPILL_RECOVERED, SPILL_QUARANTINED, SPILL_LOST -> LOG.debug("{}", event.detail());
             default -> LOG.info("{}", event.detail());
         }
         for (FailoverListener listener : listeners) {

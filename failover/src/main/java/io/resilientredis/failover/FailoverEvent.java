@@ -54,7 +54,26 @@ public record FailoverEvent(Type type, Instant time, String endpoint, String pre
          * The failover journal's byte bound pushed out writes still inside its window: a failover
          * now could lose them. Reported once per master, until the next master change.
          */
-        JOURNAL_OVERFLOW
+        JOURNAL_OVERFLOW,
+        /**
+         * A spill store commit failed (disk full, I/O error): spilling fails while it lasts, writes
+         * go directly to Redis when nothing spilled must precede them, and the store retries until
+         * a commit succeeds ({@link #SPILL_RECOVERED}).
+         */
+        SPILL_DEGRADED,
+        /** The spill store commits again after {@link #SPILL_DEGRADED}. */
+        SPILL_RECOVERED,
+        /**
+         * Spilled writes were found damaged (checksum mismatch) and moved to the store's quarantine
+         * table instead of being replayed; their {@code applied()} stages fail with {@link
+         * SpilledWriteDamagedException}.
+         */
+        SPILL_QUARANTINED,
+        /**
+         * On start, the spill store held fewer writes than it had committed (storage damage SQLite
+         * did not report); the detail says how many. They cannot be replayed.
+         */
+        SPILL_LOST
     }
 
     /**

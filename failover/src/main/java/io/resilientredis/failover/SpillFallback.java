@@ -2,6 +2,8 @@ package io.resilientredis.failover;
 
 import io.resilientredis.failover.spill.SpillEntry;
 import io.resilientredis.failover.spill.SpillStore;
+import io.resilientredis.failover.spill.SpillStoreListener;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -33,6 +35,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * they are released in that order: directly to Redis once the store is empty, or into the store if
  * the replay paused instead. The gate is closed for about one batch (at most ~100 ms of the rate
  * limit), and no write overtakes an older one.
+ *
+ * <p>Store failures: a replayed batch is acknowledged as soon as Redis applied it; its delete
+ * commits in the background and the store retries it until it is durable. {@link #engaged()}
+ * counts only entries not yet applied, so a store that cannot commit (disk full) never holds
+ * direct writes back once its backlog is applied. Damaged entries never reach the replayer: the
+ * store quarantines them, and their writes' {@code applied()} stages fail.
  */
 final class SpillFallback<C> implements WriteFallback<C> {
 
@@ -72,12 +80,13 @@ final class SpillFallback<C> implements WriteFallback<C> {
     /**
      * The highest sequence Redis acknowledged in this run. Entries up to it are deleted or being
      * deleted (deletes commit in the background, in order, while the next batch is applied), so
-     * reads start after it. Only the replayer thread touches it, and the two fields below.
+     * reads start after it. Only the replayer thread writes it ({@link #engaged()} reads it); only
+     * it touches the two fields below.
      */
-    private long lastApplied;
+    private volatile long lastApplied;
     /** The batch after the one in flight, read from the store while Redis applied that one. */
     private List<SpillEntry> readAhead;
-    /** The last background delete; the store counts as drained once it is durable. */
+    /** The last background delete (the store retries it until it is durable). */
     private CompletableFuture<Void> lastDelete = CompletableFuture.completedFuture(null);
 
     private record Pin<C>(EndpointHealth<C> endpoint, long untilNanos) {
@@ -96,6 +105,12 @@ final class SpillFallback<C> implements WriteFallback<C> {
                 : settings.batchSize();
         this.replayer = new Thread(this::run, "resilient-redis-replayer");
         this.replayer.setDaemon(true);
+        store.addListener(new StoreEvents());
+        if (store.lostOnOpen() > 0) {
+            engine.emit(event(FailoverEvent.Type.SPILL_LOST, null, "Spill store " + store.file() + " lost "
+                    + store.lostOnOpen() + " committed writes to storage damage before this start; they cannot be"
+                    + " replayed"));
+        }
         if (store.depth() > 0) {
             spilling.set(true);
             engine.emit(event(FailoverEvent.Type.SPILL_STARTED, null, "Spill store " + store.file() + " holds "
@@ -106,9 +121,46 @@ final class SpillFallback<C> implements WriteFallback<C> {
 
     @Override
     public boolean engaged() {
-        // Pending first, then committed: see the class comment.
+        // Pending first, then committed: see the class comment. Entries Redis already applied
+        // (their delete not yet durable) do not hold new writes back.
         long pending = store.pendingAppends();
-        return pending + store.depth() > 0;
+        return pending > 0 || (store.depth() > 0 && store.lastSequence() > lastApplied);
+    }
+
+    /** Turns the store's own events into failover events, and fails the writes it quarantined. */
+    private final class StoreEvents implements SpillStoreListener {
+        @Override
+        public void degraded(Path file, Throwable cause) {
+            engine.emit(event(FailoverEvent.Type.SPILL_DEGRADED, null, "Spill store " + file + " cannot commit ("
+                    + cause + "): spilling fails while it lasts, writes go directly to Redis when no spilled write"
+                    + " must precede them, and the store retries by itself"));
+            wake();
+        }
+
+        @Override
+        public void recovered(Path file, Duration degradedFor) {
+            engine.emit(event(FailoverEvent.Type.SPILL_RECOVERED, null, "Spill store " + file
+                    + " commits again after " + degradedFor.toMillis() + " ms"));
+            wake();
+        }
+
+        @Override
+        public void entriesQuarantined(Path file, List<SpillEntry> entries, String reason) {
+            engine.emit(event(FailoverEvent.Type.SPILL_QUARANTINED, null, entries.size() + " spilled write(s) in "
+                    + file + " are damaged (" + reason + ") and were quarantined, not replayed; first: sequence "
+                    + entries.get(0).sequence() + ", id " + entries.get(0).id()));
+            for (SpillEntry e : entries) {
+                pins.remove(e.id());
+                CompletableFuture<Void> w = waiting.remove(e.id());
+                if (w != null) {
+                    w.completeExceptionally(new SpilledWriteDamagedException("Spilled write " + e.id() + " (sequence "
+                            + e.sequence() + ", spilled at " + e.appendedAt() + ") was found damaged in " + file + " ("
+                            + reason + ": the disk or file system altered it) and was not replayed; it is kept in"
+                            + " the store's spill_quarantine table. Fix: check the disk, and apply the write again if"
+                            + " it still matters.", e.id(), e.sequence()));
+                }
+            }
+        }
     }
 
     @Override
@@ -173,7 +225,15 @@ final class SpillFallback<C> implements WriteFallback<C> {
             engine.emit(event(FailoverEvent.Type.SPILL_STARTED, null,
                     "Writes are being spilled to " + store.file() + " (" + why + "); they will be replayed in order"));
         }
-        return store.append(id, payload).handle((entry, failure) -> {
+        CompletableFuture<SpillEntry> appended;
+        try {
+            appended = store.append(id, payload);
+        } catch (RuntimeException e) {
+            waiting.remove(id);
+            pins.remove(id);
+            return CompletableFuture.failedFuture(e);
+        }
+        return appended.handle((entry, failure) -> {
             if (failure != null) {
                 waiting.remove(id);
                 pins.remove(id);
@@ -210,7 +270,8 @@ final class SpillFallback<C> implements WriteFallback<C> {
         Duration age = store.oldestEntryTime().map(t -> Duration.between(t, Instant.now()))
                 .filter(d -> !d.isNegative()).orElse(Duration.ZERO);
         return new SpillStatus(true, store.depth(), store.bytes(), store.pendingAppends(), age, replaying,
-                replayedTotal.get(), rate(), rejectedTotal.get());
+                replayedTotal.get(), rate(), rejectedTotal.get(), store.degraded(),
+                store.degradedReason().orElse(null), store.quarantined(), store.lostOnOpen());
     }
 
     @Override
@@ -238,8 +299,8 @@ final class SpillFallback<C> implements WriteFallback<C> {
                 if (handover && !ready()) {
                     openGate(); // maintenance came on, or the endpoint went away: held writes spill
                 }
-                if (episode && lastDelete.isDone() && !engaged()) {
-                    finishEpisode(); // the last background delete emptied the store
+                if (episode && !engaged()) {
+                    finishEpisode(); // the backlog is applied (its deletes commit in the background)
                 }
                 if (!awaitWork(pauseMillis)) {
                     continue;
@@ -294,7 +355,9 @@ final class SpillFallback<C> implements WriteFallback<C> {
     }
 
     private boolean ready() {
-        return store.depth() > 0 && !engine.maintenance() && engine.activeEndpoint() != null;
+        // Entries not yet applied (applied ones whose delete is not durable yet are no work).
+        return store.depth() > 0 && store.lastSequence() > lastApplied && !engine.maintenance()
+                && engine.activeEndpoint() != null;
     }
 
     /** @return true when the batch was applied (or nothing was there); false to back off */
@@ -303,11 +366,15 @@ final class SpillFallback<C> implements WriteFallback<C> {
         if (endpoint == null) {
             return false;
         }
-        List<SpillEntry> batch = readAhead != null ? readAhead : readAfter(lastApplied);
+        long seen = store.lastSequence();
+        boolean fresh = readAhead == null;
+        List<SpillEntry> batch = fresh ? readAfter(lastApplied) : readAhead;
         readAhead = null;
         if (batch.isEmpty()) {
-            // Everything read is applied; once its deletes are durable the store may be empty.
-            awaitDeletes();
+            // Everything committed up to `seen` is applied, or was quarantined (never replayed).
+            if (fresh && seen > lastApplied) {
+                lastApplied = seen;
+            }
             if (!engaged()) {
                 finishEpisode();
             }
@@ -359,17 +426,6 @@ final class SpillFallback<C> implements WriteFallback<C> {
 
     private List<SpillEntry> readAfter(long sequence) {
         return store.read(sequence, settings.batchSize(), settings.maxBatchBytes());
-    }
-
-    private void awaitDeletes() {
-        try {
-            lastDelete.get(settings.batchTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException | TimeoutException e) {
-            throw new io.resilientredis.failover.spill.SpillStoreException(
-                    "deleting replayed writes from the spill store failed: " + e, e);
-        }
     }
 
     private Throwable applyBatch(EndpointHealth<C> endpoint, List<SpillEntry> batch) {
@@ -475,8 +531,8 @@ final class SpillFallback<C> implements WriteFallback<C> {
                 engine.emit(event(FailoverEvent.Type.REPLAY_REJECTED, endpoint.name(), "Spilled write " + entry.id()
                         + " (sequence " + entry.sequence() + ", spilled at " + entry.appendedAt()
                         + ") was rejected by Redis on replay and removed from the spill store: " + error.getMessage()));
-                store.deleteThrough(entry.sequence());
                 lastApplied = entry.sequence();
+                lastDelete = store.deleteThroughAsync(entry.sequence());
                 pins.remove(entry.id());
                 CompletableFuture<Void> w = waiting.remove(entry.id());
                 if (w != null) {
@@ -525,7 +581,8 @@ final class SpillFallback<C> implements WriteFallback<C> {
         }
         if (!engaged()) {
             finishEpisode();
-        } else if (!handover && store.depth() + store.pendingAppends() <= handoverThreshold && !engine.maintenance()) {
+        } else if (!handover && Math.max(0, store.lastSequence() - lastApplied) + store.pendingAppends()
+                <= handoverThreshold && !engine.maintenance()) {
             handover = true;
         }
     }

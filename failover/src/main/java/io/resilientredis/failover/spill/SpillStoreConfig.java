@@ -20,11 +20,18 @@ public final class SpillStoreConfig {
     /** Default bound on entries: 1,000,000. */
     public static final long DEFAULT_MAX_ENTRIES = 1_000_000L;
 
+    /**
+     * Default bound on one entry (one write in spill form): 64 MiB, or {@code maxBytes} if that
+     * is smaller.
+     */
+    public static final long DEFAULT_MAX_ENTRY_BYTES = 64L * 1024 * 1024;
+
     private static final SpillStoreListener NO_LISTENER = new SpillStoreListener() {};
 
     private final Path directory;
     private final long maxBytes;
     private final long maxEntries;
+    private final long maxEntryBytes;
     private final OverflowPolicy overflowPolicy;
     private final SpillStoreListener listener;
     private final WriterHook writerHook;
@@ -33,6 +40,7 @@ public final class SpillStoreConfig {
         this.directory = b.directory;
         this.maxBytes = b.maxBytes;
         this.maxEntries = b.maxEntries;
+        this.maxEntryBytes = Math.min(b.maxEntryBytes, b.maxBytes);
         this.overflowPolicy = b.overflowPolicy;
         this.listener = b.listener;
         this.writerHook = b.writerHook;
@@ -63,6 +71,14 @@ public final class SpillStoreConfig {
         return maxEntries;
     }
 
+    /**
+     * The bound on one entry's payload (one write in spill form); never more than {@link
+     * #maxBytes()}. A larger write fails at call time with {@link IllegalArgumentException}.
+     */
+    public long maxEntryBytes() {
+        return maxEntryBytes;
+    }
+
     /** What an append that does not fit does. */
     public OverflowPolicy overflowPolicy() {
         return overflowPolicy;
@@ -85,6 +101,8 @@ public final class SpillStoreConfig {
                 + maxBytes
                 + ", maxEntries="
                 + maxEntries
+                + ", maxEntryBytes="
+                + maxEntryBytes
                 + ", overflowPolicy="
                 + overflowPolicy
                 + "]";
@@ -95,6 +113,7 @@ public final class SpillStoreConfig {
         private final Path directory;
         private long maxBytes = DEFAULT_MAX_BYTES;
         private long maxEntries = DEFAULT_MAX_ENTRIES;
+        private long maxEntryBytes = DEFAULT_MAX_ENTRY_BYTES;
         private OverflowPolicy overflowPolicy = OverflowPolicy.reject();
         private SpillStoreListener listener = NO_LISTENER;
         private WriterHook writerHook = WriterHook.NONE;
@@ -130,6 +149,23 @@ public final class SpillStoreConfig {
                         "maxEntries must be positive, was " + maxEntries);
             }
             this.maxEntries = maxEntries;
+            return this;
+        }
+
+        /**
+         * Bounds one entry: a write whose spill form is larger fails at call time with {@link
+         * IllegalArgumentException} naming the limit, whether or not it would have been spilled,
+         * so that every write the client accepts can be spilled. Default 64 MiB; capped at {@code
+         * maxBytes}.
+         *
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder maxEntryBytes(long maxEntryBytes) {
+            if (maxEntryBytes <= 0) {
+                throw new IllegalArgumentException(
+                        "maxEntryBytes must be positive, was " + maxEntryBytes);
+            }
+            this.maxEntryBytes = maxEntryBytes;
             return this;
         }
 

@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
 final class StoreFiles {
     static final String DB_FILE = "spill.db";
     static final String[] SQLITE_SUFFIXES = {"", "-wal", "-shm"};
-    static final int SCHEMA_VERSION = 1;
+    /** 1: entries; 2: entries with a CRC32C, and the quarantine table. */
+    static final int SCHEMA_VERSION = 2;
 
     private static final Logger log = LoggerFactory.getLogger(SpillStore.class);
     private static final Set<PosixFilePermission> OWNER_FILE =
@@ -117,8 +118,19 @@ final class StoreFiles {
     }
 
     /**
-     * Opens the write connection: WAL, synchronous=FULL, integrity check, schema. Throws {@link
-     * CorruptStoreException} if the file is not a sound SQLite database.
+     * The WAL is truncated to this size whenever SQLite resets it: above the size it reaches
+     * between checkpoints (about 1 MiB), so that in steady use it is rewritten in place; a WAL
+     * truncated and grown again on every cycle cost about 15% of append throughput at 64 threads.
+     */
+    static final long WAL_SIZE_LIMIT = 2 * 1024 * 1024;
+
+    /** Pages in the WAL at which a commit checkpoints it (SQLite's default is 1000: 4 MiB). */
+    static final int WAL_AUTOCHECKPOINT_PAGES = 256;
+
+    /**
+     * Opens the write connection: WAL, synchronous=FULL, a bounded WAL, integrity check, schema
+     * (created, or migrated from version 1). Throws {@link CorruptStoreException} if the file is
+     * not a sound SQLite database.
      */
     static Connection openWriter(Path db) throws SQLException, IOException {
         prepareDatabaseFile(db);
@@ -126,13 +138,19 @@ final class StoreFiles {
         try {
             try (Statement s = c.createStatement()) {
                 s.execute("PRAGMA busy_timeout=10000");
+                if ("0".equals(queryString(s, "PRAGMA page_count"))) {
+                    // A new file: auto_vacuum takes effect only if set before the first page is
+                    // written, and journal_mode=WAL writes it.
+                    s.execute("PRAGMA auto_vacuum=INCREMENTAL");
+                }
                 String mode = queryString(s, "PRAGMA journal_mode=WAL");
                 if (!"wal".equalsIgnoreCase(mode)) {
                     throw new SQLException(
                             "SQLite refused WAL journal mode (got " + mode + ") for " + db);
                 }
                 s.execute("PRAGMA synchronous=FULL");
-                s.execute("PRAGMA journal_size_limit=" + (16L * 1024 * 1024));
+                s.execute("PRAGMA journal_size_limit=" + WAL_SIZE_LIMIT);
+                s.execute("PRAGMA wal_autocheckpoint=" + WAL_AUTOCHECKPOINT_PAGES);
                 List<String> problems = new ArrayList<>();
                 try (ResultSet rs = s.executeQuery("PRAGMA quick_check")) {
                     while (rs.next()) {
@@ -158,14 +176,43 @@ final class StoreFiles {
                                     + ". Fix: upgrade resilient-redis"
                                     + " on this host, or let the newer version drain the store first.");
                 }
-                if (version == 0) {
-                    s.execute("PRAGMA auto_vacuum=INCREMENTAL");
-                    s.execute(
-                            "CREATE TABLE IF NOT EXISTS spill (seq INTEGER PRIMARY KEY, id TEXT NOT NULL,"
-                                    + " payload BLOB NOT NULL, appended_at INTEGER NOT NULL)");
-                    s.execute(
-                            "CREATE TABLE IF NOT EXISTS spill_meta (k TEXT PRIMARY KEY, v INTEGER NOT NULL)");
-                    s.execute("PRAGMA user_version=" + SCHEMA_VERSION);
+                if (version < SCHEMA_VERSION) {
+                    s.execute("BEGIN IMMEDIATE");
+                    try {
+                        if (version == 0) {
+                            s.execute(
+                                    "CREATE TABLE IF NOT EXISTS spill (seq INTEGER PRIMARY KEY, id TEXT NOT NULL,"
+                                            + " payload BLOB NOT NULL, appended_at INTEGER NOT NULL, crc INTEGER)");
+                            s.execute(
+                                    "CREATE TABLE IF NOT EXISTS spill_meta (k TEXT PRIMARY KEY, v INTEGER NOT NULL)");
+                        } else {
+                            // Version 1 had no checksum column: its rows keep a NULL checksum and
+                            // are read unchecked; rows appended from now on carry one.
+                            s.execute("ALTER TABLE spill ADD COLUMN crc INTEGER");
+                        }
+                        s.execute(
+                                "CREATE TABLE IF NOT EXISTS spill_quarantine (seq INTEGER PRIMARY KEY, id TEXT,"
+                                        + " payload BLOB, appended_at INTEGER, crc INTEGER, reason TEXT NOT NULL,"
+                                        + " quarantined_at INTEGER NOT NULL)");
+                        s.execute("PRAGMA user_version=" + SCHEMA_VERSION);
+                        s.execute("COMMIT");
+                    } catch (SQLException | RuntimeException e) {
+                        try {
+                            s.execute("ROLLBACK");
+                        } catch (SQLException rollback) {
+                            e.addSuppressed(rollback);
+                        }
+                        throw e;
+                    }
+                    if (version > 0) {
+                        log.info(
+                                "Spill store {} upgraded from schema version {} to {}: its {} entries are"
+                                        + " kept and replayed as before (without checksums)",
+                                db,
+                                version,
+                                SCHEMA_VERSION,
+                                queryString(s, "SELECT COUNT(*) FROM spill"));
+                    }
                 }
             }
             return c;

@@ -153,15 +153,37 @@ class SpillStoreBoundsTest {
     }
 
     @Test
-    void anEntryLargerThanTheWholeStoreFailsAtOnceEvenWhenBlocking() {
+    void anEntryLargerThanTheWholeStoreFailsAtCallTimeEvenWhenBlocking() {
         SpillStore store =
                 open(
                         SpillStoreConfig.builder(dir)
                                 .maxBytes(100)
                                 .overflowPolicy(OverflowPolicy.block(Duration.ofSeconds(30))));
-        CompletableFuture<SpillEntry> f = store.append("huge", new byte[101]);
-        assertThat(f).isCompletedExceptionally();
-        assertThat(full(f).getMessage()).contains("larger than maxBytes");
+        // The entry limit is capped at maxBytes: such an entry could never fit.
+        assertThat(store.config().maxEntryBytes()).isEqualTo(100);
+        assertThatThrownBy(() -> store.append("huge", new byte[101]))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("101 bytes")
+                .hasMessageContaining("entry limit of 100 bytes")
+                .hasMessageContaining("maxEntryBytes");
+        assertThat(store.pendingAppends()).isZero();
+        assertThat(store.append("fits", new byte[100]).join().sequence()).isEqualTo(1);
+    }
+
+    @Test
+    void anEntryLargerThanTheEntryLimitFailsAtCallTimeNamingTheLimit() {
+        SpillStore store = open(SpillStoreConfig.builder(dir).maxEntryBytes(1024));
+        assertThatThrownBy(() -> store.append("big", new byte[1025]))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("entry limit of 1024 bytes");
+        assertThatThrownBy(() -> store.checkEntrySize(1025)).isInstanceOf(IllegalArgumentException.class);
+        store.checkEntrySize(1024);
+        assertThat(store.append("ok", new byte[1024]).join().payload()).hasSize(1024);
+        assertThat(SpillStoreConfig.builder(dir).build().maxEntryBytes())
+                .isEqualTo(SpillStoreConfig.DEFAULT_MAX_ENTRY_BYTES);
+        assertThatThrownBy(() -> SpillStoreConfig.builder(dir).maxEntryBytes(0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("maxEntryBytes");
     }
 
     @Test
