@@ -27,10 +27,21 @@ final class RedissonReplayApplier implements ReplayApplier<RedissonClient> {
 
     private final long markerTtlSeconds;
     private final Durability durability;
+    private final boolean allThroughMarkers;
 
     RedissonReplayApplier(long markerTtlSeconds, Durability durability) {
+        this(markerTtlSeconds, durability, false);
+    }
+
+    /**
+     * @param allThroughMarkers apply idempotent writes through the marker script too: for re-applying
+     *                          REPLICATED writes (each was written with its marker), so that one the
+     *                          master already has is skipped rather than written again
+     */
+    RedissonReplayApplier(long markerTtlSeconds, Durability durability, boolean allThroughMarkers) {
         this.markerTtlSeconds = markerTtlSeconds;
         this.durability = durability;
+        this.allThroughMarkers = allThroughMarkers;
     }
 
     @Override
@@ -43,7 +54,7 @@ final class RedissonReplayApplier implements ReplayApplier<RedissonClient> {
         // fresh one after a failover) answers NOSCRIPT: load them and send the batch again. Every
         // write in it is safe to apply twice (marker or idempotent).
         return send(client, writes).exceptionallyCompose(failure -> Scripts.isNoScript(failure)
-                ? load(client, writes).thenCompose(x -> send(client, writes))
+                ? load(client, writes, allThroughMarkers).thenCompose(x -> send(client, writes))
                 : CompletableFuture.failedStage(failure));
     }
 
@@ -60,7 +71,7 @@ final class RedissonReplayApplier implements ReplayApplier<RedissonClient> {
                 NamedScript named = NamedScript.byName(write.script());
                 script.evalShaAsync(RScript.Mode.READ_WRITE, named.sha(), NamedScript.REPLY, write.scriptKeys(),
                         write.scriptArgv(markerTtlSeconds, false));
-            } else if (write.exactlyOnce()) {
+            } else if (write.exactlyOnce() || allThroughMarkers) {
                 script.evalShaAsync(RScript.Mode.READ_WRITE, Scripts.ONCE_SHA, RScript.ReturnType.LIST,
                         List.of(write.markerKey()), write.onceArgv(markerTtlSeconds));
             } else if (!plainCommand(batch, write)) {
@@ -130,10 +141,12 @@ final class RedissonReplayApplier implements ReplayApplier<RedissonClient> {
     }
 
     /** Loads every script the batch uses into the server's script cache. */
-    private static CompletionStage<Void> load(RedissonClient client, List<SpilledWrite> writes) {
+    private static CompletionStage<Void> load(RedissonClient client, List<SpilledWrite> writes,
+                                              boolean allThroughMarkers) {
         Set<String> bodies = new LinkedHashSet<>();
         for (SpilledWrite w : writes) {
-            bodies.add(w.isScript() ? NamedScript.byName(w.script()).body() : w.exactlyOnce() ? Scripts.ONCE : Scripts.APPLY);
+            bodies.add(w.isScript() ? NamedScript.byName(w.script()).body()
+                    : w.exactlyOnce() || allThroughMarkers ? Scripts.ONCE : Scripts.APPLY);
         }
         CompletableFuture<?>[] loads = bodies.stream()
                 .map(b -> client.getScript().scriptLoadAsync(b).toCompletableFuture())

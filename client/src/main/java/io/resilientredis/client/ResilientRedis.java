@@ -88,8 +88,15 @@ public final class ResilientRedis implements AutoCloseable {
             }
             // The journal's writes were confirmed by the old master (and, with REPLICATED, by a replica):
             // re-applying them must not wait for replicas a fresh master may not have yet.
+            // REPLICATED writes each carry their marker (idempotent ones too), so the journal re-applies
+            // them all through it: one the new master has is skipped, not written again.
             eb.journal(b.journal, new RedissonReplayApplier(Math.max(1, b.markerTtl.toSeconds()),
-                    Durability.acknowledged()));
+                    Durability.acknowledged(), b.durability.isReplicated()));
+            if (b.durability.isReplicated()) {
+                // A write confirmed by a replica still following a master that a failover replaces is
+                // dropped on resync: the journal on disk lets the next client re-apply it after a crash.
+                eb.keepJournalOnDisk(b.markerTtl);
+            }
             for (FailoverListener l : b.listeners) {
                 eb.listener(l);
             }
@@ -118,7 +125,7 @@ public final class ResilientRedis implements AutoCloseable {
             this.engine = eb.build();
             // Scan once before the first call, bounded, so that it usually finds the master known.
             for (SentinelTracker t : trackers) {
-                t.start(SENTINEL_SCAN);
+                t.start(b.sentinelScan);
             }
             for (SentinelTracker t : trackers) {
                 t.awaitFirstScan(b.connectTimeout);
@@ -142,9 +149,6 @@ public final class ResilientRedis implements AutoCloseable {
         this.description = "ResilientRedis" + names;
         LOG.info("resilient-redis started with endpoints {} (primary first); connections are made lazily", names);
     }
-
-    /** How often each Sentinel group's Sentinels are asked which node is the master. */
-    private static final Duration SENTINEL_SCAN = Duration.ofMillis(250);
 
     private static java.util.concurrent.ScheduledThreadPoolExecutor discoveryThread() {
         java.util.concurrent.ScheduledThreadPoolExecutor ex = new java.util.concurrent.ScheduledThreadPoolExecutor(1,
@@ -521,6 +525,7 @@ public final class ResilientRedis implements AutoCloseable {
         private Durability durability = Durability.acknowledged();
         private io.resilientredis.failover.JournalSettings journal = io.resilientredis.failover.JournalSettings.defaults();
         private long protoMaxBulkLen = DEFAULT_PROTO_MAX_BULK_LEN;
+        private Duration sentinelScan = Duration.ofMillis(250);
 
         private Builder() {
         }
@@ -539,6 +544,16 @@ public final class ResilientRedis implements AutoCloseable {
          */
         public Builder failoverJournal(io.resilientredis.failover.JournalSettings settings) {
             this.journal = Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
+        /**
+         * @param interval how often each Sentinel group's Sentinels are asked which node is the
+         *                 master (a promotion is followed within about this long); default 250 ms
+         * @return this builder
+         */
+        public Builder sentinelScanInterval(Duration interval) {
+            this.sentinelScan = positive(interval, "sentinelScanInterval");
             return this;
         }
 

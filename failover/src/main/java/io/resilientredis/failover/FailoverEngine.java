@@ -65,6 +65,8 @@ public final class FailoverEngine<C> implements AutoCloseable {
     private final Duration callTimeout;
     private final Duration retryBudget;
     private final ReplayApplier<C> journalApplier;
+    /** The journal on disk (REPLICATED durability), or null. */
+    private final DurableJournal durableJournal;
     private final java.util.concurrent.atomic.AtomicLong masterChanges = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong reapplied = new java.util.concurrent.atomic.AtomicLong();
     /** Endpoints whose outage was reported (ENDPOINT_DOWN) and that have not closed since. */
@@ -137,14 +139,28 @@ public final class FailoverEngine<C> implements AutoCloseable {
                 .build();
         this.retries = Failsafe.with(policy).with(new InlineScheduler(scheduler));
 
+        DurableJournal durable = null;
         try {
+            List<io.resilientredis.failover.spill.SpillEntry> recovered = List.of();
+            if (b.durableJournal != null && b.spillConfig != null && journalApplier != null
+                    && masters.stream().anyMatch(e -> e.journal() != null)) {
+                durable = DurableJournal.open(b.spillConfig, b.journal, b.durableJournal);
+                recovered = durable.recover();
+            }
+            this.durableJournal = durable;
             this.fallback = b.spillConfig == null ? null : new SpillFallback<>(
                     io.resilientredis.failover.spill.SpillStore.open(b.spillConfig), this, b.replayApplier,
-                    b.replaySettings);
+                    b.replaySettings, recovered);
         } catch (RuntimeException e) {
+            if (durable != null) {
+                durable.close();
+            }
             scheduler.shutdownNow();
             prober.shutdownNow();
             throw e;
+        }
+        if (durableJournal != null) {
+            scheduler.scheduleWithFixedDelay(durableJournal::prune, 1, 1, TimeUnit.SECONDS);
         }
         long probeMillis = b.breaker.probeInterval().toMillis();
         this.probeTask = prober.scheduleWithFixedDelay(this::probeAll, probeMillis, probeMillis,
@@ -237,7 +253,14 @@ public final class FailoverEngine<C> implements AutoCloseable {
         CompletableFuture<WriteReceipt<T>> result = new CompletableFuture<>();
         attempt.whenComplete((value, failure) -> {
             if (failure == null) {
-                result.complete(WriteReceipt.written(op.id(), value));
+                if (durableJournal != null && endpoint.journal() != null) {
+                    // REPLICATED: on disk before the caller hears WRITTEN, so that a client dying during
+                    // a failover does not take the only record of a write the old master may drop.
+                    durableJournal.append(endpoint.priority(), op.id(), op.encode())
+                            .whenComplete((ok, never) -> result.complete(WriteReceipt.written(op.id(), value)));
+                } else {
+                    result.complete(WriteReceipt.written(op.id(), value));
+                }
                 return;
             }
             Throwable f = Failures.unwrap(failure);
@@ -443,8 +466,26 @@ public final class FailoverEngine<C> implements AutoCloseable {
     CompletableFuture<Void> replayOn(EndpointHealth<C> endpoint, ReplayApplier<C> applier,
                                      List<io.resilientredis.failover.spill.SpillEntry> entries) {
         FailoverJournal journal = endpoint.journal();
-        return callOn(endpoint, c -> applier.apply(c, entries), true,
+        CompletableFuture<Void> applied = callOn(endpoint, c -> applier.apply(c, entries), true,
                 journal == null ? null : () -> journal.addAll(entries));
+        if (durableJournal == null || journal == null) {
+            return applied;
+        }
+        return applied.thenCompose(ok -> durableJournal.appendAll(endpoint.priority(), entries));
+    }
+
+    /**
+     * Re-applies what the previous client on the spill directory journaled on disk, on the endpoint
+     * that acknowledged it, through the journal's applier (under the writes' ids), fenced like a write.
+     */
+    CompletableFuture<Void> reapplyRecovered(EndpointHealth<C> endpoint,
+                                             List<io.resilientredis.failover.spill.SpillEntry> entries) {
+        return callOn(endpoint, c -> journalApplier.apply(c, entries), true, null);
+    }
+
+    /** @return the endpoint of that priority (a master path) */
+    EndpointHealth<C> endpointAt(int priority) {
+        return priority >= 0 && priority < masters.size() ? masters.get(priority) : null;
     }
 
     /**
@@ -722,6 +763,9 @@ public final class FailoverEngine<C> implements AutoCloseable {
         if (fallback != null) {
             fallback.close();
         }
+        if (durableJournal != null) {
+            durableJournal.close();
+        }
         scheduler.shutdown();
         try {
             if (!scheduler.awaitTermination(5, TimeUnit.SECONDS)) {
@@ -755,6 +799,7 @@ public final class FailoverEngine<C> implements AutoCloseable {
         private ReplaySettings replaySettings = ReplaySettings.defaults();
         private JournalSettings journal = JournalSettings.defaults();
         private ReplayApplier<C> journalApplier;
+        private Duration durableJournal;
 
         private Builder() {
         }
@@ -888,6 +933,23 @@ public final class FailoverEngine<C> implements AutoCloseable {
         public Builder<C> journal(JournalSettings settings, ReplayApplier<C> applier) {
             this.journal = Objects.requireNonNull(settings, "settings");
             this.journalApplier = Objects.requireNonNull(applier, "applier");
+            return this;
+        }
+
+        /**
+         * Keeps the failover journal on disk too, in the spill store's directory: a write counts as
+         * written only once it is committed there, and the next engine on the directory re-applies
+         * what was acknowledged within the journal's window before anything else. For the strongest
+         * durability level, where the client dying during a failover must not lose a write either.
+         * Needs a spill store and a journal applier.
+         *
+         * @param markerTtl how long the binding's exactly-once markers live: a journal whose newest entry
+         *                  is older than that is not re-applied (a marker that expired could let a write
+         *                  that did land apply twice)
+         * @return this builder
+         */
+        public Builder<C> keepJournalOnDisk(Duration markerTtl) {
+            this.durableJournal = BreakerSettings.positive(markerTtl, "markerTtl");
             return this;
         }
 

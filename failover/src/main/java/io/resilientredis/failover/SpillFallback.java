@@ -86,6 +86,13 @@ final class SpillFallback<C> implements WriteFallback<C> {
     private volatile long lastApplied;
     /** The batch after the one in flight, read from the store while Redis applied that one. */
     private List<SpillEntry> readAhead;
+    /**
+     * Journaled writes of the previous run still to re-apply (see the constructor); null once done.
+     * Written by the constructor and the replayer thread only.
+     */
+    private volatile List<SpillEntry> recovered;
+    /** When re-applying {@link #recovered} started to wait for an endpoint that does not admit calls. */
+    private long recoveredWaitStart;
     /** The last background delete (the store retries it until it is durable). */
     private CompletableFuture<Void> lastDelete = CompletableFuture.completedFuture(null);
 
@@ -95,7 +102,14 @@ final class SpillFallback<C> implements WriteFallback<C> {
         }
     }
 
-    SpillFallback(SpillStore store, FailoverEngine<C> engine, ReplayApplier<C> applier, ReplaySettings settings) {
+    /**
+     * @param recovered what the previous client on this directory journaled on disk within the
+     *                  journal's window (REPLICATED durability): re-applied before the backlog and any
+     *                  new write; empty otherwise
+     */
+    SpillFallback(SpillStore store, FailoverEngine<C> engine, ReplayApplier<C> applier, ReplaySettings settings,
+                  List<SpillEntry> recovered) {
+        this.recovered = recovered.isEmpty() ? null : recovered;
         this.store = store;
         this.engine = engine;
         this.applier = applier;
@@ -124,7 +138,7 @@ final class SpillFallback<C> implements WriteFallback<C> {
         // Pending first, then committed: see the class comment. Entries Redis already applied
         // (their delete not yet durable) do not hold new writes back.
         long pending = store.pendingAppends();
-        return pending > 0 || (store.depth() > 0 && store.lastSequence() > lastApplied);
+        return recovered != null || pending > 0 || (store.depth() > 0 && store.lastSequence() > lastApplied);
     }
 
     /** Turns the store's own events into failover events, and fails the writes it quarantined. */
@@ -356,8 +370,58 @@ final class SpillFallback<C> implements WriteFallback<C> {
 
     private boolean ready() {
         // Entries not yet applied (applied ones whose delete is not durable yet are no work).
-        return store.depth() > 0 && store.lastSequence() > lastApplied && !engine.maintenance()
-                && engine.activeEndpoint() != null;
+        return (recovered != null || (store.depth() > 0 && store.lastSequence() > lastApplied))
+                && !engine.maintenance() && engine.activeEndpoint() != null;
+    }
+
+    /**
+     * Re-applies the previous run's journaled writes on the endpoints that acknowledged them, before
+     * the backlog: a failover during the crash may have dropped them from the master. An endpoint that
+     * does not admit calls is waited for up to the in-doubt window; then its share is given up with an
+     * event (it was confirmed by one of its replicas, so only that failover could have dropped it).
+     *
+     * @return true when done (the backlog may follow); false to back off
+     */
+    private boolean reapplyRecovered() {
+        java.util.Map<Integer, List<SpillEntry>> byEndpoint = new java.util.TreeMap<>();
+        for (SpillEntry e : recovered) {
+            byEndpoint.computeIfAbsent(DurableJournal.endpointOf(e), k -> new java.util.ArrayList<>())
+                    .add(DurableJournal.withWriteId(e));
+        }
+        List<SpillEntry> left = new java.util.ArrayList<>();
+        for (var group : byEndpoint.entrySet()) {
+            EndpointHealth<C> endpoint = engine.endpointAt(group.getKey());
+            if (endpoint == null) {
+                continue;
+            }
+            Throwable failure = endpoint.isClosed() ? confirmedThenApply(endpoint, group.getValue())
+                    : new IllegalStateException(endpoint.name() + " does not admit calls");
+            if (failure != null) {
+                left.addAll(recovered.stream().filter(e -> DurableJournal.endpointOf(e) == group.getKey()).toList());
+                if (recoveredWaitStart == 0) {
+                    recoveredWaitStart = System.nanoTime();
+                }
+                if (System.nanoTime() - recoveredWaitStart > settings.inDoubtWindow().toNanos()) {
+                    engine.emit(event(FailoverEvent.Type.JOURNAL_OVERFLOW, endpoint.name(), group.getValue().size()
+                            + " writes journaled by the previous run could not be re-applied on " + endpoint.name()
+                            + " within " + settings.inDoubtWindow().toMillis() + " ms (" + Failures.describe(failure)
+                            + "); they are given up: a replica confirmed each, so only a failover during the crash"
+                            + " could have dropped them"));
+                    left.removeIf(e -> DurableJournal.endpointOf(e) == group.getKey());
+                }
+                continue;
+            }
+            engine.emit(event(FailoverEvent.Type.REPLAY_STARTED, endpoint.name(), group.getValue().size()
+                    + " writes the previous run acknowledged in its last journal window were re-applied on "
+                    + endpoint.name() + " under their ids (those the master has are skipped), before the backlog"));
+        }
+        recovered = left.isEmpty() ? null : List.copyOf(left);
+        return recovered == null;
+    }
+
+    private Throwable confirmedThenApply(EndpointHealth<C> endpoint, List<SpillEntry> entries) {
+        engine.confirmTarget(endpoint);
+        return await(endpoint, engine.reapplyRecovered(endpoint, entries));
     }
 
     /** @return true when the batch was applied (or nothing was there); false to back off */
@@ -365,6 +429,15 @@ final class SpillFallback<C> implements WriteFallback<C> {
         EndpointHealth<C> endpoint = engine.activeEndpoint();
         if (endpoint == null) {
             return false;
+        }
+        if (recovered != null) {
+            if (!reapplyRecovered()) {
+                return false;
+            }
+            if (!engaged()) {
+                finishEpisode(); // nothing was spilled: new writes go direct again
+            }
+            return true;
         }
         long seen = store.lastSequence();
         boolean fresh = readAhead == null;

@@ -197,7 +197,16 @@ class FailoverLossTest {
                         hold.promotedAfter(after);
                         System.out.printf(Locale.ROOT, "[held] hold %d ms: %s promoted %d ms after the fault%n",
                                 h.toMillis(), node.name(), after.toMillis());
-                        group().awaitFailover(Duration.ofSeconds(20));
+                        try {
+                            group().awaitFailover(Duration.ofSeconds(20));
+                        } catch (io.resilientredis.chaos.topology.RedisTopologyException aborted) {
+                            // The master answered again before the Sentinels finished: they abort the
+                            // failover and turn the promoted replica back (then refuse a new one for twice
+                            // failover-timeout). An attempt without a failover; the data is checked all the same.
+                            hold.noPromotion();
+                            System.out.printf(Locale.ROOT, "[held] hold %d ms: the Sentinels did not finish the "
+                                    + "failover: %s%n", h.toMillis(), aborted.getMessage().lines().findFirst().orElse(""));
+                        }
                         return;
                     }
                 }

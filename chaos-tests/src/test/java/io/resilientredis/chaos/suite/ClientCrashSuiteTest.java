@@ -51,7 +51,7 @@ class ClientCrashSuiteTest {
     @TempDir
     Path spillDir;
 
-    private final List<Child> children = new ArrayList<>();
+    private final List<ServiceChild> children = new ArrayList<>();
 
     @BeforeAll
     static void start() {
@@ -67,7 +67,7 @@ class ClientCrashSuiteTest {
 
     @AfterEach
     void cleanUp() throws Exception {
-        for (Child c : children) {
+        for (ServiceChild c : children) {
             c.kill();
         }
         chaos.resetAll();
@@ -79,7 +79,7 @@ class ClientCrashSuiteTest {
         String ns = "suite:crash:" + Long.toHexString(System.nanoTime() & 0xffffff);
 
         // First service: writes directly, then spills through an outage, and is killed while spilling.
-        Child first = start(ns + ":g0", 50_000, 500);
+        ServiceChild first = start(ns + ":g0", 50_000, 500);
         first.awaitWritten(20);
         chaos.disableAll();
         first.awaitSpilled(300);
@@ -88,7 +88,7 @@ class ClientCrashSuiteTest {
 
         // Second service on the same directory: replays the first one's backlog (slowly, 300 writes/s,
         // while its own writes queue behind it) and is killed in the middle of that replay.
-        Child second = start(ns + ":g1", 300, 20);
+        ServiceChild second = start(ns + ":g1", 300, 20);
         await("the restarted service replaying the backlog").atMost(Duration.ofSeconds(60))
                 .failFast("the service JVM exited: " + second.tail, () -> !second.process.isAlive())
                 .until(() -> {
@@ -108,7 +108,7 @@ class ClientCrashSuiteTest {
         }
 
         try (DataSource redis = DataSource.connect("primary", chaos.primaryEndpoint())) {
-            for (Child c : List.of(first, second)) {
+            for (ServiceChild c : List.of(first, second)) {
                 Verdict v = new HistoryChecker(OperationKinds.defaults()).check(c.history, List.of(redis));
                 System.out.printf("[measure] suite client-killed %s: accepted %d (written %d, spilled %d), in doubt %d;"
                                 + " %s%n", c.history.namespace(), v.acceptedWrites(), c.written.get(), c.spilled.get(),
@@ -129,138 +129,10 @@ class ClientCrashSuiteTest {
                 + "kill, %s left)%n", (System.nanoTime() - begin) / 1e9, atKill[3], atKill[1]);
     }
 
-    private Child start(String namespace, int replayRate, int batch) throws IOException {
-        Child c = new Child(namespace, replayRate, batch);
+    private ServiceChild start(String namespace, int replayRate, int batch) throws IOException {
+        ServiceChild c = new ServiceChild(spillDir, "redis://" + chaos.clientAddress(chaos.topology().primary()),
+                namespace, WRITERS, replayRate, batch);
         children.add(c);
         return c;
-    }
-
-    /** A service JVM, and the history built from what it printed. */
-    private final class Child {
-        final Process process;
-        final Thread reader;
-        final History history;
-        final Map<String, String[]> inFlight = new ConcurrentHashMap<>();
-        final AtomicLong written = new AtomicLong();
-        final AtomicLong spilled = new AtomicLong();
-        final AtomicReference<String[]> status = new AtomicReference<>();
-        final AtomicReference<String> ready = new AtomicReference<>();
-        final List<String> tail = new CopyOnWriteArrayList<>();
-        private final long startNanos = System.nanoTime();
-        private boolean killed;
-
-        Child(String namespace, int replayRate, int batch) throws IOException {
-            history = new History(namespace, WRITERS, SuiteScenario.readBound());
-            Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
-            ProcessBuilder builder = new ProcessBuilder(java.toString(), "-Xmx256m",
-                    "-cp", System.getProperty("java.class.path"), SuiteWriterChild.class.getName(),
-                    spillDir.toString(), "redis://" + chaos.clientAddress(chaos.topology().primary()), namespace,
-                    Integer.toString(WRITERS), Integer.toString(replayRate), Integer.toString(batch));
-            builder.redirectErrorStream(true);
-            process = builder.start();
-            process.getOutputStream().close();
-            reader = new Thread(this::read, "resilient-redis-test-child-reader");
-            reader.setDaemon(true);
-            reader.start();
-            await("the service JVM ready").atMost(Duration.ofSeconds(60))
-                    .failFast("the service JVM exited: " + tail, () -> !process.isAlive())
-                    .until(() -> ready.get() != null);
-        }
-
-        private long millis() {
-            return (System.nanoTime() - startNanos) / 1_000_000;
-        }
-
-        private void read() {
-            try (BufferedReader in = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    String[] p = line.split(" ", 4);
-                    switch (p[0]) {
-                        case "BEGIN" -> {
-                            String[] b = line.split(" ");
-                            inFlight.put(b[1], new String[] {b[2], b[3], b[4], b[5], Long.toString(millis())});
-                        }
-                        case "END", "FAIL" -> finish(p);
-                        case "STATUS" -> status.set(line.split(" "));
-                        case "READY" -> ready.set(p[1]);
-                        default -> {
-                            tail.add(line);
-                            if (tail.size() > 50) {
-                                tail.remove(0);
-                            }
-                        }
-                    }
-                }
-            } catch (IOException e) {
-                // the child was killed: its stdout closed
-            }
-        }
-
-        private void finish(String[] p) {
-            String[] b = inFlight.remove(p[1]);
-            if (b == null || !b[0].equals(p[2])) {
-                tail.add("END without BEGIN: " + String.join(" ", p));
-                return;
-            }
-            int writer = Integer.parseInt(p[1]);
-            long seq = Long.parseLong(b[0]);
-            WriteRecord.Outcome outcome;
-            String failure = null;
-            String id = null;
-            if ("END".equals(p[0])) {
-                String[] r = p[3].split(" ");
-                outcome = WriteRecord.Outcome.valueOf(r[0]);
-                id = r[1];
-                (outcome == WriteRecord.Outcome.WRITTEN ? written : spilled).incrementAndGet();
-            } else {
-                outcome = WriteRecord.Outcome.FAILED;
-                failure = p[3];
-            }
-            history.record(new WriteRecord(writer, seq, b[1], b[2], Long.parseLong(b[3]), outcome, failure,
-                    Long.parseLong(b[4]), id));
-        }
-
-        void awaitWritten(long each) {
-            await("every writer of the service wrote directly").atMost(Duration.ofSeconds(60))
-                    .failFast("the service JVM exited: " + tail, () -> !process.isAlive())
-                    .until(() -> {
-                        for (int w = 0; w < WRITERS; w++) {
-                            if (history.writes(w).size() < each) {
-                                return false;
-                            }
-                        }
-                        return true;
-                    });
-        }
-
-        void awaitSpilled(long n) {
-            await("the service spilling").atMost(Duration.ofSeconds(60))
-                    .failFast("the service JVM exited: " + tail, () -> !process.isAlive())
-                    .until(() -> spilled.get() >= n);
-        }
-
-        /**
-         * SIGKILL (Process.destroyForcibly on Linux): no shutdown hook, no close, no flush. Every call it
-         * had begun and not finished goes into the history as in doubt.
-         */
-        void kill() throws InterruptedException {
-            if (killed) {
-                return;
-            }
-            killed = true;
-            process.destroyForcibly();
-            assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
-            reader.join(10_000);
-            for (Map.Entry<String, String[]> e : inFlight.entrySet()) {
-                String[] b = e.getValue();
-                history.record(new WriteRecord(Integer.parseInt(e.getKey()), Long.parseLong(b[0]), b[1], b[2],
-                        Long.parseLong(b[3]), WriteRecord.Outcome.IN_DOUBT, "the service was killed during the call",
-                        Long.parseLong(b[4]), null));
-            }
-            inFlight.clear();
-            assertThat(tail).noneMatch(l -> l.startsWith("END without BEGIN"));
-        }
     }
 }

@@ -22,7 +22,10 @@ import java.util.concurrent.locks.LockSupport;
  * parent knows every write's outcome, and which call was in flight when it killed this JVM. Every 50 ms:
  * {@code STATUS <depth> <replaying> <replayedTotal>}. Runs until killed.
  *
- * <p>Arguments: spill directory, Redis URL, namespace, writers, replay rate limit (writes/s), replay batch.
+ * <p>Arguments: spill directory, endpoint ({@code redis://host:port} or
+ * {@code sentinel:<master>@host:port,host:port}), namespace, writers, replay rate limit (writes/s), replay
+ * batch; optionally durability ({@code acknowledged} or {@code replicated}: one replica within 500 ms),
+ * the failover journal's window in ms, and the Sentinel scan interval in ms.
  */
 public final class SuiteWriterChild {
 
@@ -31,15 +34,27 @@ public final class SuiteWriterChild {
 
     public static void main(String[] args) {
         Path dir = Path.of(args[0]);
-        RedisEndpoint endpoint = RedisEndpoint.standalone(args[1]);
+        RedisEndpoint endpoint = args[1].startsWith("sentinel:")
+                ? RedisEndpoint.sentinel(args[1].substring(9, args[1].indexOf('@')),
+                        List.of(args[1].substring(args[1].indexOf('@') + 1).split(",")))
+                : RedisEndpoint.standalone(args[1]);
         String namespace = args[2];
         int writers = Integer.parseInt(args[3]);
         int rate = Integer.parseInt(args[4]);
         int batch = Integer.parseInt(args[5]);
         PrintStream out = System.out;
-        ResilientRedis client = SuiteScenario.client(List.of(endpoint), Durability.acknowledged(), dir)
-                .replay(ReplaySettings.builder().maxWritesPerSecond(rate).batchSize(batch).build())
-                .build();
+        Durability durability = args.length > 6 && "replicated".equals(args[6])
+                ? Durability.replicated(1, java.time.Duration.ofMillis(500)) : Durability.acknowledged();
+        ResilientRedis.Builder builder = SuiteScenario.client(List.of(endpoint), durability, dir)
+                .replay(ReplaySettings.builder().maxWritesPerSecond(rate).batchSize(batch).build());
+        if (args.length > 7) {
+            builder.failoverJournal(io.resilientredis.failover.JournalSettings.builder()
+                    .window(java.time.Duration.ofMillis(Long.parseLong(args[7]))).build());
+        }
+        if (args.length > 8) {
+            builder.sentinelScanInterval(java.time.Duration.ofMillis(Long.parseLong(args[8])));
+        }
+        ResilientRedis client = builder.build();
         List<OperationKind> kinds = OperationKinds.defaults();
         out.println("READY " + ProcessHandle.current().pid());
         for (int w = 0; w < writers; w++) {
