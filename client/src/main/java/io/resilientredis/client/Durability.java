@@ -12,7 +12,7 @@ import java.util.Objects;
  * while the client process lives: it keeps the writes acknowledged in the last few seconds and
  * re-applies them on the new master, under their ids and in order, before any newer write
  * ({@link ResilientRedis.Builder#failoverJournal}). If the client process dies in the same moment
- * as the master, such a write can still be lost.
+ * as the failover, such a write can still be lost: the journal of this level is in memory only.
  *
  * <p>{@link #replicated(int, Duration)}: when the master replied and at least that many replicas
  * confirmed they have it (Redis {@code WAIT}, sent in the same pipeline, one {@code WAIT} for all
@@ -30,9 +30,9 @@ import java.util.Objects;
  * together. It does not when the old master goes on serving after the promotion: in a planned
  * {@code SENTINEL FAILOVER}, or when a paused or frozen master resumes before Sentinel demotes it,
  * a replica still following the old master confirms writes that the resync to the new master then
- * drops. There the failover journal (in memory) re-applies them; a client process that dies during
- * that moment loses them. {@code replicated(n, ...)} with n equal to the number of replicas closes
- * that too, at the price of writes spilling whenever one replica lags or is down.
+ * drops. There the failover journal re-applies them, and with this level it is kept on disk as well
+ * ({@code journal/} in the spill directory, committed before the caller hears {@code WRITTEN}), so a
+ * client process that dies during that moment is followed by one that re-applies them on start.
  */
 public final class Durability {
 
