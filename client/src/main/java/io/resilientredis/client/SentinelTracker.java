@@ -91,6 +91,10 @@ final class SentinelTracker implements AutoCloseable {
             try {
                 scan();
             } finally {
+                master.settle();
+                if (replicas != null) {
+                    replicas.settle();
+                }
                 firstScan.complete(null);
             }
         });

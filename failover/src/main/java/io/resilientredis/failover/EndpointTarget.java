@@ -32,12 +32,17 @@ public final class EndpointTarget<C> {
     private volatile Throwable unknownBecause;
     private volatile boolean configurationProblem;
     private volatile Mover<C> mover;
+    /** Completes when the first node is known or the binding's first discovery is over. */
+    private final CompletableFuture<Void> settled = new CompletableFuture<>();
 
     private EndpointTarget(C handle, String node, boolean movable, Supplier<? extends CompletionStage<?>> confirmer) {
         this.handle = handle;
         this.node = node;
         this.movable = movable;
         this.confirmer = confirmer;
+        if (handle != null) {
+            settled.complete(null);
+        }
     }
 
     /**
@@ -125,6 +130,20 @@ public final class EndpointTarget<C> {
     void set(C next, String nodeName) {
         this.handle = next;
         this.node = nodeName;
+        settled.complete(null);
+    }
+
+    /**
+     * Says that the binding's first discovery is over, whether or not it found a node: calls stop
+     * waiting for one (until then a call made while no node is known waits, bounded, for the first).
+     */
+    public void settle() {
+        settled.complete(null);
+    }
+
+    /** @return completes when a node is known or the first discovery is over */
+    CompletableFuture<Void> settled() {
+        return settled;
     }
 
     void attach(Mover<C> m) {

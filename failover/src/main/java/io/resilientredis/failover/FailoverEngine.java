@@ -381,13 +381,20 @@ public final class FailoverEngine<C> implements AutoCloseable {
         if (fence) {
             CompletableFuture<Void> gate = endpoint.enter();
             if (gate != null) {
-                return afterGate(endpoint, gate, op, journal);
+                return afterGate(endpoint, gate, op, true, journal, "the master of " + endpoint.name()
+                        + " is changing and the writes it acknowledged recently are being re-applied on the new one");
             }
         }
         C handle = endpoint.handle();
         if (handle == null) {
             if (fence) {
                 endpoint.callDone();
+            }
+            CompletableFuture<Void> settled = endpoint.target().settled();
+            if (!settled.isDone()) {
+                // The binding's first discovery (a Sentinel scan) is still under way: wait for it, bounded.
+                return afterGate(endpoint, settled, op, fenced, journal, "no node of " + endpoint.name()
+                        + " is known yet (the first Sentinel scan has not finished)");
             }
             Throwable cause = endpoint.unknownNode();
             FailureKind kind = endpoint.target().configurationProblem() ? FailureKind.CONFIGURATION
@@ -424,11 +431,13 @@ public final class FailoverEngine<C> implements AutoCloseable {
     }
 
     /**
-     * A fenced call that arrived while the endpoint's node moves: it runs once the move is done, or
-     * fails unsent (a connectivity failure, not counted against the breaker) after the call bound.
+     * A call that must wait for the endpoint's node: a fenced call while the node moves, or any call
+     * before the binding's first discovery finished. It runs once {@code gate} completes, or fails
+     * unsent (a connectivity failure, not counted against the breaker) after the call bound.
      */
     private <T> CompletableFuture<T> afterGate(EndpointHealth<C> endpoint, CompletableFuture<Void> gate,
-                                               Function<? super C, ? extends CompletionStage<T>> op, Runnable journal) {
+                                               Function<? super C, ? extends CompletionStage<T>> op, boolean fenced,
+                                               Runnable journal, String why) {
         CompletableFuture<T> out = new CompletableFuture<>();
         AtomicBoolean claimed = new AtomicBoolean();
         ScheduledFuture<?> timer;
@@ -436,9 +445,8 @@ public final class FailoverEngine<C> implements AutoCloseable {
             timer = scheduler.schedule(() -> {
                 if (claimed.compareAndSet(false, true)) {
                     out.completeExceptionally(AttemptFailure.notSent(endpoint, FailureKind.CONNECTIVITY,
-                            new TimeoutException("the master of " + endpoint.name() + " is changing and the writes "
-                                    + "it acknowledged recently are being re-applied on the new one; this write was "
-                                    + "not sent within " + callBound.toMillis() + " ms")));
+                            new TimeoutException(why + "; the call was not sent within " + callBound.toMillis()
+                                    + " ms")));
                 }
             }, callBound.toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException closing) {
@@ -447,7 +455,7 @@ public final class FailoverEngine<C> implements AutoCloseable {
         gate.whenComplete((ok, never) -> {
             if (claimed.compareAndSet(false, true)) {
                 timer.cancel(false);
-                callOn(endpoint, op, true, journal).whenComplete((value, failure) -> {
+                callOn(endpoint, op, fenced, journal).whenComplete((value, failure) -> {
                     if (failure == null) {
                         out.complete(value);
                     } else {

@@ -176,6 +176,37 @@ class FailoverJournalTest {
     }
 
     @Test
+    void aCallMadeBeforeTheFirstDiscoveryWaitsForItInsteadOfFailing() {
+        EndpointTarget<FakeRedis> undiscovered = EndpointTarget.movable(() -> CompletableFuture.completedFuture(null));
+        engine = FailoverEngine.<FakeRedis>builder()
+                .endpoint(Endpoint.following("sentinel://m@s1:26379", undiscovered, FakeRedis::ping))
+                .journal(JournalSettings.defaults(), applier)
+                .probeTimeout(Duration.ofSeconds(2))
+                .build();
+        CompletableFuture<WriteReceipt<String>> early = engine.write(append("early"));
+        assertThat(early).isNotDone();
+        undiscovered.moveTo(oldMaster, "10.0.0.1:6379");
+        assertThat(early).succeedsWithin(Duration.ofSeconds(5));
+        assertThat(oldMaster.log).containsExactly("early");
+        assertThat(engine.status().endpoints().get(0).state()).isEqualTo(BreakerState.CLOSED);
+    }
+
+    @Test
+    void onceTheFirstDiscoveryIsOverWithoutANodeCallsFailAtOnce() {
+        EndpointTarget<FakeRedis> none = EndpointTarget.movable(() -> CompletableFuture.completedFuture(null));
+        none.unknown(new java.io.IOException("no Sentinel answered"), false);
+        none.settle();
+        engine = FailoverEngine.<FakeRedis>builder()
+                .endpoint(Endpoint.following("sentinel://m@s1:26379", none, FakeRedis::ping))
+                .probeTimeout(Duration.ofSeconds(2))
+                .build();
+        long start = System.nanoTime();
+        assertThat(engine.write(append("x"))).failsWithin(Duration.ofSeconds(5))
+                .withThrowableThat().withMessageContaining("no Sentinel answered");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+    }
+
+    @Test
     void aFailedReapplyKeepsWritesAwayFromTheNewMasterUntilARetrySucceeds() {
         engine = engine(JournalSettings.defaults());
         write("a");
