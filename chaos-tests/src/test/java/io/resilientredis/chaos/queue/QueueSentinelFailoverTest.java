@@ -242,7 +242,8 @@ class QueueSentinelFailoverTest {
      */
     private void awaitReplicasInSync(RedisNode master) {
         long[] target = {-1};
-        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> {
+        // A restarted node's full resync can take tens of seconds on a loaded two-core machine.
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
             try (RespConnection c = master.connect(Duration.ofSeconds(1))) {
                 Map<String, String> info = c.info("replication");
                 if (target[0] < 0) {
