@@ -43,6 +43,8 @@ public final class RespConnection implements AutoCloseable {
     /**
      * Connects to {@code host:port}; {@code timeout} bounds the connect and every later read.
      *
+     * @param host the host name or address
+     * @param port the TCP port
      * @throws IOException when the connection is refused or does not complete in time
      */
     public static RespConnection open(String host, int port, Duration timeout) throws IOException {
