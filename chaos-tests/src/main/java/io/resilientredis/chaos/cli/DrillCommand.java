@@ -5,7 +5,11 @@ import io.resilientredis.chaos.drill.DrillResult;
 import io.resilientredis.chaos.drill.Scenario;
 import io.resilientredis.client.Durability;
 import io.resilientredis.client.RedisEndpoint;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +21,9 @@ final class DrillCommand implements ResilientRedisCli.Command {
 
     /** Exit code when the drill could not run (the topology did not start, a deployment could not be read). */
     static final int COULD_NOT_RUN = 3;
+
+    /** Where the usage text lives (also read by {@code ./drill --help} from the source tree, without a build). */
+    static final String USAGE_RESOURCE = "io/resilientredis/chaos/cli/drill-usage.txt";
 
     @Override
     public String summary() {
@@ -46,7 +53,8 @@ final class DrillCommand implements ResilientRedisCli.Command {
     }
 
     /** @return false when only help was asked for */
-    static boolean parse(String[] args, Drill.Builder drill, PrintStream out) {
+    static boolean parse(String[] given, Drill.Builder drill, PrintStream out) {
+        String[] args = splitEquals(given);
         RedisEndpoint primary = null;
         RedisEndpoint standby = null;
         String durability = null;
@@ -94,8 +102,24 @@ final class DrillCommand implements ResilientRedisCli.Command {
         return true;
     }
 
+    /** {@code --rate=500} as {@code --rate 500}. */
+    static String[] splitEquals(String[] args) {
+        List<String> split = new ArrayList<>();
+        for (String arg : args) {
+            int eq = arg.indexOf('=');
+            if (arg.startsWith("--") && eq > 2) {
+                split.add(arg.substring(0, eq));
+                split.add(arg.substring(eq + 1));
+            } else {
+                split.add(arg);
+            }
+        }
+        return split.toArray(String[]::new);
+    }
+
     /** Where the command line's log goes: {@code <report dir>/drill.log}. */
-    static Path logFile(String[] args) {
+    static Path logFile(String[] given) {
+        String[] args = splitEquals(given);
         Path dir = Path.of("drill-reports");
         for (int i = 0; i + 1 < args.length; i++) {
             if ("--report-dir".equals(args[i])) {
@@ -167,26 +191,20 @@ final class DrillCommand implements ResilientRedisCli.Command {
         return password == null ? e : e.withCredentials(user, password);
     }
 
+    /** The drill's usage text, from {@value #USAGE_RESOURCE}: the one copy, which {@code ./drill --help} prints too. */
+    static String usage() {
+        try (InputStream in = DrillCommand.class.getResourceAsStream("drill-usage.txt")) {
+            if (in == null) {
+                throw new IllegalStateException(USAGE_RESOURCE + " is missing from the classpath");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static void help(PrintStream out) {
-        out.println("usage: drill [options]");
-        out.println();
-        out.println("Starts a Sentinel group (master, replica, 3 Sentinels) and a standby deployment behind the embedded");
-        out.println("Toxiproxy-compatible fault proxy, runs writers (counters, sets, ordered lists) and readers through");
-        out.println("ResilientRedis while a fault timeline plays, then checks every accepted write was applied exactly once.");
-        out.println("Exit code: 0 passed, 1 something lost/duplicated/reordered, 2 bad options, 3 could not run.");
-        out.println();
-        out.println("  --duration N         seconds (or 90s, 2m) the workload runs; default 60");
-        out.println("  --scenario NAME      fault timeline preset; default " + Scenario.DEFAULT + " (--list-scenarios)");
-        out.println("  --rate N             target writes per second over all writers (reads at half); default 200");
-        out.println("  --writers N          writer threads; default 4");
-        out.println("  --readers N          reader threads; default 2");
-        out.println("  --durability D       acknowledged | replicated (WAIT for 1 replica); default replicated for the");
-        out.println("                       embedded topology, acknowledged for your own Redis");
-        out.println("  --report-dir DIR     where each run's folder (report.txt, report.html, spill store) goes;");
-        out.println("                       default ./drill-reports");
-        out.println("  --primary URL        your own Redis instead of the embedded topology: redis://[:password@]host:port");
-        out.println("                       or sentinel://[:password@]master@host:port,host:port (no faults injected)");
-        out.println("  --standby URL        a standby for --primary, same forms");
-        out.println("  --list-scenarios     list the scenario presets");
+        out.print(usage());
+        out.flush();
     }
 }
