@@ -160,6 +160,8 @@ public final class Main {
         String duration;
         @Option(names = "--scenario", paramLabel = "NAME")
         String scenario;
+        @Option(names = "--seed", paramLabel = "N")
+        String seed;
         @Option(names = "--rate", paramLabel = "N")
         String rate;
         @Option(names = "--writers", paramLabel = "N")

@@ -5,6 +5,7 @@ import io.resilientredis.client.DoctorCommand;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -73,8 +74,8 @@ public final class ResilientRedisCli {
 
     /**
      * Points Logback at the command's configuration unless the user chose one: {@code doctor} logs only
-     * warnings to standard error (its output is the report), {@code drill} logs the library to its
-     * {@code drill.log}. Call it before anything logs.
+     * warnings to standard error (its output is the report), {@code drill} makes the run's own folder and
+     * logs the library to {@code drill.log} in it. Call it before anything logs.
      *
      * @param args the subcommand and its options, as given to {@link #run}
      */
@@ -85,9 +86,14 @@ public final class ResilientRedisCli {
         if ("doctor".equals(args[0])) {
             System.setProperty("logback.configurationFile", "io/resilientredis/chaos/cli/logback-quiet.xml");
         } else if ("drill".equals(args[0])) {
-            System.setProperty("logback.configurationFile", "io/resilientredis/chaos/cli/logback-cli.xml");
-            System.setProperty("resilientredis.log.file", DrillCommand.logFile(Arrays.copyOfRange(args, 1, args.length))
-                    .toString());
+            Path run = DrillCommand.prepareRun(Arrays.copyOfRange(args, 1, args.length));
+            if (run == null) {
+                // --help or bad options: no run, no log file; warnings (there should be none) to stderr.
+                System.setProperty("logback.configurationFile", "io/resilientredis/chaos/cli/logback-quiet.xml");
+            } else {
+                System.setProperty("logback.configurationFile", "io/resilientredis/chaos/cli/logback-cli.xml");
+                System.setProperty("resilientredis.log.file", run.resolve("drill.log").toString());
+            }
         }
     }
 

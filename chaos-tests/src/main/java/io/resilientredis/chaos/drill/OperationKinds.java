@@ -76,6 +76,9 @@ public final class OperationKinds {
         return new JobEnqueue();
     }
 
+    /** How long the drill's keys live unless the drill removes them first (it refreshes the TTL while it runs). */
+    public static final java.time.Duration KEY_TTL = java.time.Duration.ofHours(1);
+
     private static Map<String, List<WriteRecord>> byKey(List<WriteRecord> records) {
         Map<String, List<WriteRecord>> keys = new LinkedHashMap<>();
         for (WriteRecord r : records) {
@@ -167,7 +170,8 @@ public final class OperationKinds {
 
         @Override
         public WriteReceipt<?> perform(ResilientRedis redis, String key, long value, long seq) {
-            return redis.set(key, Long.toString(value));
+            // With a TTL, like every drill key: a drill that dies on a user's Redis leaves nothing for good.
+            return redis.set(key, Long.toString(value), KEY_TTL);
         }
 
         @Override
@@ -348,6 +352,11 @@ public final class OperationKinds {
                 queues.put(key, h);
             }
             return h.queue().enqueue(Long.toString(value));
+        }
+
+        @Override
+        public List<String> redisKeys(ResilientRedis redis, String key) {
+            return redis.queue(key).redisKeys();
         }
 
         @Override

@@ -14,7 +14,9 @@ final class TextReport {
         StringBuilder t = new StringBuilder(2048);
         Verdict v = r.verdict;
         t.append('\n').append("resilient-redis outage drill: ").append(r.passed() ? "PASSED" : "FAILED").append('\n');
-        row(t, "scenario", r.scenario + ": " + r.scenarioDescription);
+        row(t, "scenario", r.scenario + ": " + r.scenarioDescription
+                + (Scenario.named(r.scenario).random() ? " (seed " + r.seed + "; --seed " + r.seed + " plays these faults "
+                + "again)" : ""));
         row(t, "topology", r.topology);
         row(t, "ran", String.format(Locale.ROOT, "%.1f s at %d writes/s target, then %.1f s for the spill store to "
                 + "drain%s", secs(r.ran), r.rate, secs(r.drain), r.drained ? "" : " (NOT drained)"));
@@ -62,7 +64,8 @@ final class TextReport {
             }
         }
         if (r.htmlReport != null) {
-            row(t, "reports", r.htmlReport.toAbsolutePath() + "\n" + " ".repeat(20) + r.textReport.toAbsolutePath());
+            row(t, "reports", r.htmlReport.toAbsolutePath() + "\n" + " ".repeat(20) + r.textReport.toAbsolutePath()
+                    + "\n" + " ".repeat(20) + r.jsonReport.toAbsolutePath());
         }
         return t.toString();
     }
