@@ -95,6 +95,14 @@ final class JsonReport {
         m.put("p50Millis", h.percentile(50).toNanos() / 1e6);
         m.put("p99Millis", h.percentile(99).toNanos() / 1e6);
         m.put("maxMillis", h.max().toNanos() / 1e6);
+        m.put("corrected", "from when each call was due on the pacer's schedule, plus the calls a blocked caller "
+                + "never made (coordinated omission)");
+        Map<String, Object> raw = new LinkedHashMap<>();
+        raw.put("count", h.rawCount());
+        raw.put("p50Millis", h.rawPercentile(50).toNanos() / 1e6);
+        raw.put("p99Millis", h.rawPercentile(99).toNanos() / 1e6);
+        raw.put("maxMillis", h.rawMax().toNanos() / 1e6);
+        m.put("raw", raw);
         return m;
     }
 }
