@@ -11,7 +11,7 @@ import java.time.Duration;
  */
 public interface RedisNode {
 
-    /** {@return A name unique within the topology, such as {@code primary}, {@code replica-1}, {@code sentinel-2}} */
+    /** {@return a name unique within the topology, such as {@code primary}, {@code replica-1}, {@code sentinel-2}} */
     String name();
 
     /** {@return the host clients connect to (always {@code 127.0.0.1})} */

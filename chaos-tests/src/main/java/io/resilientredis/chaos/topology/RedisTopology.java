@@ -71,7 +71,7 @@ public final class RedisTopology implements AutoCloseable {
         this.started = Collections.synchronizedList(new ArrayList<>());
     }
 
-    /** {@return A builder for one standalone server} */
+    /** {@return a builder for one standalone server} */
     public static Builder standalone() {
         return new Builder(Shape.STANDALONE, 0);
     }

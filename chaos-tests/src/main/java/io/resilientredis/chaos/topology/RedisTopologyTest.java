@@ -45,7 +45,7 @@ public @interface RedisTopologyTest {
     /** {@return sentinel {@code failover-timeout}} */
     long failoverTimeoutMillis() default 3000;
 
-    /** {@return A password for the data nodes; empty means none} */
+    /** {@return a password for the data nodes; empty means none} */
     String password() default "";
 
     /** {@return extra redis.conf directives for every data node, such as {@code "maxmemory 2mb"}} */

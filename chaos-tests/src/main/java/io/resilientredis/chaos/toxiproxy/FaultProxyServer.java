@@ -23,7 +23,7 @@ public interface FaultProxyServer extends AutoCloseable {
         return "http://" + host() + ":" + port();
     }
 
-    /** {@return A Toxiproxy client for this server's API} */
+    /** {@return a Toxiproxy client for this server's API} */
     default ToxiproxyClient client() {
         return new ToxiproxyClient(host(), port());
     }
