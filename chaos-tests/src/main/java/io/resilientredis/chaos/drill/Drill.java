@@ -193,7 +193,8 @@ public final class Drill {
             // One time base for the chart, the events and the fault steps: the workload's start.
             long start = System.nanoTime();
             startNanos.set(start);
-            workload = Workload.builder(redis, history).rate(rate).readers(readers, Math.max(1, rate / 2)).start();
+            workload = Workload.builder(redis, history).rate(rate).readers(readers, Math.max(1, rate / 2))
+                    .kinds(usersRedis ? OperationKinds.defaultsWithTtl() : OperationKinds.defaults()).start();
             FaultTimeline timeline = chaos == null ? null
                     : FaultTimeline.start(chaos, scenario.steps(duration, timeout, seed), progress::event);
             sampler.scheduleAtFixedRate(() -> samples.add(sample(redis, workload, timeline, labels, start)),

@@ -100,7 +100,7 @@ class DrillOnYourRedisTest {
     @Test
     void whileItRunsEveryKeyOfTheRunHasATtl() throws Exception {
         History history = new History("drill:ttl-test", 1, Duration.ofSeconds(5));
-        List<OperationKind> kinds = OperationKinds.defaults();
+        List<OperationKind> kinds = OperationKinds.defaultsWithTtl();
         try (ResilientRedis redis = ResilientRedis.builder().primary(endpoint()).retry(RetrySettings.none())
                 .build()) {
             long seq = 0;
