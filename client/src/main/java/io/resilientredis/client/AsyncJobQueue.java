@@ -29,6 +29,11 @@ public final class AsyncJobQueue {
     /** Writes go through the facade, so they follow its durability level. */
     private final AsyncRedis writes;
     private final QueueKeys keys;
+
+    /** @return the queue's Redis keys (see {@link JobQueue#redisKeys()}) */
+    java.util.List<String> redisKeys() {
+        return java.util.List.copyOf(keys.fixed());
+    }
     private final QueueOptions options;
     private final long markerTtlSeconds;
 

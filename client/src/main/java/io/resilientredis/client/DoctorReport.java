@@ -45,7 +45,10 @@ public final class DoctorReport {
         return passed() ? 0 : 1;
     }
 
-    /** @return how many checks came out with that status */
+    /**
+     * @param status the status to count
+     * @return how many checks came out with that status
+     */
     public long count(DoctorCheck.Status status) {
         return checks.stream().filter(c -> c.status() == status).count();
     }

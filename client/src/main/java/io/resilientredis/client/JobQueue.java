@@ -61,6 +61,17 @@ public final class JobQueue {
         return async.options();
     }
 
+    /**
+     * The Redis keys this queue keeps its jobs, leases, dead letters and worker list in, all in the hash
+     * slot of {@code {name}}: for inspection, an expiry, or removing a queue for good. A registered worker
+     * also has a key of its own, which expires by itself.
+     *
+     * @return the keys, in a fixed order
+     */
+    public java.util.List<String> redisKeys() {
+        return async.redisKeys();
+    }
+
     /** @return the asynchronous form of this queue */
     public AsyncJobQueue async() {
         return async;

@@ -11,8 +11,11 @@ public class QueueFullException extends ResilientRedisException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The queue's name. */
     private final String queue;
+    /** The queue's length when the enqueue was refused. */
     private final long length;
+    /** The queue's limit. */
     private final long limit;
 
     QueueFullException(String queue, long length, int adding, long limit) {

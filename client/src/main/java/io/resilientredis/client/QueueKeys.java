@@ -69,6 +69,11 @@ final class QueueKeys {
         return keys;
     }
 
+    /** @return the nine fixed keys, without an extra one */
+    List<String> fixed() {
+        return with(base + "none").subList(0, 9);
+    }
+
     /** @return the fixed keys plus a placeholder extra key (scripts that use none) */
     List<String> all() {
         return with(base + "none");

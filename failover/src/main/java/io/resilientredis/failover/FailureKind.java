@@ -19,7 +19,7 @@ public enum FailureKind {
     /** The call itself is wrong: {@code WRONGTYPE}, syntax, wrong arguments. Never retried. */
     CALLER_ERROR;
 
-    /** Whether a failure of this kind counts against the endpoint's circuit breaker. */
+    /** {@return whether a failure of this kind counts against the endpoint's circuit breaker} */
     public boolean countsAgainstEndpoint() {
         return this == CONNECTIVITY || this == FAILOVER_TRANSIENT;
     }

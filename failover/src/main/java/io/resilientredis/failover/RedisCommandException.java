@@ -8,6 +8,7 @@ public class RedisCommandException extends ResilientRedisException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The endpoint, credentials redacted. */
     private final String endpoint;
 
     /**

@@ -9,6 +9,7 @@ public class RedisWriteRefusedException extends ResilientRedisException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The endpoint, credentials redacted. */
     private final String endpoint;
 
     /**

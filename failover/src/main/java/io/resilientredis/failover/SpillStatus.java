@@ -28,7 +28,19 @@ public record SpillStatus(boolean enabled, long depth, long bytes, long pendingA
     public static final SpillStatus DISABLED =
             new SpillStatus(false, 0, 0, 0, Duration.ZERO, false, 0, 0.0, 0, false, null, 0, 0);
 
-    /** A healthy store's status (not degraded, nothing quarantined or lost). */
+    /**
+     * A healthy store's status (not degraded, nothing quarantined or lost).
+     *
+     * @param bytes payload bytes waiting in the store
+     * @param depth writes waiting in the store
+     * @param enabled whether the client has a spill store
+     * @param oldestEntryAge age of the oldest waiting write; zero when none
+     * @param pendingAppends appends queued but not yet committed
+     * @param rejectedTotal spilled writes Redis refused for good on replay
+     * @param replayRatePerSecond recent replay rate, writes per second
+     * @param replayedTotal writes replayed since the client started
+     * @param replaying whether the replayer is draining the store
+     */
     public SpillStatus(boolean enabled, long depth, long bytes, long pendingAppends, Duration oldestEntryAge,
                        boolean replaying, long replayedTotal, double replayRatePerSecond, long rejectedTotal) {
         this(enabled, depth, bytes, pendingAppends, oldestEntryAge, replaying, replayedTotal, replayRatePerSecond,

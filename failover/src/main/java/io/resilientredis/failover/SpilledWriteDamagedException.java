@@ -10,7 +10,9 @@ public class SpilledWriteDamagedException extends ResilientRedisException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The damaged write's id (as read; it may be damaged too). */
     private final String writeId;
+    /** The damaged write's spill sequence. */
     private final long sequence;
 
     /**

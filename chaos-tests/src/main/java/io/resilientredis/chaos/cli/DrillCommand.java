@@ -5,18 +5,29 @@ import io.resilientredis.chaos.drill.DrillResult;
 import io.resilientredis.chaos.drill.Scenario;
 import io.resilientredis.client.Durability;
 import io.resilientredis.client.RedisEndpoint;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 
 /** {@code drill}: the outage drill, with its options. */
 final class DrillCommand implements ResilientRedisCli.Command {
 
     /** Exit code when the drill could not run (the topology did not start, a deployment could not be read). */
     static final int COULD_NOT_RUN = 3;
+
+    /** Hands the run folder {@link #prepareRun} made to {@link #run} in the same process. */
+    static final String RUN_DIR_PROPERTY = "resilientredis.drill.runDir";
+
+    /** Where the usage text lives (also read by {@code ./drill --help} from the source tree, without a build). */
+    static final String USAGE_RESOURCE = "io/resilientredis/chaos/cli/drill-usage.txt";
 
     @Override
     public String summary() {
@@ -27,13 +38,17 @@ final class DrillCommand implements ResilientRedisCli.Command {
     public int run(String[] args, PrintStream out, PrintStream err, boolean tty) {
         Drill.Builder drill = Drill.builder().output(out, tty);
         try {
-            if (!parse(args, drill, out)) {
+            if (!parse(args, drill, out, System::getenv)) {
                 return 0;
             }
         } catch (IllegalArgumentException e) {
             err.println("drill: " + e.getMessage());
             err.println("run 'drill --help' for the options");
             return ResilientRedisCli.USAGE;
+        }
+        String prepared = System.clearProperty(RUN_DIR_PROPERTY);
+        if (prepared != null) {
+            drill.runDir(Path.of(prepared));
         }
         try {
             DrillResult result = drill.build().run();
@@ -45,8 +60,39 @@ final class DrillCommand implements ResilientRedisCli.Command {
         }
     }
 
+    /**
+     * Makes this run's folder before anything logs, so that the command line's {@code drill.log} goes into it:
+     * {@code <report dir>/drill-<time>-<unique>/drill.log}. Nothing is made for {@code --help} or bad options.
+     *
+     * @return the run's folder, or null when the options do not start a run
+     */
+    static Path prepareRun(String[] args) {
+        Drill.Builder scratch = Drill.builder();
+        PrintStream nowhere = new PrintStream(java.io.OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
+        try {
+            if (!parse(args, scratch, nowhere, name -> null)) {
+                return null;
+            }
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        Path run = Drill.createRunDir(reportDir(args)).toAbsolutePath();
+        System.setProperty(RUN_DIR_PROPERTY, run.toString());
+        return run;
+    }
+
     /** @return false when only help was asked for */
-    static boolean parse(String[] args, Drill.Builder drill, PrintStream out) {
+    static boolean parse(String[] given, Drill.Builder drill, PrintStream out) {
+        return parse(given, drill, out, System::getenv);
+    }
+
+    /**
+     * @param env the environment: {@code REDIS_PASSWORD} and {@code REDIS_SENTINEL_PASSWORD} for {@code --primary}
+     *     and {@code --standby}
+     * @return false when only help was asked for
+     */
+    static boolean parse(String[] given, Drill.Builder drill, PrintStream out, Function<String, String> env) {
+        String[] args = splitEquals(given);
         RedisEndpoint primary = null;
         RedisEndpoint standby = null;
         String durability = null;
@@ -69,8 +115,16 @@ final class DrillCommand implements ResilientRedisCli.Command {
                 case "--writers" -> writers = number(value(args, ++i, option), option);
                 case "--readers" -> readers = number(value(args, ++i, option), option);
                 case "--report-dir" -> drill.reportDir(Path.of(value(args, ++i, option)));
-                case "--primary" -> primary = endpoint(value(args, ++i, option));
-                case "--standby" -> standby = endpoint(value(args, ++i, option));
+                case "--primary" -> primary = endpoint(value(args, ++i, option), env);
+                case "--standby" -> standby = endpoint(value(args, ++i, option), env);
+                case "--seed" -> {
+                    String v = value(args, ++i, option);
+                    try {
+                        drill.seed(Long.parseLong(v));
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException("--seed takes a whole number, was '" + v + "'");
+                    }
+                }
                 case "--durability" -> durability = value(args, ++i, option).toLowerCase(Locale.ROOT);
                 default -> throw new IllegalArgumentException("unknown option '" + option + "'");
             }
@@ -94,15 +148,31 @@ final class DrillCommand implements ResilientRedisCli.Command {
         return true;
     }
 
-    /** Where the command line's log goes: {@code <report dir>/drill.log}. */
-    static Path logFile(String[] args) {
+    /** {@code --rate=500} as {@code --rate 500}. */
+    static String[] splitEquals(String[] args) {
+        List<String> split = new ArrayList<>();
+        for (String arg : args) {
+            int eq = arg.indexOf('=');
+            if (arg.startsWith("--") && eq > 2) {
+                split.add(arg.substring(0, eq));
+                split.add(arg.substring(eq + 1));
+            } else {
+                split.add(arg);
+            }
+        }
+        return split.toArray(String[]::new);
+    }
+
+    /** The folder that holds the runs' folders: {@code --report-dir}, default {@code drill-reports}. */
+    static Path reportDir(String[] given) {
+        String[] args = splitEquals(given);
         Path dir = Path.of("drill-reports");
         for (int i = 0; i + 1 < args.length; i++) {
             if ("--report-dir".equals(args[i])) {
                 dir = Path.of(args[i + 1]);
             }
         }
-        return dir.resolve("drill.log").toAbsolutePath();
+        return dir;
     }
 
     private static String value(String[] args, int i, String option) {
@@ -141,8 +211,26 @@ final class DrillCommand implements ResilientRedisCli.Command {
      * {@code sentinel://[[user]:password@]master@host:port,host:port} (the password is the data nodes').
      */
     static RedisEndpoint endpoint(String spec) {
+        return endpoint(spec, name -> null);
+    }
+
+    /**
+     * {@link #endpoint(String)}, with the passwords a spec leaves out taken from the environment, as
+     * {@code doctor} does: {@code REDIS_PASSWORD} for the data nodes, {@code REDIS_SENTINEL_PASSWORD} for the
+     * Sentinels. A password in the spec wins; keeping it out of the command line keeps it out of {@code ps}.
+     */
+    static RedisEndpoint endpoint(String spec, Function<String, String> env) {
+        String dataPassword = blankToNull(env.apply("REDIS_PASSWORD"));
+        String sentinelPassword = blankToNull(env.apply("REDIS_SENTINEL_PASSWORD"));
         if (!spec.startsWith("sentinel://")) {
-            return RedisEndpoint.standalone(spec);
+            RedisEndpoint e = RedisEndpoint.standalone(spec);
+            String info = userInfo(spec);
+            boolean hasPassword = info != null && info.indexOf(':') >= 0 && info.indexOf(':') < info.length() - 1;
+            if (dataPassword != null && !hasPassword) {
+                String user = info == null ? null : info.indexOf(':') >= 0 ? info.substring(0, info.indexOf(':')) : info;
+                e = e.withCredentials(user == null || user.isEmpty() ? null : user, dataPassword);
+            }
+            return e;
         }
         String rest = spec.substring("sentinel://".length());
         String user = null;
@@ -164,29 +252,43 @@ final class DrillCommand implements ResilientRedisCli.Command {
         }
         List<String> sentinels = new ArrayList<>(List.of(hosts.split(",")));
         RedisEndpoint e = RedisEndpoint.sentinel(group, sentinels);
-        return password == null ? e : e.withCredentials(user, password);
+        if (password == null) {
+            password = dataPassword;
+        }
+        if (password != null) {
+            e = e.withCredentials(user, password);
+        }
+        return sentinelPassword == null ? e : e.withSentinelCredentials(null, sentinelPassword);
+    }
+
+    /** The user-info part of {@code redis://user:password@host...}, or null. */
+    private static String userInfo(String url) {
+        int scheme = url.indexOf("://");
+        int at = url.lastIndexOf('@');
+        if (scheme < 0 || at < scheme) {
+            return null;
+        }
+        return url.substring(scheme + 3, at);
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    /** The drill's usage text, from {@value #USAGE_RESOURCE}: the one copy, which {@code ./drill --help} prints too. */
+    static String usage() {
+        try (InputStream in = DrillCommand.class.getResourceAsStream("drill-usage.txt")) {
+            if (in == null) {
+                throw new IllegalStateException(USAGE_RESOURCE + " is missing from the classpath");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static void help(PrintStream out) {
-        out.println("usage: drill [options]");
-        out.println();
-        out.println("Starts a Sentinel group (master, replica, 3 Sentinels) and a standby deployment behind the embedded");
-        out.println("Toxiproxy-compatible fault proxy, runs writers (counters, sets, ordered lists) and readers through");
-        out.println("ResilientRedis while a fault timeline plays, then checks every accepted write was applied exactly once.");
-        out.println("Exit code: 0 passed, 1 something lost/duplicated/reordered, 2 bad options, 3 could not run.");
-        out.println();
-        out.println("  --duration N         seconds (or 90s, 2m) the workload runs; default 60");
-        out.println("  --scenario NAME      fault timeline preset; default " + Scenario.DEFAULT + " (--list-scenarios)");
-        out.println("  --rate N             target writes per second over all writers (reads at half); default 200");
-        out.println("  --writers N          writer threads; default 4");
-        out.println("  --readers N          reader threads; default 2");
-        out.println("  --durability D       acknowledged | replicated (WAIT for 1 replica); default replicated for the");
-        out.println("                       embedded topology, acknowledged for your own Redis");
-        out.println("  --report-dir DIR     where each run's folder (report.txt, report.html, spill store) goes;");
-        out.println("                       default ./drill-reports");
-        out.println("  --primary URL        your own Redis instead of the embedded topology: redis://[:password@]host:port");
-        out.println("                       or sentinel://[:password@]master@host:port,host:port (no faults injected)");
-        out.println("  --standby URL        a standby for --primary, same forms");
-        out.println("  --list-scenarios     list the scenario presets");
+        out.print(usage());
+        out.flush();
     }
 }

@@ -2,7 +2,10 @@ package io.resilientredis.chaos.cli;
 
 import io.resilientredis.chaos.toxiproxy.ToxiproxyServerMain;
 import io.resilientredis.client.DoctorCommand;
+import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -65,15 +68,53 @@ public final class ResilientRedisCli {
      * @param args the subcommand and its options
      */
     public static void main(String[] args) {
-        if (System.getProperty("logback.configurationFile") == null && args.length > 0 && "doctor".equals(args[0])) {
-            System.setProperty("logback.configurationFile", "io/resilientredis/chaos/cli/logback-quiet.xml");
-        }
-        if (System.getProperty("logback.configurationFile") == null && args.length > 0 && "drill".equals(args[0])) {
-            System.setProperty("logback.configurationFile", "io/resilientredis/chaos/cli/logback-cli.xml");
-            System.setProperty("resilientredis.log.file", DrillCommand.logFile(Arrays.copyOfRange(args, 1, args.length))
-                    .toString());
-        }
+        configureLogging(args);
         System.exit(run(args, System.out, System.err, System.console() != null));
+    }
+
+    /**
+     * Points Logback at the command's configuration unless the user chose one: {@code doctor} logs only
+     * warnings to standard error (its output is the report), {@code drill} makes the run's own folder and
+     * logs the library to {@code drill.log} in it. Call it before anything logs.
+     *
+     * @param args the subcommand and its options, as given to {@link #run}
+     */
+    public static void configureLogging(String[] args) {
+        if (System.getProperty("logback.configurationFile") != null || args.length == 0) {
+            return;
+        }
+        if ("doctor".equals(args[0])) {
+            System.setProperty("logback.configurationFile", "io/resilientredis/chaos/cli/logback-quiet.xml");
+        } else if ("drill".equals(args[0])) {
+            Path run = DrillCommand.prepareRun(Arrays.copyOfRange(args, 1, args.length));
+            if (run == null) {
+                // --help or bad options: no run, no log file; warnings (there should be none) to stderr.
+                System.setProperty("logback.configurationFile", "io/resilientredis/chaos/cli/logback-quiet.xml");
+            } else {
+                System.setProperty("logback.configurationFile", "io/resilientredis/chaos/cli/logback-cli.xml");
+                System.setProperty("resilientredis.log.file", run.resolve("drill.log").toString());
+            }
+        }
+    }
+
+    /**
+     * The usage text of a subcommand, as its {@code --help} prints it.
+     *
+     * @param command {@code drill}, {@code doctor} or {@code toxiproxy-server}
+     * @return the text, ending in a line break
+     * @throws IllegalArgumentException for another name
+     */
+    public static String usage(String command) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        switch (command) {
+            case "drill" -> out.print(DrillCommand.usage());
+            case "doctor" -> DoctorCommand.run(new String[] {"--help"}, out);
+            case "toxiproxy-server" -> ToxiproxyServerMain.usage(out);
+            default -> throw new IllegalArgumentException("no command named '" + command + "'");
+        }
+        out.flush();
+        return bytes.toString(StandardCharsets.UTF_8);
     }
 
     /**

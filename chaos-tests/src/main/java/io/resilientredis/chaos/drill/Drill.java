@@ -58,8 +58,12 @@ public final class Drill {
     private final Duration timeout;
     private final Duration drainTimeout;
     private final Durability durability;
+    private final long seed;
+    private final Path runDir;
 
     private Drill(Builder b) {
+        this.seed = b.seed != null ? b.seed : new java.util.SplittableRandom().nextLong();
+        this.runDir = b.runDir;
         this.durability = b.durability;
         this.duration = b.duration;
         this.scenario = b.scenario;
@@ -89,7 +93,7 @@ public final class Drill {
      */
     public DrillResult run() {
         String stamp = LocalDateTime.now().format(STAMP);
-        Path runDir = createRunDir(stamp);
+        Path runDir = this.runDir != null ? this.runDir : createRunDir(reportDir);
         Progress progress = new Progress(out, tty);
         boolean embedded = primary == null;
         ChaosTopology chaos = null;
@@ -166,6 +170,11 @@ public final class Drill {
         if (standbyEndpoint != null) {
             client.standby(standbyEndpoint);
         }
+        boolean usersRedis = chaos == null;
+        if (usersRedis) {
+            // On a user's Redis every drill key expires by itself, exactly-once markers included.
+            client.markerTtl(OperationKinds.KEY_TTL);
+        }
         List<Sample> samples = java.util.Collections.synchronizedList(new ArrayList<>());
         Duration ran;
         Duration drain;
@@ -178,17 +187,22 @@ public final class Drill {
             return t;
         });
         try (ResilientRedis redis = client.build()) {
-            progress.line(String.format(Locale.ROOT, "Drill: scenario %s, %d s, %d writes/s over %d writers, %d "
-                            + "readers; reports in %s", scenario.name(), duration.toSeconds(), rate, writers, readers,
-                    runDir.toAbsolutePath()));
+            progress.line(String.format(Locale.ROOT, "Drill: scenario %s%s, %d s, %d writes/s over %d writers, %d "
+                            + "readers; reports in %s", scenario.name(), scenario.random() ? " (seed " + seed + ")" : "",
+                    duration.toSeconds(), rate, writers, readers, runDir.toAbsolutePath()));
             // One time base for the chart, the events and the fault steps: the workload's start.
             long start = System.nanoTime();
             startNanos.set(start);
-            workload = Workload.builder(redis, history).rate(rate).readers(readers, Math.max(1, rate / 2)).start();
+            workload = Workload.builder(redis, history).rate(rate).readers(readers, Math.max(1, rate / 2))
+                    .kinds(usersRedis ? OperationKinds.defaultsWithTtl() : OperationKinds.defaults()).start();
             FaultTimeline timeline = chaos == null ? null
-                    : FaultTimeline.start(chaos, scenario.steps(duration, timeout), progress::event);
+                    : FaultTimeline.start(chaos, scenario.steps(duration, timeout, seed), progress::event);
             sampler.scheduleAtFixedRate(() -> samples.add(sample(redis, workload, timeline, labels, start)),
                     0, SAMPLE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+            if (usersRedis) {
+                KeyKeeper keeper = new KeyKeeper(history, workload.kinds());
+                sampler.scheduleWithFixedDelay(() -> keeper.expire(redis), 1, 5, TimeUnit.SECONDS);
+            }
             try {
                 long end = start + duration.toNanos();
                 while (System.nanoTime() - end < 0) {
@@ -242,10 +256,13 @@ public final class Drill {
                 s.close();
             }
         }
+        if (usersRedis) {
+            progress.line(KeyKeeper.removeAll(history, workload.kinds(), primaryEndpoint, standbyEndpoint));
+        }
         Map<String, Duration> timeOn = timeOnEndpoint(samples, labels);
         DrillResult result = new DrillResult(scenario.name(), chaos == null ? "not played (your own Redis)"
                 : scenario.description(), chaos != null, topology, duration, ran, drain, drained, workload,
-                endpointNames, timeOn, steps, events, samples, verdict, rate);
+                endpointNames, timeOn, steps, events, samples, verdict, rate, seed);
         writeReports(result, runDir);
         out.print(TextReport.render(result));
         out.flush();
@@ -338,16 +355,29 @@ public final class Drill {
     private static void writeReports(DrillResult result, Path runDir) {
         result.textReport = runDir.resolve("report.txt");
         result.htmlReport = runDir.resolve("report.html");
+        result.jsonReport = runDir.resolve("report.json");
+        result.runDir = runDir;
         try {
             Files.writeString(result.textReport, TextReport.render(result));
             Files.writeString(result.htmlReport, HtmlReport.render(result));
+            Files.writeString(result.jsonReport, JsonReport.render(result));
         } catch (IOException e) {
             throw new UncheckedIOException("could not write the drill's reports to " + runDir + ": " + e.getMessage(),
                     e);
         }
     }
 
-    private Path createRunDir(String stamp) {
+    /**
+     * Creates a new run's own folder, {@code drill-<yyyyMMdd-HHmmss>-<unique>}, under {@code reportDir}: its
+     * reports, its spill store and (from the command line) its {@code drill.log} go there, so no run
+     * overwrites another's.
+     *
+     * @param reportDir the folder that holds the runs' folders; created if missing
+     * @return the new folder
+     * @throws UncheckedIOException when it cannot be created
+     */
+    public static Path createRunDir(Path reportDir) {
+        String stamp = LocalDateTime.now().format(STAMP);
         try {
             Files.createDirectories(reportDir);
             return Files.createTempDirectory(reportDir, "drill-" + stamp + "-");
@@ -372,8 +402,30 @@ public final class Drill {
         private Duration timeout = Duration.ofMillis(500);
         private Duration drainTimeout = Duration.ofSeconds(120);
         private Durability durability;
+        private Long seed;
+        private Path runDir;
 
         private Builder() {
+        }
+
+        /**
+         * @param seed the seed of the scenario's random choices ({@code soak}); the same seed plays the same
+         *     faults at the same times. Default: a new random seed, printed in the report
+         * @return this builder
+         */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /**
+         * @param dir this run's own folder (see {@link #createRunDir}), when the caller made it already (the
+         *     command line does, to put {@code drill.log} in it); default a new folder under the report directory
+         * @return this builder
+         */
+        public Builder runDir(Path dir) {
+            this.runDir = Objects.requireNonNull(dir, "dir");
+            return this;
         }
 
         /**

@@ -39,13 +39,16 @@ public final class DrillResult {
     final List<Sample> samples;
     final Verdict verdict;
     final int rate;
+    final long seed;
+    Path runDir;
     Path textReport;
     Path htmlReport;
+    Path jsonReport;
 
     DrillResult(String scenario, String scenarioDescription, boolean faultsInjected, String topology, Duration planned,
                 Duration ran, Duration drain, boolean drained, Workload workload, Map<String, String> endpoints,
                 Map<String, Duration> timeOnEndpoint, List<FaultTimeline.Applied> steps, List<String> events,
-                List<Sample> samples, Verdict verdict, int rate) {
+                List<Sample> samples, Verdict verdict, int rate, long seed) {
         this.scenario = scenario;
         this.scenarioDescription = scenarioDescription;
         this.faultsInjected = faultsInjected;
@@ -69,9 +72,14 @@ public final class DrillResult {
         this.samples = List.copyOf(samples);
         this.verdict = verdict;
         this.rate = rate;
+        this.seed = seed;
     }
 
-    /** @return {@link #PASSED} when the verdict passed and the spill store drained, else {@link #FAILED} */
+    /**
+     * @return {@link #PASSED} when the verdict passed and the spill store drained, else {@link #FAILED}: a
+     *     write lost, duplicated or out of order, a counter off, an outage exception while the spill store had
+     *     room, a read that waited past its bound, or a spill store that did not drain in time
+     */
     public int exitCode() {
         return passed() ? PASSED : FAILED;
     }
@@ -157,6 +165,26 @@ public final class DrillResult {
     /** @return the fault steps that ran */
     public List<FaultTimeline.Applied> steps() {
         return steps;
+    }
+
+    /** @return the seed of the scenario's random choices; {@code --seed} with it plays the same faults again */
+    public long seed() {
+        return seed;
+    }
+
+    /** @return whether the spill store drained within the drill's bound after the workload stopped */
+    public boolean drained() {
+        return drained;
+    }
+
+    /** @return this run's own folder: reports, {@code drill.log} (from the command line), the spill store */
+    public Path runDir() {
+        return runDir;
+    }
+
+    /** @return the machine-readable report ({@code report.json}): every counter of the verdict */
+    public Path jsonReport() {
+        return jsonReport;
     }
 
     /** @return the plain-text report file */

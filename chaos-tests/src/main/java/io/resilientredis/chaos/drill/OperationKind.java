@@ -51,4 +51,16 @@ public interface OperationKind {
      * @param verdict where findings go
      */
     void check(List<WriteRecord> records, List<DataSource> deployments, Verdict.Builder verdict);
+
+    /**
+     * The Redis keys behind one of this kind's {@link #key keys}, so that the drill can give them a TTL and
+     * remove them from a user's Redis after the run.
+     *
+     * @param redis a client, for kinds whose keys the library names (a job queue's)
+     * @param key a key this kind's {@link #key} returned
+     * @return the Redis keys; by default just {@code key}
+     */
+    default List<String> redisKeys(ResilientRedis redis, String key) {
+        return List.of(key);
+    }
 }

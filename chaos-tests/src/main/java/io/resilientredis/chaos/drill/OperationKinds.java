@@ -32,6 +32,16 @@ public final class OperationKinds {
     }
 
     /**
+     * The {@link #defaults()} for a Redis the drill does not own: the SETs carry {@link #KEY_TTL}, since each
+     * SET would clear the TTL the drill gives its keys.
+     *
+     * @return counters, sets with a TTL, lists and job enqueues
+     */
+    public static List<OperationKind> defaultsWithTtl() {
+        return List.of(counter(), new LastValue(KEY_TTL), list(), jobs());
+    }
+
+    /**
      * INCRBY on one of four shared counters by 1 to 9. Verified by totals: each counter, summed over the
      * deployments, must equal the sum of the accepted increments.
      *
@@ -49,7 +59,7 @@ public final class OperationKinds {
      * @return the kind
      */
     public static OperationKind set() {
-        return new LastValue();
+        return new LastValue(null);
     }
 
     /**
@@ -75,6 +85,9 @@ public final class OperationKinds {
     public static OperationKind jobs() {
         return new JobEnqueue();
     }
+
+    /** How long the drill's keys live unless the drill removes them first (it refreshes the TTL while it runs). */
+    public static final java.time.Duration KEY_TTL = java.time.Duration.ofHours(1);
 
     private static Map<String, List<WriteRecord>> byKey(List<WriteRecord> records) {
         Map<String, List<WriteRecord>> keys = new LinkedHashMap<>();
@@ -150,6 +163,12 @@ public final class OperationKinds {
     }
 
     private static final class LastValue implements OperationKind {
+        private final java.time.Duration ttl;
+
+        LastValue(java.time.Duration ttl) {
+            this.ttl = ttl;
+        }
+
         @Override
         public String name() {
             return "set";
@@ -167,7 +186,7 @@ public final class OperationKinds {
 
         @Override
         public WriteReceipt<?> perform(ResilientRedis redis, String key, long value, long seq) {
-            return redis.set(key, Long.toString(value));
+            return ttl == null ? redis.set(key, Long.toString(value)) : redis.set(key, Long.toString(value), ttl);
         }
 
         @Override
@@ -348,6 +367,11 @@ public final class OperationKinds {
                 queues.put(key, h);
             }
             return h.queue().enqueue(Long.toString(value));
+        }
+
+        @Override
+        public List<String> redisKeys(ResilientRedis redis, String key) {
+            return redis.queue(key).redisKeys();
         }
 
         @Override

@@ -41,12 +41,26 @@ public final class Scenario {
 
     private final String name;
     private final String description;
-    private final BiFunction<Duration, Duration, List<FaultStep>> steps;
+    private final Steps steps;
+    private final boolean random;
+
+    /** Builds a scenario's steps for a run's duration, the client's timeout and the seed of its random choices. */
+    private interface Steps {
+        List<FaultStep> build(Duration duration, Duration clientTimeout, long seed);
+    }
 
     private Scenario(String name, String description, BiFunction<Duration, Duration, List<FaultStep>> steps) {
         this.name = name;
         this.description = description;
+        this.steps = (d, t, seed) -> steps.apply(d, t);
+        this.random = false;
+    }
+
+    private Scenario(String name, String description, Steps steps) {
+        this.name = name;
+        this.description = description;
         this.steps = steps;
+        this.random = true;
     }
 
     /**
@@ -90,7 +104,7 @@ public final class Scenario {
         add(m, new Scenario("soak", "random faults for the whole run (master kill and freeze, full outage, "
                 + "blackhole, latency, reset_peer storm, truncated and fragmented replies, bandwidth throttle, "
                 + "primary cut off), each healed before the next; for long runs (--duration 10m)",
-                (d, t) -> soak(d, t, new java.util.SplittableRandom())));
+                (Steps) (d, t, seed) -> soak(d, t, new java.util.SplittableRandom(seed))));
         return java.util.Collections.unmodifiableMap(m);
     }
 
@@ -114,7 +128,23 @@ public final class Scenario {
      * @return the steps, in time order; fresh each call (steps that belong together share state)
      */
     public List<FaultStep> steps(Duration duration, Duration clientTimeout) {
-        return steps.apply(duration, clientTimeout);
+        return steps(duration, clientTimeout, new java.util.SplittableRandom().nextLong());
+    }
+
+    /**
+     * @param duration the run's duration
+     * @param clientTimeout the client's per-call timeout (latency faults exceed it)
+     * @param seed the seed of the scenario's random choices: the same seed gives the same faults at the same
+     *     times (scenarios without random choices ignore it)
+     * @return the steps, in time order; fresh each call (steps that belong together share state)
+     */
+    public List<FaultStep> steps(Duration duration, Duration clientTimeout, long seed) {
+        return steps.build(duration, clientTimeout, seed);
+    }
+
+    /** @return whether the steps depend on the seed ({@code soak}) */
+    public boolean random() {
+        return random;
     }
 
     @Override

@@ -82,10 +82,10 @@ public final class Workload implements AutoCloseable {
 
     private void write(int writer) {
         SplittableRandom random = new SplittableRandom(writer * 7919L + System.nanoTime());
-        Pacer pacer = new Pacer(writesPerSecondPerWriter);
+        Pacer pacer = new Pacer(writesPerSecondPerWriter, writeLatency);
         long seq = 0;
         while (running) {
-            pacer.await();
+            long due = pacer.await();
             if (!running) {
                 break;
             }
@@ -118,16 +118,16 @@ public final class Workload implements AutoCloseable {
                 failure = e.getClass().getSimpleName() + ": " + e.getMessage();
                 failed.incrementAndGet();
             }
-            writeLatency.recordNanos(System.nanoTime() - begin);
+            writeLatency.record(due, begin, System.nanoTime());
             history.record(new WriteRecord(writer, seq, kind.name(), key, value, outcome, failure, at, receiptId));
         }
     }
 
     private void read() {
-        Pacer pacer = new Pacer(readsPerSecondPerReader);
+        Pacer pacer = new Pacer(readsPerSecondPerReader, readLatency);
         int writers = history.writerCount();
         while (running) {
-            pacer.await();
+            long due = pacer.await();
             if (!running) {
                 break;
             }
@@ -140,32 +140,42 @@ public final class Workload implements AutoCloseable {
                 failure = e.getClass().getSimpleName();
                 readFailures.incrementAndGet();
             }
-            long waited = System.nanoTime() - begin;
-            readLatency.recordNanos(waited);
+            long end = System.nanoTime();
+            long waited = end - begin;
+            readLatency.record(due, begin, end);
             reads.incrementAndGet();
             history.recordRead(waited, failure);
         }
     }
 
-    /** Paces one thread at a fixed rate; a thread more than a second behind skips ahead instead of bursting. */
+    /**
+     * Paces one thread at a fixed rate; a thread more than a second behind skips ahead instead of bursting,
+     * and the calls it skips are recorded as missed (coordinated-omission correction), so the corrected
+     * latency counts them as the waits they would have been.
+     */
     private final class Pacer {
         private final long intervalNanos;
+        private final LatencyHistogram latency;
         private long next = System.nanoTime();
 
-        Pacer(double perSecond) {
+        Pacer(double perSecond, LatencyHistogram latency) {
             this.intervalNanos = perSecond <= 0 ? Long.MAX_VALUE / 4 : (long) (1_000_000_000L / perSecond);
+            this.latency = latency;
         }
 
-        void await() {
+        /** @return when the call about to be made was due on the schedule ({@link System#nanoTime()}) */
+        long await() {
             next += intervalNanos;
             long now = System.nanoTime();
             if (now - next > 1_000_000_000L) {
+                latency.recordMissed(now - next, intervalNanos);
                 next = now;
             }
             // Rate pacing (a schedule, not a wait for a condition); stop() wakes the thread by unparking.
             while (running && next - System.nanoTime() > 0) {
                 LockSupport.parkNanos(Math.min(next - System.nanoTime(), 50_000_000L));
             }
+            return next;
         }
     }
 

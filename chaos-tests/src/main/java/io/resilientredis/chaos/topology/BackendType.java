@@ -27,6 +27,8 @@ public enum BackendType {
     /**
      * Parses {@code process}, {@code container} or {@code auto} (any case); blank means {@link #AUTO}.
      *
+     * @param value the text to parse; may be null or blank
+     * @return the backend named
      * @throws IllegalArgumentException naming the accepted values for anything else
      */
     public static BackendType parse(String value) {

@@ -71,17 +71,27 @@ public final class RedisTopology implements AutoCloseable {
         this.started = Collections.synchronizedList(new ArrayList<>());
     }
 
-    /** A builder for one standalone server. */
+    /** {@return a builder for one standalone server} */
     public static Builder standalone() {
         return new Builder(Shape.STANDALONE, 0);
     }
 
-    /** A builder for a primary with {@code replicas} replicas (at least 1), no Sentinels. */
+    /**
+     * A builder for a primary with {@code replicas} replicas (at least 1), no Sentinels.
+     *
+     * @param replicas the number of replicas
+     * @return a new builder
+     */
     public static Builder primaryWithReplicas(int replicas) {
         return new Builder(Shape.PRIMARY_WITH_REPLICAS, replicas);
     }
 
-    /** A builder for a master with {@code replicas} replicas (at least 1) and three Sentinels, quorum 2. */
+    /**
+     * A builder for a master with {@code replicas} replicas (at least 1) and three Sentinels, quorum 2.
+     *
+     * @param replicas the number of replicas
+     * @return a new builder
+     */
     public static Builder sentinelGroup(int replicas) {
         return new Builder(Shape.SENTINEL_GROUP, replicas);
     }
@@ -89,37 +99,46 @@ public final class RedisTopology implements AutoCloseable {
     /**
      * A builder for two independent deployments: a standalone primary, and a standby Sentinel group of a
      * master with {@code standbyReplicas} replicas (at least 1) and three Sentinels.
+     *
+     * @param standbyReplicas the number of replicas in the standby group
+     * @return a new builder
      */
     public static Builder primaryWithStandbyGroup(int standbyReplicas) {
         return new Builder(Shape.PRIMARY_WITH_STANDBY_GROUP, standbyReplicas);
     }
 
-    /** A builder for any shape; {@code replicas} is ignored for {@link Shape#STANDALONE}. */
+    /**
+     * A builder for any shape; {@code replicas} is ignored for {@link Shape#STANDALONE}.
+     *
+     * @param replicas the number of replicas
+     * @param shape the topology shape
+     * @return a new builder
+     */
     public static Builder builder(Shape shape, int replicas) {
         return new Builder(Objects.requireNonNull(shape, "shape"), shape == Shape.STANDALONE ? 0 : replicas);
     }
 
-    /** The shape this topology was started as. */
+    /** {@return the shape this topology was started as} */
     public Shape shape() {
         return shape;
     }
 
-    /** The backend that runs the nodes ({@link BackendType#PROCESS} or {@link BackendType#CONTAINER}). */
+    /** {@return the backend that runs the nodes ({@link BackendType#PROCESS} or {@link BackendType#CONTAINER})} */
     public BackendType backend() {
         return backend;
     }
 
-    /** The Redis version of the nodes, such as {@code 6.2.11}. */
+    /** {@return the Redis version of the nodes, such as {@code 6.2.11}} */
     public String serverVersion() {
         return serverVersion;
     }
 
-    /** The folder holding one sub-folder per node. */
+    /** {@return the folder holding one sub-folder per node} */
     public Path directory() {
         return directory;
     }
 
-    /** The name Sentinels monitor the master under ({@code mymaster} unless configured). */
+    /** {@return the name Sentinels monitor the master under ({@code mymaster} unless configured)} */
     public String masterName() {
         return masterName;
     }
@@ -127,22 +146,24 @@ public final class RedisTopology implements AutoCloseable {
     /**
      * The node started as primary: the standalone server, the replicated primary, the Sentinel group's
      * initial master, or (two deployments) the standalone primary.
+     *
+     * @return the node started as primary
      */
     public RedisNode primary() {
         return primary;
     }
 
-    /** The nodes started as replicas of {@link #primary()} (none for the standalone shapes). */
+    /** {@return the nodes started as replicas of {@link #primary()} (none for the standalone shapes)} */
     public List<RedisNode> replicas() {
         return replicas;
     }
 
-    /** The Sentinels of the topology's Sentinel group (for two deployments, the standby's); else empty. */
+    /** {@return the Sentinels of the topology's Sentinel group (for two deployments, the standby's); else empty} */
     public List<RedisNode> sentinels() {
         return group == null ? List.of() : group.sentinels();
     }
 
-    /** Every node, data nodes before Sentinels. */
+    /** {@return every node, data nodes before Sentinels} */
     public List<RedisNode> nodes() {
         List<RedisNode> all = new ArrayList<>();
         synchronized (started) {
@@ -155,6 +176,8 @@ public final class RedisTopology implements AutoCloseable {
     /**
      * The node with that name.
      *
+     * @param name the node name
+     * @return the node
      * @throws IllegalArgumentException listing the names when there is none
      */
     public RedisNode node(String name) {
@@ -171,6 +194,7 @@ public final class RedisTopology implements AutoCloseable {
      * The Sentinel group: the whole topology for {@link Shape#SENTINEL_GROUP}, the standby for
      * {@link Shape#PRIMARY_WITH_STANDBY_GROUP}.
      *
+     * @return the Sentinel group
      * @throws IllegalStateException for shapes without Sentinels
      */
     public SentinelGroup sentinelGroup() {
@@ -184,6 +208,7 @@ public final class RedisTopology implements AutoCloseable {
     /**
      * The standby Sentinel group of the two-deployment shape.
      *
+     * @return the standby Sentinel group
      * @throws IllegalStateException for other shapes
      */
     public SentinelGroup standby() {
@@ -194,7 +219,7 @@ public final class RedisTopology implements AutoCloseable {
         return group;
     }
 
-    /** Per Sentinel, the master address it reports now (see {@link SentinelGroup#reportedMasters()}). */
+    /** {@return per Sentinel, the master address it reports now (see {@link SentinelGroup#reportedMasters()})} */
     public Map<RedisNode, Optional<InetSocketAddress>> reportedMasters() {
         return sentinelGroup().reportedMasters();
     }
@@ -202,6 +227,8 @@ public final class RedisTopology implements AutoCloseable {
     /**
      * The Sentinel group's master as a quorum of Sentinels reports it now; for shapes without Sentinels,
      * {@link #primary()}.
+     *
+     * @return the current master
      */
     public RedisNode currentMaster() {
         return group == null ? primary : group.currentMaster();
@@ -210,12 +237,20 @@ public final class RedisTopology implements AutoCloseable {
     /**
      * Waits for the Sentinel group to converge (see {@link SentinelGroup#awaitConverged}) and returns its
      * master.
+     *
+     * @param timeout how long to wait at most
+     * @return the master the Sentinels agree on
      */
     public RedisNode awaitConverged(Duration timeout) {
         return sentinelGroup().awaitConverged(timeout);
     }
 
-    /** Waits for the Sentinel group to promote a new master (see {@link SentinelGroup#awaitFailover}). */
+    /**
+     * Waits for the Sentinel group to promote a new master (see {@link SentinelGroup#awaitFailover}).
+     *
+     * @param timeout how long to wait at most
+     * @return the promoted master
+     */
     public RedisNode awaitFailover(Duration timeout) {
         return sentinelGroup().awaitFailover(timeout);
     }
@@ -223,6 +258,9 @@ public final class RedisTopology implements AutoCloseable {
     /**
      * The last {@code lines} lines of every node's log, headed by the node's name and log path: what a
      * failing test prints.
+     *
+     * @param lines how many lines of each log, at most
+     * @return the log tails, one section per node
      */
     public String logTails(int lines) {
         StringBuilder text = new StringBuilder();
@@ -399,7 +437,12 @@ public final class RedisTopology implements AutoCloseable {
             this.replicas = replicas;
         }
 
-        /** The name Sentinels monitor the master under. */
+        /**
+         * The name Sentinels monitor the master under.
+         *
+         * @param name the node name
+         * @return this builder
+         */
         public Builder masterName(String name) {
             if (name == null || !name.matches("[A-Za-z0-9._-]+")) {
                 throw new IllegalArgumentException("A master name is letters, digits, '.', '_' or '-', got '" + name
@@ -409,13 +452,23 @@ public final class RedisTopology implements AutoCloseable {
             return this;
         }
 
-        /** Sentinel's {@code down-after-milliseconds}: how long the master must be silent to count as down. */
+        /**
+         * Sentinel's {@code down-after-milliseconds}: how long the master must be silent to count as down.
+         *
+         * @param duration a positive duration
+         * @return this builder
+         */
         public Builder downAfter(Duration duration) {
             this.downAfter = positive(duration, "downAfter");
             return this;
         }
 
-        /** Sentinel's {@code failover-timeout}. */
+        /**
+         * Sentinel's {@code failover-timeout}.
+         *
+         * @param duration a positive duration
+         * @return this builder
+         */
         public Builder failoverTimeout(Duration duration) {
             this.failoverTimeout = positive(duration, "failoverTimeout");
             return this;
@@ -425,6 +478,9 @@ public final class RedisTopology implements AutoCloseable {
          * Protects the data nodes with a password: {@code requirepass} and {@code masterauth} on each, and
          * {@code sentinel auth-pass} on the Sentinels. It is written only to the node config files (mode
          * 0600), never to logs or {@code toString()}.
+         *
+         * @param password the password; not empty, no newline
+         * @return this builder
          */
         public Builder password(String password) {
             if (password == null || password.isEmpty() || password.contains("\n")) {
@@ -434,7 +490,12 @@ public final class RedisTopology implements AutoCloseable {
             return this;
         }
 
-        /** An extra redis.conf directive for every data node, such as {@code maxmemory 2mb}. */
+        /**
+         * An extra redis.conf directive for every data node, such as {@code maxmemory 2mb}.
+         *
+         * @param directive one directive line, without newline
+         * @return this builder
+         */
         public Builder config(String directive) {
             if (directive == null || directive.isBlank() || directive.contains("\n")) {
                 throw new IllegalArgumentException("A config directive is one non-blank line, got '" + directive + "'");
@@ -443,7 +504,12 @@ public final class RedisTopology implements AutoCloseable {
             return this;
         }
 
-        /** Forces a backend instead of {@code -Dresilientredis.backend}. */
+        /**
+         * Forces a backend instead of {@code -Dresilientredis.backend}.
+         *
+         * @param type the backend
+         * @return this builder
+         */
         public Builder backend(BackendType type) {
             this.backend = Objects.requireNonNull(type, "backend");
             return this;
@@ -452,6 +518,9 @@ public final class RedisTopology implements AutoCloseable {
         /**
          * The {@code redis-server} to run: a path, or {@code embedded} for the binary in the embedded-redis
          * jar. Overrides {@code -Dresilientredis.redis.server} and PATH.
+         *
+         * @param pathOrEmbedded a path to a {@code redis-server}, or {@code embedded}
+         * @return this builder
          */
         public Builder redisServer(String pathOrEmbedded) {
             if (pathOrEmbedded == null || pathOrEmbedded.isBlank()) {
@@ -461,7 +530,12 @@ public final class RedisTopology implements AutoCloseable {
             return this;
         }
 
-        /** How long each wait during start-up (a node answering, a sync, the Sentinels settling) may take. */
+        /**
+         * How long each wait during start-up (a node answering, a sync, the Sentinels settling) may take.
+         *
+         * @param duration a positive duration
+         * @return this builder
+         */
         public Builder startTimeout(Duration duration) {
             this.startTimeout = positive(duration, "startTimeout");
             return this;
@@ -471,6 +545,7 @@ public final class RedisTopology implements AutoCloseable {
          * Starts every node and returns once each answers PING, every replica finished its initial sync and
          * every Sentinel sees the master, its replicas and the other Sentinels.
          *
+         * @return the running topology; the caller closes it
          * @throws RedisTopologyException naming the node and showing its log when start-up fails; nodes
          *     already started are killed first
          */

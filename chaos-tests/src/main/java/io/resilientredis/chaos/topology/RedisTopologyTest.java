@@ -30,27 +30,27 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(RedisTopologyExtension.class)
 public @interface RedisTopologyTest {
 
-    /** The deployment to start. */
+    /** {@return the deployment to start} */
     Shape shape() default Shape.STANDALONE;
 
-    /** Replicas of the primary (or of the standby group's master); ignored for {@link Shape#STANDALONE}. */
+    /** {@return replicas of the primary (or of the standby group's master); ignored for {@link Shape#STANDALONE}} */
     int replicas() default 1;
 
-    /** The name Sentinels monitor the master under. */
+    /** {@return the name Sentinels monitor the master under} */
     String masterName() default "mymaster";
 
-    /** Sentinel {@code down-after-milliseconds}. */
+    /** {@return sentinel {@code down-after-milliseconds}} */
     long downAfterMillis() default 1000;
 
-    /** Sentinel {@code failover-timeout}. */
+    /** {@return sentinel {@code failover-timeout}} */
     long failoverTimeoutMillis() default 3000;
 
-    /** A password for the data nodes; empty means none. */
+    /** {@return a password for the data nodes; empty means none} */
     String password() default "";
 
-    /** Extra redis.conf directives for every data node, such as {@code "maxmemory 2mb"}. */
+    /** {@return extra redis.conf directives for every data node, such as {@code "maxmemory 2mb"}} */
     String[] config() default {};
 
-    /** Lines of each node's log to print when a test fails. */
+    /** {@return lines of each node's log to print when a test fails} */
     int logLinesOnFailure() default 40;
 }

@@ -43,6 +43,10 @@ public final class RespConnection implements AutoCloseable {
     /**
      * Connects to {@code host:port}; {@code timeout} bounds the connect and every later read.
      *
+     * @param host the host name or address
+     * @param port the TCP port
+     * @param timeout bounds the connect and every read
+     * @return the open connection; the caller closes it
      * @throws IOException when the connection is refused or does not complete in time
      */
     public static RespConnection open(String host, int port, Duration timeout) throws IOException {
@@ -62,6 +66,8 @@ public final class RespConnection implements AutoCloseable {
     /**
      * Sends one command and returns its reply.
      *
+     * @param args the command and its arguments
+     * @return the reply: a String, Long, List or null; an error reply is thrown
      * @throws ErrorReply when the server answers with an error (for example {@code NOAUTH})
      * @throws IOException when the connection fails or the reply does not arrive within the timeout
      */
@@ -83,7 +89,13 @@ public final class RespConnection implements AutoCloseable {
         return read(args[0]);
     }
 
-    /** Sends a command whose reply is a string (or nil) and returns it. */
+    /**
+     * Sends a command whose reply is a string (or nil) and returns it.
+     *
+     * @param args the command and its arguments
+     * @return the reply, or null
+     * @throws IOException when the call fails or the reply is not a string
+     */
     public String callString(String... args) throws IOException {
         Object reply = call(args);
         if (reply != null && !(reply instanceof String)) {
@@ -93,17 +105,33 @@ public final class RespConnection implements AutoCloseable {
         return (String) reply;
     }
 
-    /** Sends {@code PING} and returns whether the answer was {@code PONG}. */
+    /**
+     * Sends {@code PING}.
+     *
+     * @return whether the answer was {@code PONG}
+     * @throws IOException when the call fails
+     */
     public boolean ping() throws IOException {
         return "PONG".equals(call("PING"));
     }
 
-    /** Sends {@code INFO section} and returns its fields as a map. */
+    /**
+     * Sends {@code INFO section} and returns its fields as a map.
+     *
+     * @param section the INFO section, such as {@code replication}
+     * @return the fields, in the server's order
+     * @throws IOException when the call fails
+     */
     public Map<String, String> info(String section) throws IOException {
         return parseInfo(callString("INFO", section));
     }
 
-    /** Parses the text of an {@code INFO} reply into an ordered map of field to value. */
+    /**
+     * Parses the text of an {@code INFO} reply into an ordered map of field to value.
+     *
+     * @param info the text of an INFO reply
+     * @return the fields, in order
+     */
     public static Map<String, String> parseInfo(String info) {
         Map<String, String> fields = new LinkedHashMap<>();
         if (info == null) {
@@ -118,7 +146,12 @@ public final class RespConnection implements AutoCloseable {
         return fields;
     }
 
-    /** Turns a flat field/value array reply (as {@code SENTINEL MASTER} gives) into a map. */
+    /**
+     * Turns a flat field/value array reply (as {@code SENTINEL MASTER} gives) into a map.
+     *
+     * @param reply the array reply
+     * @return the fields, in order
+     */
     public static Map<String, String> pairs(Object reply) {
         Map<String, String> map = new LinkedHashMap<>();
         if (reply instanceof List<?> list) {
@@ -221,6 +254,7 @@ public final class RespConnection implements AutoCloseable {
     /** An error reply from the server, such as {@code NOAUTH} or {@code READONLY}. */
     public static final class ErrorReply extends IOException {
         private static final long serialVersionUID = 1L;
+        /** The error reply as Redis sent it. */
         private final String reply;
 
         ErrorReply(String target, String command, String reply) {
@@ -228,7 +262,7 @@ public final class RespConnection implements AutoCloseable {
             this.reply = reply;
         }
 
-        /** The error text as Redis sent it, for example {@code "NOAUTH Authentication required."}. */
+        /** {@return the error text as Redis sent it, for example {@code "NOAUTH Authentication required."}} */
         public String reply() {
             return reply;
         }

@@ -44,37 +44,37 @@ public final class SentinelGroup {
         this.confirmedMaster = primary.address();
     }
 
-    /** The name the Sentinels monitor the master under. */
+    /** {@return the name the Sentinels monitor the master under} */
     public String masterName() {
         return masterName;
     }
 
-    /** How many Sentinels must agree that the master is down (2). */
+    /** {@return how many Sentinels must agree that the master is down (2)} */
     public int quorum() {
         return quorum;
     }
 
-    /** The data node started as master (after a failover it may be a replica). */
+    /** {@return the data node started as master (after a failover it may be a replica)} */
     public RedisNode primary() {
         return primary;
     }
 
-    /** The data nodes started as replicas. */
+    /** {@return the data nodes started as replicas} */
     public List<RedisNode> replicas() {
         return replicas;
     }
 
-    /** The three Sentinels. */
+    /** {@return the three Sentinels} */
     public List<RedisNode> sentinels() {
         return sentinels;
     }
 
-    /** The primary and the replicas, in that order. */
+    /** {@return the primary and the replicas, in that order} */
     public List<RedisNode> dataNodes() {
         return dataNodes;
     }
 
-    /** The Sentinels' addresses, in the form a Sentinel client's configuration takes them. */
+    /** {@return the Sentinels' addresses, in the form a Sentinel client's configuration takes them} */
     public List<String> sentinelAddresses() {
         List<String> addresses = new ArrayList<>();
         for (RedisNode sentinel : sentinels) {
@@ -86,6 +86,8 @@ public final class SentinelGroup {
     /**
      * What each Sentinel answers to {@code SENTINEL get-master-addr-by-name} right now; empty for a
      * Sentinel that does not answer within 500 ms.
+     *
+     * @return each Sentinel's answer, in Sentinel order
      */
     public Map<RedisNode, Optional<InetSocketAddress>> reportedMasters() {
         Map<RedisNode, Optional<InetSocketAddress>> reports = new LinkedHashMap<>();
@@ -98,6 +100,7 @@ public final class SentinelGroup {
     /**
      * The data node a quorum of Sentinels report as master right now.
      *
+     * @return the current master
      * @throws RedisTopologyException when no address has a quorum, or it is not a node of this group
      */
     public RedisNode currentMaster() {
@@ -112,6 +115,8 @@ public final class SentinelGroup {
      * Waits until a quorum of Sentinels report a master other than the one confirmed before (at start, or
      * by the previous call) and that node reports the master role, then returns it.
      *
+     * @param timeout how long to wait at most
+     * @return the promoted master
      * @throws RedisTopologyException when that does not happen within {@code timeout}; the message holds
      *     what each Sentinel reports and the end of each Sentinel's log
      */

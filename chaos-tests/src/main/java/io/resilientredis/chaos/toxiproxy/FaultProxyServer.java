@@ -9,21 +9,21 @@ import eu.rekawek.toxiproxy.ToxiproxyClient;
  */
 public interface FaultProxyServer extends AutoCloseable {
 
-    /** Which backend runs this server: {@code embedded}, {@code binary} or {@code container}. */
+    /** {@return which backend runs this server: {@code embedded}, {@code binary} or {@code container}} */
     String backend();
 
-    /** The host the API answers on, as seen from this JVM. */
+    /** {@return the host the API answers on, as seen from this JVM} */
     String host();
 
-    /** The API port, as seen from this JVM. */
+    /** {@return the API port, as seen from this JVM} */
     int port();
 
-    /** The API's base URL, such as {@code http://127.0.0.1:8474}. */
+    /** {@return the API's base URL, such as {@code http://127.0.0.1:8474}} */
     default String url() {
         return "http://" + host() + ":" + port();
     }
 
-    /** A Toxiproxy client for this server's API. */
+    /** {@return a Toxiproxy client for this server's API} */
     default ToxiproxyClient client() {
         return new ToxiproxyClient(host(), port());
     }
@@ -32,6 +32,9 @@ public interface FaultProxyServer extends AutoCloseable {
      * The port on {@link #host()} at which a proxy that listens on {@code proxyPort} is reached from this JVM.
      * The same port for the embedded and binary backends; for the container backend the published port (only
      * 8666 to 8697 are published, so proxies in a container must listen on {@code 0.0.0.0:<8666..8697>}).
+     *
+     * @param proxyPort the port the proxy listens on
+     * @return the port to connect to from this JVM
      */
     default int mappedPort(int proxyPort) {
         return proxyPort;

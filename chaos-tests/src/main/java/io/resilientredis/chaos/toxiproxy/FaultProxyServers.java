@@ -42,6 +42,7 @@ public final class FaultProxyServers {
     /**
      * Starts the backend the {@value #BACKEND_PROPERTY} system property names ({@code embedded} when unset).
      *
+     * @return the running server; the caller closes it
      * @throws IllegalArgumentException when the property names no known backend
      * @throws IllegalStateException when the chosen backend cannot run here (the message says why and what to do)
      */
@@ -52,6 +53,8 @@ public final class FaultProxyServers {
     /**
      * Starts the named backend: {@code embedded}, {@code binary} or {@code container}.
      *
+     * @param backend {@code embedded}, {@code binary} or {@code container}; null means {@code embedded}
+     * @return the running server; the caller closes it
      * @throws IllegalArgumentException when the name is not one of those
      * @throws IllegalStateException when the chosen backend cannot run here (the message says why and what to do)
      */
@@ -77,7 +80,7 @@ public final class FaultProxyServers {
         return server;
     }
 
-    /** Starts the embedded Java server on 127.0.0.1 and a free port. */
+    /** {@return starts the embedded Java server on 127.0.0.1 and a free port} */
     public static FaultProxyServer embedded() {
         ToxiproxyServer server = ToxiproxyServer.builder().host("127.0.0.1").port(0).build();
         try {
@@ -92,6 +95,8 @@ public final class FaultProxyServers {
      * Starts the given {@code toxiproxy-server} executable as a child process on 127.0.0.1 and a free port,
      * and waits (up to 15 s) until its API answers.
      *
+     * @param executable the {@code toxiproxy-server} binary
+     * @return the running server; the caller closes it
      * @throws IllegalStateException when it does not start or its API does not answer in time
      */
     public static FaultProxyServer binary(Path executable) {

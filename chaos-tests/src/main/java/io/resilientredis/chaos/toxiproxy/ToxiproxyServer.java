@@ -48,7 +48,7 @@ public final class ToxiproxyServer implements AutoCloseable {
         this.requestedPort = builder.port;
     }
 
-    /** A builder with Toxiproxy's defaults: {@code 127.0.0.1:8474}. */
+    /** {@return a builder with Toxiproxy's defaults: {@code 127.0.0.1:8474}} */
     public static Builder builder() {
         return new Builder();
     }
@@ -83,13 +83,15 @@ public final class ToxiproxyServer implements AutoCloseable {
         }
     }
 
-    /** The host the API listens on, as given to the builder. */
+    /** {@return the host the API listens on, as given to the builder} */
     public String host() {
         return requestedHost;
     }
 
     /**
      * The port the API listens on: the bound port once started (also when the builder asked for port 0).
+     *
+     * @return the port
      */
     public int port() {
         synchronized (stateLock) {
@@ -97,7 +99,7 @@ public final class ToxiproxyServer implements AutoCloseable {
         }
     }
 
-    /** The API's base URL, such as {@code http://127.0.0.1:8474}. */
+    /** {@return the API's base URL, such as {@code http://127.0.0.1:8474}} */
     public String url() {
         String host = requestedHost.indexOf(':') >= 0 ? "[" + requestedHost + "]" : requestedHost;
         return "http://" + host + ":" + port();
@@ -151,13 +153,23 @@ public final class ToxiproxyServer implements AutoCloseable {
         private Builder() {
         }
 
-        /** The address the API binds, {@code 127.0.0.1} by default. */
+        /**
+         * The address the API binds, {@code 127.0.0.1} by default.
+         *
+         * @param host the address
+         * @return this builder
+         */
         public Builder host(String host) {
             this.host = Objects.requireNonNull(host, "host");
             return this;
         }
 
-        /** The API port, 8474 by default; 0 picks a free port (read it back with {@link ToxiproxyServer#port()}). */
+        /**
+         * The API port, 8474 by default; 0 picks a free port (read it back with {@link ToxiproxyServer#port()}).
+         *
+         * @param port the port, 0 to 65535
+         * @return this builder
+         */
         public Builder port(int port) {
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("port must be 0..65535, got " + port);
@@ -166,7 +178,7 @@ public final class ToxiproxyServer implements AutoCloseable {
             return this;
         }
 
-        /** A server with this configuration, not yet started. */
+        /** {@return a server with this configuration, not yet started} */
         public ToxiproxyServer build() {
             return new ToxiproxyServer(this);
         }

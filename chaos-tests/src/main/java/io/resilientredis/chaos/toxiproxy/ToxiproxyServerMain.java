@@ -86,7 +86,12 @@ public final class ToxiproxyServerMain {
         }
     }
 
-    static void usage(PrintStream out) {
+    /**
+     * Prints the flags, as {@code -help} does.
+     *
+     * @param out where the usage goes
+     */
+    public static void usage(PrintStream out) {
         out.println("Usage: toxiproxy-server [flags]  (resilient-redis embedded Toxiproxy " + ToxiproxyServer.VERSION
                 + ")");
         out.println("  -host string    host for the HTTP API to listen on (default \"127.0.0.1\")");

@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The command line's structure and the drill's option parsing (no drill is run here). */
@@ -105,8 +106,51 @@ class ResilientRedisCliTest {
     }
 
     @Test
-    void theLogGoesIntoTheReportDirectory() {
-        assertThat(DrillCommand.logFile(new String[] {"--report-dir", "/tmp/x"}).toString()).isEqualTo("/tmp/x/drill.log");
-        assertThat(DrillCommand.logFile(new String[0]).getFileName().toString()).isEqualTo("drill.log");
+    void eachRunGetsItsOwnFolderBeforeAnythingLogs(@org.junit.jupiter.api.io.TempDir java.nio.file.Path reports)
+            throws Exception {
+        java.nio.file.Path first = DrillCommand.prepareRun(new String[] {"--report-dir=" + reports, "--rate", "50"});
+        System.clearProperty(DrillCommand.RUN_DIR_PROPERTY);
+        java.nio.file.Path second = DrillCommand.prepareRun(new String[] {"--report-dir", reports.toString()});
+        assertThat(System.clearProperty(DrillCommand.RUN_DIR_PROPERTY)).isEqualTo(second.toString());
+        assertThat(first).isDirectory().hasParent(reports.toAbsolutePath());
+        assertThat(second).isDirectory().hasParent(reports.toAbsolutePath()).isNotEqualTo(first);
+        assertThat(first.getFileName().toString()).startsWith("drill-");
+        // No folder for help or bad options.
+        assertThat(DrillCommand.prepareRun(new String[] {"--report-dir", reports.toString(), "--help"})).isNull();
+        assertThat(DrillCommand.prepareRun(new String[] {"--report-dir", reports.toString(), "--rate", "x"})).isNull();
+        try (var listing = java.nio.file.Files.list(reports)) {
+            assertThat(listing.count()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void optionsTakeTheirValueAfterAnEqualsSignToo() {
+        assertThat(run("drill", "--rate=many")).isEqualTo(ResilientRedisCli.USAGE);
+        assertThat(err()).contains("--rate takes a whole number, was 'many'");
+        assertThat(run("drill", "--seed=soon")).isEqualTo(ResilientRedisCli.USAGE);
+        assertThat(err()).contains("--seed takes a whole number, was 'soon'");
+    }
+
+    @Test
+    void passwordsLeftOutOfTheSpecComeFromTheEnvironment() {
+        java.util.Map<String, String> env = java.util.Map.of("REDIS_PASSWORD", "from-env",
+                "REDIS_SENTINEL_PASSWORD", "sentinel-env");
+        RedisEndpoint standalone = DrillCommand.endpoint("redis://10.0.0.5:6379", env::get);
+        assertThat(standalone.displayName()).isEqualTo("redis://:***@10.0.0.5:6379");
+        assertThat(standalone.toString()).doesNotContain("from-env");
+        assertThat(standalone).usingRecursiveComparison()
+                .isEqualTo(RedisEndpoint.standalone("redis://:from-env@10.0.0.5:6379"));
+        RedisEndpoint withUser = DrillCommand.endpoint("redis://ada@10.0.0.5:6379", env::get);
+        assertThat(withUser.displayName()).isEqualTo("redis://ada:***@10.0.0.5:6379");
+        // A password in the spec wins over the environment.
+        RedisEndpoint own = DrillCommand.endpoint("redis://:mine@10.0.0.5:6379", env::get);
+        assertThat(own).usingRecursiveComparison().isEqualTo(RedisEndpoint.standalone("redis://:mine@10.0.0.5:6379"));
+        RedisEndpoint none = DrillCommand.endpoint("redis://10.0.0.5:6379", name -> null);
+        assertThat(none.displayName()).isEqualTo("redis://10.0.0.5:6379");
+
+        RedisEndpoint group = DrillCommand.endpoint("sentinel://mymaster@10.0.0.7:26379", env::get);
+        assertThat(group).usingRecursiveComparison().isEqualTo(RedisEndpoint.sentinel("mymaster", List.of("10.0.0.7:26379"))
+                .withCredentials(null, "from-env").withSentinelCredentials(null, "sentinel-env"));
+        assertThat(group.toString()).doesNotContain("from-env").doesNotContain("sentinel-env");
     }
 }

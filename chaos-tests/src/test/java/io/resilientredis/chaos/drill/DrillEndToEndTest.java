@@ -59,6 +59,8 @@ class DrillEndToEndTest {
         assertThat(text).contains("resilient-redis outage drill: PASSED").contains("lost              0")
                 .contains("duplicated        0").contains("time on endpoint");
         assertThat(result.textReport()).exists();
+        assertThat(result.jsonReport()).exists().hasParent(result.runDir());
+        assertThat(Files.readString(result.jsonReport())).contains("\"passed\": true").contains("\"lost\": 0");
         assertThat(Files.readString(result.textReport())).contains("PASSED").contains("write latency");
         Path html = result.htmlReport();
         assertThat(html).exists().hasParent(result.textReport().getParent());

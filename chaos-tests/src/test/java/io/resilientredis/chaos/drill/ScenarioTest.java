@@ -67,4 +67,20 @@ class ScenarioTest {
                 .as("many kinds of fault").isGreaterThanOrEqualTo(8);
         assertThat(Scenario.named("soak").steps(Duration.ofSeconds(20), Duration.ofMillis(500))).isEmpty();
     }
+
+    @Test
+    void theSameSeedPlaysTheSameSoakAndAnotherSeedAnotherOne() {
+        Scenario soak = Scenario.named("soak");
+        Duration run = Duration.ofMinutes(5);
+        Duration timeout = Duration.ofMillis(500);
+        assertThat(soak.random()).isTrue();
+        assertThat(Scenario.named("outage").random()).isFalse();
+        List<String> first = plan(soak.steps(run, timeout, 42));
+        assertThat(plan(soak.steps(run, timeout, 42))).isEqualTo(first);
+        assertThat(plan(soak.steps(run, timeout, 43))).isNotEqualTo(first);
+    }
+
+    private static List<String> plan(List<FaultStep> steps) {
+        return steps.stream().map(s -> s.at().toMillis() + " " + s.label()).toList();
+    }
 }

@@ -24,7 +24,7 @@ public final class OverflowPolicy {
         this.timeout = timeout;
     }
 
-    /** Fail an append that does not fit at once with {@link SpillFullException}. */
+    /** {@return fail an append that does not fit at once with {@link SpillFullException}} */
     public static OverflowPolicy reject() {
         return REJECT;
     }
@@ -34,6 +34,7 @@ public final class OverflowPolicy {
      * SpillFullException}.
      *
      * @param timeout how long an append may wait for room; positive
+     * @return the policy
      * @throws IllegalArgumentException if the timeout is zero or negative
      */
     public static OverflowPolicy block(Duration timeout) {
@@ -47,12 +48,12 @@ public final class OverflowPolicy {
         return new OverflowPolicy(timeout);
     }
 
-    /** Whether appends wait for room (true) or are rejected at once (false). */
+    /** {@return whether appends wait for room (true) or are rejected at once (false)} */
     public boolean isBlocking() {
         return timeout != null;
     }
 
-    /** How long an append may wait for room; {@link Duration#ZERO} for {@link #reject()}. */
+    /** {@return how long an append may wait for room; {@link Duration#ZERO} for {@link #reject()}} */
     public Duration timeout() {
         return timeout == null ? Duration.ZERO : timeout;
     }

@@ -14,7 +14,14 @@ import java.util.Objects;
  */
 public record SpillEntry(long sequence, String id, byte[] payload, Instant appendedAt) {
 
-    /** Checks that no component is null. */
+    /**
+     * Checks that no component is null.
+     *
+     * @param appendedAt when the write was appended
+     * @param id the write id
+     * @param payload the write in spill form
+     * @param sequence the position in the store, increasing
+     */
     public SpillEntry {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(payload, "payload");

@@ -8,9 +8,13 @@ package io.resilientredis.failover.spill;
 public class SpillFullException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The store's entry bound. */
     private final long maxEntries;
+    /** The store's byte bound. */
     private final long maxBytes;
+    /** Entries held when the append was refused. */
     private final long depth;
+    /** Bytes held when the append was refused. */
     private final long bytes;
     private final transient OverflowPolicy policy;
 
@@ -50,27 +54,27 @@ public class SpillFullException extends RuntimeException {
         this.policy = policy;
     }
 
-    /** The store's bound on entries. */
+    /** {@return the store's bound on entries} */
     public long maxEntries() {
         return maxEntries;
     }
 
-    /** The store's bound on payload bytes. */
+    /** {@return the store's bound on payload bytes} */
     public long maxBytes() {
         return maxBytes;
     }
 
-    /** Entries held when the append failed (committed plus queued). */
+    /** {@return entries held when the append failed (committed plus queued)} */
     public long depth() {
         return depth;
     }
 
-    /** Payload bytes held when the append failed (committed plus queued). */
+    /** {@return payload bytes held when the append failed (committed plus queued)} */
     public long bytes() {
         return bytes;
     }
 
-    /** The overflow policy in force. */
+    /** {@return the overflow policy in force} */
     public OverflowPolicy policy() {
         return policy;
     }

@@ -168,6 +168,8 @@ public final class SpillStore implements AutoCloseable {
      * and logged at WARN with the new path) and starts fresh, recovers depth, bytes and the next
      * sequence from the file, and starts the writer thread.
      *
+     * @param config the store configuration
+     * @return the open store; the caller closes it
      * @throws SpillStoreLockedException if another process, or another store in this JVM, holds the
      *     directory; the message names the holder
      * @throws SpillStoreException if the directory or file cannot be created or opened
@@ -336,6 +338,8 @@ public final class SpillStore implements AutoCloseable {
      * Adds a listener told about this store's events from now on, after the configured one. Events
      * of {@link #open} itself went to the configured listener only; {@link #lostOnOpen()} and
      * {@link #quarantined()} keep their figures.
+     *
+     * @param listener the listener
      */
     public void addListener(SpillStoreListener listener) {
         listeners.add(Objects.requireNonNull(listener, "listener"));
@@ -412,6 +416,7 @@ public final class SpillStore implements AutoCloseable {
      * Throws if an entry of {@code size} payload bytes is larger than this store takes; callers
      * check before they commit to a write, so it fails at call time, not when it has to be spilled.
      *
+     * @param size the entry's payload size in bytes
      * @throws IllegalArgumentException naming the limit
      */
     public void checkEntrySize(long size) {
@@ -436,6 +441,10 @@ public final class SpillStore implements AutoCloseable {
      * table (by the writer thread, before any later delete), logged at ERROR and reported to the
      * listeners ({@link SpillStoreListener#entriesQuarantined}), once.
      *
+     * @param afterSequence read entries with a larger sequence only
+     * @param maxEntries the most entries to return; positive
+     * @param maxBytes the most payload bytes to return (past the first entry); positive
+     * @return the entries, in sequence order; empty when none is left
      * @throws IllegalStateException after {@link #close()}
      * @throws SpillStoreException if SQLite fails
      */
@@ -578,6 +587,7 @@ public final class SpillStore implements AutoCloseable {
      * never deleted. While the store is {@linkplain #degraded() degraded} the delete is retried
      * until it is durable, so this waits until then (or until {@link #close()}).
      *
+     * @param sequence the last sequence to delete, inclusive
      * @throws IllegalStateException after {@link #close()}
      * @throws SpillStoreException if SQLite fails
      */
@@ -629,22 +639,30 @@ public final class SpillStore implements AutoCloseable {
         return d.future;
     }
 
-    /** Committed entries. O(1). */
+    /**
+     * Committed entries. O(1).
+     *
+     * @return the number of committed entries
+     */
     public long depth() {
         return committedEntries;
     }
 
-    /** Payload bytes of committed entries. O(1). */
+    /**
+     * Payload bytes of committed entries. O(1).
+     *
+     * @return the payload bytes of committed entries
+     */
     public long bytes() {
         return committedBytes;
     }
 
-    /** When the oldest committed entry was appended; empty when the store is empty. */
+    /** {@return when the oldest committed entry was appended; empty when the store is empty} */
     public Optional<Instant> oldestEntryTime() {
         return Optional.ofNullable(oldest);
     }
 
-    /** Appends accepted but not yet committed (queued, being written, or waiting for room). */
+    /** {@return appends accepted but not yet committed (queued, being written, or waiting for room)} */
     public long pendingAppends() {
         return pending;
     }
@@ -652,17 +670,19 @@ public final class SpillStore implements AutoCloseable {
     /**
      * Whether the last commit failed (disk full, I/O error): appends fail while it lasts, deletes
      * of replayed entries wait, and the writer retries with a back-off until a commit succeeds.
+     *
+     * @return whether the store is degraded
      */
     public boolean degraded() {
         return degraded;
     }
 
-    /** Why the store is degraded (the failure of the last commit); empty when it is not. */
+    /** {@return why the store is degraded (the failure of the last commit); empty when it is not} */
     public Optional<String> degradedReason() {
         return degraded ? Optional.ofNullable(degradedReason) : Optional.empty();
     }
 
-    /** Damaged entries in the quarantine table (never replayed), including earlier runs'. */
+    /** {@return damaged entries in the quarantine table (never replayed), including earlier runs'} */
     public long quarantined() {
         return quarantinedTotal;
     }
@@ -670,6 +690,8 @@ public final class SpillStore implements AutoCloseable {
     /**
      * Committed entries that were missing when the store was opened (storage damage that SQLite
      * did not report); 0 when none were.
+     *
+     * @return the number of entries lost before this open
      */
     public long lostOnOpen() {
         return lostOnOpen;
@@ -678,17 +700,19 @@ public final class SpillStore implements AutoCloseable {
     /**
      * The highest committed sequence (0 for a new store). Raised before {@link #pendingAppends()}
      * drops for the same entries.
+     *
+     * @return the highest committed sequence
      */
     public long lastSequence() {
         return highestCommitted;
     }
 
-    /** The SQLite database file. */
+    /** {@return the SQLite database file} */
     public Path file() {
         return file;
     }
 
-    /** The configuration this store was opened with. */
+    /** {@return the configuration this store was opened with} */
     public SpillStoreConfig config() {
         return config;
     }

@@ -51,22 +51,25 @@ public final class SpillStoreConfig {
      * (owner-only, 0700) when the store is opened, if it does not exist; it holds the store file
      * ({@code spill.db} and SQLite's {@code -wal}/{@code -shm} files) and the lock file ({@code
      * spill.lock}). Give every client its own directory.
+     *
+     * @param directory the spill directory
+     * @return a new builder
      */
     public static Builder builder(Path directory) {
         return new Builder(directory);
     }
 
-    /** The directory that holds the store. */
+    /** {@return the directory that holds the store} */
     public Path directory() {
         return directory;
     }
 
-    /** The bound on payload bytes held (committed plus queued). */
+    /** {@return the bound on payload bytes held (committed plus queued)} */
     public long maxBytes() {
         return maxBytes;
     }
 
-    /** The bound on entries held (committed plus queued). */
+    /** {@return the bound on entries held (committed plus queued)} */
     public long maxEntries() {
         return maxEntries;
     }
@@ -74,17 +77,19 @@ public final class SpillStoreConfig {
     /**
      * The bound on one entry's payload (one write in spill form); never more than {@link
      * #maxBytes()}. A larger write fails at call time with {@link IllegalArgumentException}.
+     *
+     * @return the bound in bytes
      */
     public long maxEntryBytes() {
         return maxEntryBytes;
     }
 
-    /** What an append that does not fit does. */
+    /** {@return what an append that does not fit does} */
     public OverflowPolicy overflowPolicy() {
         return overflowPolicy;
     }
 
-    /** Who hears about store events. */
+    /** {@return who hears about store events} */
     public SpillStoreListener listener() {
         return listener;
     }
@@ -127,6 +132,8 @@ public final class SpillStoreConfig {
          * Bounds the payload bytes held, counting committed entries and appends still queued.
          * Default 256 MiB. The file on disk is somewhat larger (ids, row overhead, the WAL).
          *
+         * @param maxBytes the bound in bytes
+         * @return this builder
          * @throws IllegalArgumentException if not positive
          */
         public Builder maxBytes(long maxBytes) {
@@ -141,6 +148,8 @@ public final class SpillStoreConfig {
          * Bounds the entries held, counting committed entries and appends still queued. Default
          * 1,000,000.
          *
+         * @param maxEntries the bound in entries
+         * @return this builder
          * @throws IllegalArgumentException if not positive
          */
         public Builder maxEntries(long maxEntries) {
@@ -158,6 +167,8 @@ public final class SpillStoreConfig {
          * so that every write the client accepts can be spilled. Default 64 MiB; capped at {@code
          * maxBytes}.
          *
+         * @param maxEntryBytes the bound in bytes
+         * @return this builder
          * @throws IllegalArgumentException if not positive
          */
         public Builder maxEntryBytes(long maxEntryBytes) {
@@ -169,13 +180,23 @@ public final class SpillStoreConfig {
             return this;
         }
 
-        /** What an append that does not fit does; default {@link OverflowPolicy#reject()}. */
+        /**
+         * What an append that does not fit does; default {@link OverflowPolicy#reject()}.
+         *
+         * @param overflowPolicy the policy
+         * @return this builder
+         */
         public Builder overflowPolicy(OverflowPolicy overflowPolicy) {
             this.overflowPolicy = Objects.requireNonNull(overflowPolicy, "overflowPolicy");
             return this;
         }
 
-        /** Who hears about store events; default none. */
+        /**
+         * Who hears about store events; default none.
+         *
+         * @param listener the listener
+         * @return this builder
+         */
         public Builder listener(SpillStoreListener listener) {
             this.listener = Objects.requireNonNull(listener, "listener");
             return this;
@@ -187,7 +208,7 @@ public final class SpillStoreConfig {
             return this;
         }
 
-        /** Builds the immutable configuration. */
+        /** {@return builds the immutable configuration} */
         public SpillStoreConfig build() {
             return new SpillStoreConfig(this);
         }

@@ -4,12 +4,21 @@ package io.resilientredis.failover.spill;
 public class SpillStoreException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    /** Creates the exception with a message and the failure that caused it. */
+    /**
+     * Creates the exception with a message and the failure that caused it.
+     *
+     * @param cause the failure underneath
+     * @param message what failed
+     */
     public SpillStoreException(String message, Throwable cause) {
         super(message, cause);
     }
 
-    /** Creates the exception with a message only. */
+    /**
+     * Creates the exception with a message only.
+     *
+     * @param message what failed
+     */
     public SpillStoreException(String message) {
         super(message);
     }

@@ -9,7 +9,9 @@ import java.nio.file.Path;
 public class SpillStoreLockedException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The locked spill directory. */
     private final Path directory;
+    /** Who holds the lock, as its lock file says. */
     private final String holder;
 
     /**
@@ -30,12 +32,12 @@ public class SpillStoreLockedException extends RuntimeException {
         this.holder = holder;
     }
 
-    /** The spill directory that is held. */
+    /** {@return the spill directory that is held} */
     public Path directory() {
         return directory;
     }
 
-    /** Who holds the directory, as its lock file says. */
+    /** {@return who holds the directory, as its lock file says} */
     public String holder() {
         return holder;
     }

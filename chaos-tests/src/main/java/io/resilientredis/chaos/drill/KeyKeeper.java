@@ -1,0 +1,108 @@
+package io.resilientredis.chaos.drill;
+
+import io.resilientredis.client.RedisEndpoint;
+import io.resilientredis.client.ResilientRedis;
+import io.resilientredis.failover.RetrySettings;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Keeps a drill's keys from outliving it on a user's Redis: while the drill runs, every key it wrote gets
+ * (again, every few seconds) a TTL of {@link OperationKinds#KEY_TTL}, so a drill that dies leaves nothing
+ * for good; after the check, every key and exactly-once marker of the run is deleted.
+ *
+ * <p>Every key of a run names it: the data keys start with the run's namespace
+ * ({@code drill:<time>:<id>:}), its job queues' keys with {@code rr:q:{drill:<time>:<id>:jobs:}, and its
+ * markers are {@code rr:once:<write id>} of its own writes (created with that TTL too).
+ */
+final class KeyKeeper {
+
+    /** Marker keys as the client names them (README: {@code rr:once:<write id>}). */
+    static final String MARKER_PREFIX = "rr:once:";
+    private static final int DELETE_BATCH = 500;
+
+    private final History history;
+    private final Map<String, OperationKind> kinds;
+    private final Set<String> keys = new LinkedHashSet<>();
+    private int seenRecords;
+
+    KeyKeeper(History history, List<OperationKind> kinds) {
+        this.history = history;
+        this.kinds = kinds.stream().collect(Collectors.toMap(OperationKind::name, Function.identity()));
+    }
+
+    /** Gives every key written so far the TTL again; a key that fails now is tried on the next round. */
+    void expire(ResilientRedis redis) {
+        List<WriteRecord> all = history.allWrites();
+        for (int i = seenRecords; i < all.size(); i++) {
+            keys.add(all.get(i).key());
+        }
+        seenRecords = all.size();
+        for (String key : redisKeys(redis, history, kinds, keys)) {
+            try {
+                redis.expire(key, OperationKinds.KEY_TTL);
+            } catch (RuntimeException e) {
+                // Next round; the drill reports outages through its own counters.
+            }
+        }
+    }
+
+    private static List<String> redisKeys(ResilientRedis redis, History history, Map<String, OperationKind> kinds,
+                                          Set<String> keys) {
+        Map<String, String> kindOf = history.allWrites().stream()
+                .collect(Collectors.toMap(WriteRecord::key, WriteRecord::kind, (a, b) -> a));
+        List<String> out = new ArrayList<>();
+        for (String key : keys) {
+            OperationKind kind = kinds.get(kindOf.get(key));
+            out.addAll(kind == null ? List.of(key) : kind.redisKeys(redis, key));
+        }
+        return out;
+    }
+
+    /**
+     * Deletes the run's keys and markers from each deployment.
+     *
+     * @return one line for the console: what was removed, or what is left and when it expires
+     */
+    static String removeAll(History history, List<OperationKind> kindList, RedisEndpoint primary,
+                            RedisEndpoint standby) {
+        Map<String, OperationKind> kinds = kindList.stream()
+                .collect(Collectors.toMap(OperationKind::name, Function.identity()));
+        Set<String> dataKeys = new LinkedHashSet<>();
+        Set<String> markers = new LinkedHashSet<>();
+        for (WriteRecord r : history.allWrites()) {
+            dataKeys.add(r.key());
+            if (r.receiptId() != null) {
+                markers.add(MARKER_PREFIX + r.receiptId());
+            }
+        }
+        long removed = 0;
+        List<String> problems = new ArrayList<>();
+        List<RedisEndpoint> endpoints = standby == null ? List.of(primary) : List.of(primary, standby);
+        for (RedisEndpoint endpoint : endpoints) {
+            try (ResilientRedis redis = ResilientRedis.builder().primary(endpoint)
+                    .timeout(Duration.ofSeconds(2)).connectTimeout(Duration.ofSeconds(2))
+                    .retry(RetrySettings.none()).build()) {
+                List<String> all = new ArrayList<>(redisKeys(redis, history, kinds, dataKeys));
+                all.addAll(markers);
+                for (int i = 0; i < all.size(); i += DELETE_BATCH) {
+                    List<String> batch = all.subList(i, Math.min(all.size(), i + DELETE_BATCH));
+                    Long n = redis.del(batch.toArray(String[]::new)).reply();
+                    removed += n == null ? 0 : n;
+                }
+            } catch (RuntimeException e) {
+                problems.add(endpoint.displayName() + " (" + e.getMessage() + ")");
+            }
+        }
+        String done = String.format(java.util.Locale.ROOT, "Removed the drill's %,d keys and markers from your Redis "
+                + "(namespace %s).", removed, history.namespace());
+        return problems.isEmpty() ? done : done + " Could not remove them from " + String.join(", ", problems)
+                + "; they expire within " + OperationKinds.KEY_TTL.toMinutes() + " minutes.";
+    }
+}
