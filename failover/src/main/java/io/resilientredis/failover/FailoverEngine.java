@@ -661,11 +661,21 @@ public final class FailoverEngine<C> implements AutoCloseable {
     }
 
     private void probeAll() {
+        // A periodic task that throws is never run again: one endpoint's probe failing in an
+        // unexpected way must not stop every probe (the endpoints would then never recover).
         for (EndpointHealth<C> e : masters) {
-            e.probe();
+            probeSafely(e);
         }
         for (EndpointHealth<C> e : replicaPaths) {
+            probeSafely(e);
+        }
+    }
+
+    private void probeSafely(EndpointHealth<C> e) {
+        try {
             e.probe();
+        } catch (Throwable t) {
+            LOG.warn("The health probe of {} failed unexpectedly: {}", e, Failures.describe(t));
         }
     }
 
