@@ -81,6 +81,11 @@ final class DefaultFailureClassifier implements FailureClassifier {
             return kind != null ? kind : FailureKind.CALLER_ERROR;
         }
         String upper = m.length() > 64 ? m.substring(0, 64).toUpperCase(Locale.ROOT) : m.toUpperCase(Locale.ROOT);
+        // WAIT sent to a node that has just been demoted (the pipeline's writes were refused as READONLY
+        // or it became a replica in between) is a failover reply like READONLY, not a caller error.
+        if (upper.startsWith("ERR WAIT CANNOT BE USED WITH REPLICA")) {
+            return FailureKind.FAILOVER_TRANSIENT;
+        }
         if (startsWithWord(upper, "LOADING") || startsWithWord(upper, "MASTERDOWN")
                 || startsWithWord(upper, "READONLY") || startsWithWord(upper, "TRYAGAIN")
                 || startsWithWord(upper, "CLUSTERDOWN") || startsWithWord(upper, "BUSY")) {

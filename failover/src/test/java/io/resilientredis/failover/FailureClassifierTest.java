@@ -38,6 +38,7 @@ class FailureClassifierTest {
             "ERR Error running script (call to f_a07): @user_script:3: WRONGTYPE Operation against a key holding the wrong kind of value | CALLER_ERROR",
             "ERR Error running script (call to f_a07): @user_script:5: OOM command not allowed when used memory > 'maxmemory'. | WRITE_REFUSED",
             "ERR Error running script (call to f_a07): @user_script:1: Script attempted to access nonexistent global variable | CALLER_ERROR",
+            "ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 | FAILOVER_TRANSIENT",
             // Redis 7 puts the script's position after the inner reply, which comes first.
             "READONLY You can't write against a read only replica. script: 3a2b1c, on @user_script:3. | FAILOVER_TRANSIENT",
             "WRONGTYPE Operation against a key holding the wrong kind of value script: 3a2b1c, on @user_script:2. | CALLER_ERROR",
