@@ -23,17 +23,19 @@ import java.util.function.Function;
 /**
  * Routes calls to endpoints in priority order, each behind its own circuit breaker, and decides
  * what happens to a call that fails: retried (retry-safe calls, connectivity failures), sent to the
- * next endpoint, handed to the write fallback (the spill store), or thrown as a clear exception.
+ * next endpoint, handed to the spill store's intake, or thrown as a clear exception.
  * Redis-agnostic: the client binding supplies the endpoints' handles and the calls.
  *
  * <p>Reads go to the active endpoint; when it cannot serve they may go to a replica path (if
  * configured) or fail with {@link RedisUnavailableException} at once while every breaker is open.
- * Writes go to the active endpoint unless the fallback is engaged (earlier writes wait there) or
- * maintenance mode is on, in which case they queue behind it. A failed attempt is retried on the
+ * Writes: the engine offers each to the spill store's intake first, which
+ * decides: direct (the engine sends it), spilled (earlier writes wait there, or maintenance mode is
+ * on) or held (the handover gate is closed; decided again when it opens). The spill side never
+ * sends a write itself. A failed attempt is retried on the
  * then-active endpoint: a standby takes writes only once the router switched to it (the primary's
  * breaker opened), never because of a single blip, so a disaster-recovery standby does not receive
  * writes that belong to a primary that is still serving. A write no endpoint took goes to the
- * fallback.
+ * spill store.
  *
  * <p>One daemon thread per engine runs the failback timers, retry delays and event delivery; a
  * second one starts the health probes, so that a binding whose probe blocks its caller (a client
@@ -58,7 +60,9 @@ public final class FailoverEngine<C> implements AutoCloseable {
     private final FailsafeExecutor<Object> retries;
     private final boolean retrying;
     private final ScheduledFuture<?> probeTask;
-    private final WriteFallback<C> fallback;
+    /** The spill store's intake and replayer, or null without a spill store. */
+    private final SpillSide<C> spill;
+    private final ReplayApplier<C> replayApplier;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Duration callBound;
     /** The binding's per-call timeout, or null when not given (reads then retry within the budget as Failsafe allows). */
@@ -77,24 +81,18 @@ public final class FailoverEngine<C> implements AutoCloseable {
         this.clock = b.clock;
         this.replicaReads = b.replicaReads;
         int id = ENGINE_IDS.incrementAndGet();
-        this.scheduler = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "resilient-redis-engine-" + id);
-            t.setDaemon(true);
-            return t;
-        });
+        this.scheduler = new ScheduledThreadPoolExecutor(1, r -> Threads.daemon("resilient-redis-engine-" + id, r));
         this.scheduler.setRemoveOnCancelPolicy(true);
         this.scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-        this.prober = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "resilient-redis-engine-" + id + "-probe");
-            t.setDaemon(true);
-            return t;
-        });
+        this.prober = new ScheduledThreadPoolExecutor(1,
+                r -> Threads.daemon("resilient-redis-engine-" + id + "-probe", r));
         this.prober.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.events = new EventBus(b.listeners, scheduler);
 
         this.callBound = b.probeTimeout;
         this.callTimeout = b.callTimeout;
         this.retryBudget = b.retry.maxDuration();
+        this.replayApplier = b.replayApplier;
         this.journalApplier = b.journalApplier != null ? b.journalApplier : b.replayApplier;
         List<EndpointHealth<C>> m = new ArrayList<>();
         List<EndpointHealth<C>> r = new ArrayList<>();
@@ -148,9 +146,9 @@ public final class FailoverEngine<C> implements AutoCloseable {
                 recovered = durable.recover();
             }
             this.durableJournal = durable;
-            this.fallback = b.spillConfig == null ? null : new SpillFallback<>(
-                    io.resilientredis.failover.spill.SpillStore.open(b.spillConfig), this, b.replayApplier,
-                    b.replaySettings, recovered);
+            this.spill = b.spillConfig == null ? null : new SpillSide<>(
+                    io.resilientredis.failover.spill.SpillStore.open(b.spillConfig), new Port(), b.replaySettings,
+                    recovered);
         } catch (RuntimeException e) {
             if (durable != null) {
                 durable.close();
@@ -231,21 +229,36 @@ public final class FailoverEngine<C> implements AutoCloseable {
     // ---------------------------------------------------------------- writes
 
     /**
-     * Runs a write: directly on the active endpoint, or into the write fallback when earlier
+     * Runs a write: directly on the active endpoint, or into the spill store when earlier
      * writes wait there, maintenance mode is on, or no endpoint takes it.
      *
      * @param op the write
      * @param <T> the reply type
      * @return the receipt; or a failure: {@link RedisCommandException},
      *         {@link RedisConfigurationException}, {@link RedisWriteRefusedException}, the
-     *         fallback's own (e.g. spill full), or {@link RedisUnavailableException} when there is
-     *         no fallback
+     *         the spill store's own (e.g. spill full), or {@link RedisUnavailableException} when
+     *         there is no spill store
      */
     public <T> CompletableFuture<WriteReceipt<T>> write(WriteOp<C, T> op) {
         Objects.requireNonNull(op, "op");
-        if (fallback != null && (maintenance || fallback.engaged())) {
-            return fallback.accept(op, null);
+        return spill == null ? direct(op) : follow(op, spill.intake().admit(op));
+    }
+
+    /** Carries out the intake's decision; a held write is decided again when the gate opens. */
+    private <T> CompletableFuture<WriteReceipt<T>> follow(WriteOp<C, T> op, SpillIntake.Decision<T> decision) {
+        if (decision instanceof SpillIntake.Spilled<T> spilled) {
+            return spilled.receipt();
         }
+        if (decision instanceof SpillIntake.Held<T> held) {
+            CompletableFuture<WriteReceipt<T>> out = new CompletableFuture<>();
+            held.released().thenAccept(next -> Failures.relay(follow(op, next), out));
+            return out;
+        }
+        return direct(op);
+    }
+
+    /** Sends a write to the active endpoint; one no endpoint took goes to the spill store's intake. */
+    private <T> CompletableFuture<WriteReceipt<T>> direct(WriteOp<C, T> op) {
         EndpointHealth<C> endpoint = router.active();
         CompletableFuture<T> attempt = endpoint == null
                 ? CompletableFuture.failedFuture(AttemptFailure.NO_ENDPOINT)
@@ -266,14 +279,8 @@ public final class FailoverEngine<C> implements AutoCloseable {
             Throwable f = Failures.unwrap(failure);
             if (f instanceof AttemptFailure af && !af.kind().countsAgainstEndpoint()) {
                 result.completeExceptionally(translate(af));
-            } else if (fallback != null) {
-                fallback.accept(op, f).whenComplete((receipt, spillFailure) -> {
-                    if (spillFailure == null) {
-                        result.complete(receipt);
-                    } else {
-                        result.completeExceptionally(Failures.unwrap(spillFailure));
-                    }
-                });
+            } else if (spill != null) {
+                Failures.relay(spill.intake().afterFailure(op, f), result);
             } else {
                 result.completeExceptionally(unavailable("No Redis endpoint could take the write", f));
             }
@@ -471,10 +478,10 @@ public final class FailoverEngine<C> implements AutoCloseable {
      * Applies spilled writes on one endpoint (one replay batch), fenced like a write, and records
      * them in the endpoint's failover journal once Redis acknowledged them.
      */
-    CompletableFuture<Void> replayOn(EndpointHealth<C> endpoint, ReplayApplier<C> applier,
-                                     List<io.resilientredis.failover.spill.SpillEntry> entries) {
+    private CompletableFuture<Void> replayOn(EndpointHealth<C> endpoint,
+                                             List<io.resilientredis.failover.spill.SpillEntry> entries) {
         FailoverJournal journal = endpoint.journal();
-        CompletableFuture<Void> applied = callOn(endpoint, c -> applier.apply(c, entries), true,
+        CompletableFuture<Void> applied = callOn(endpoint, c -> replayApplier.apply(c, entries), true,
                 journal == null ? null : () -> journal.addAll(entries));
         if (durableJournal == null || journal == null) {
             return applied;
@@ -483,25 +490,11 @@ public final class FailoverEngine<C> implements AutoCloseable {
     }
 
     /**
-     * Re-applies what the previous client on the spill directory journaled on disk, on the endpoint
-     * that acknowledged it, through the journal's applier (under the writes' ids), fenced like a write.
-     */
-    CompletableFuture<Void> reapplyRecovered(EndpointHealth<C> endpoint,
-                                             List<io.resilientredis.failover.spill.SpillEntry> entries) {
-        return callOn(endpoint, c -> journalApplier.apply(c, entries), true, null);
-    }
-
-    /** @return the endpoint of that priority (a master path) */
-    EndpointHealth<C> endpointAt(int priority) {
-        return priority >= 0 && priority < masters.size() ? masters.get(priority) : null;
-    }
-
-    /**
      * Asks the endpoint's authority (a Sentinel group's Sentinels) whether its target is still the
      * master, moving it if not; waits at most the call bound. The replayer calls this before it
      * drains into an endpoint that just recovered, so it never drains into a demoted master.
      */
-    void confirmTarget(EndpointHealth<C> endpoint) {
+    private void confirmTarget(EndpointHealth<C> endpoint) {
         if (!endpoint.target().isMovable()) {
             return;
         }
@@ -578,8 +571,8 @@ public final class FailoverEngine<C> implements AutoCloseable {
                 "The master of " + endpoint.name() + " moved from " + from + " to " + node + "; " + entries.size()
                         + " writes it acknowledged in the last " + (journal == null ? 0 : journal.windowMillis())
                         + " ms were re-applied there in " + millis + " ms, before any newer write"));
-        if (fallback != null) {
-            fallback.wake();
+        if (spill != null) {
+            spill.wake();
         }
         return CompletableFuture.completedFuture(null);
     }
@@ -640,8 +633,8 @@ public final class FailoverEngine<C> implements AutoCloseable {
                         @SuppressWarnings("unchecked")
                         EndpointHealth<C> up = (EndpointHealth<C>) e;
                         router.endpointUp(up);
-                        if (fallback != null) {
-                            fallback.wake();
+                        if (spill != null) {
+                            spill.wake();
                         }
                     });
                 }
@@ -680,14 +673,14 @@ public final class FailoverEngine<C> implements AutoCloseable {
     }
 
     /**
-     * Switches maintenance mode. While on, writes go to the write fallback (the spill store) and
+     * Switches maintenance mode. While on, writes go to the spill store and
      * are not replayed; reads are unaffected. Switching it off lets the replayer drain.
      *
      * @param on whether maintenance mode is on
-     * @throws IllegalStateException when switched on without a write fallback (writes would fail)
+     * @throws IllegalStateException when switched on without a spill store (writes would fail)
      */
     public void maintenance(boolean on) {
-        if (on && fallback == null) {
+        if (on && spill == null) {
             throw new IllegalStateException("maintenance mode needs a spill store to hold writes; configure one");
         }
         if (maintenance == on) {
@@ -697,8 +690,8 @@ public final class FailoverEngine<C> implements AutoCloseable {
         events.emit(new FailoverEvent(on ? FailoverEvent.Type.MAINTENANCE_ON : FailoverEvent.Type.MAINTENANCE_OFF,
                 clock.instant(), null, null, on ? "Maintenance mode on: writes are spilled, not sent to Redis"
                 : "Maintenance mode off: spilled writes are replayed, new writes go to Redis"));
-        if (!on && fallback != null) {
-            fallback.wake();
+        if (!on && spill != null) {
+            spill.wake();
         }
     }
 
@@ -711,7 +704,7 @@ public final class FailoverEngine<C> implements AutoCloseable {
     public FailoverStatus status() {
         EndpointHealth<C> active = router.active();
         return new FailoverStatus(clock.instant(), endpointStatuses(), active == null ? null : active.name(),
-                maintenance, fallback == null ? SpillStatus.DISABLED : fallback.status(), journalStatus());
+                maintenance, spill == null ? SpillStatus.DISABLED : spill.status(), journalStatus());
     }
 
     private JournalStatus journalStatus() {
@@ -744,31 +737,60 @@ public final class FailoverEngine<C> implements AutoCloseable {
         return out;
     }
 
-    // ---------------------------------------------------------------- for the write fallback
+    // ---------------------------------------------------------------- the spill side's port
 
-    /** @return the endpoint writes go to now, or null */
-    EndpointHealth<C> activeEndpoint() {
-        return router.active();
-    }
+    /** The engine as the spill side sees it: nothing that routes a write. */
+    private final class Port implements SpillPort<C> {
+        @Override
+        public EndpointHealth<C> activeEndpoint() {
+            return router.active();
+        }
 
-    void emit(FailoverEvent event) {
-        events.emit(event);
-    }
+        @Override
+        public EndpointHealth<C> endpointAt(int priority) {
+            return priority >= 0 && priority < masters.size() ? masters.get(priority) : null;
+        }
 
-    ScheduledExecutorService scheduler() {
-        return scheduler;
-    }
+        @Override
+        public boolean maintenance() {
+            return maintenance;
+        }
 
-    Clock clock() {
-        return clock;
-    }
+        @Override
+        public void confirmTarget(EndpointHealth<C> endpoint) {
+            FailoverEngine.this.confirmTarget(endpoint);
+        }
 
-    boolean isClosed() {
-        return closed.get();
+        @Override
+        public CompletableFuture<Void> replayOn(EndpointHealth<C> endpoint,
+                                                List<io.resilientredis.failover.spill.SpillEntry> entries) {
+            return FailoverEngine.this.replayOn(endpoint, entries);
+        }
+
+        @Override
+        public CompletableFuture<Void> reapplyRecovered(EndpointHealth<C> endpoint,
+                                                        List<io.resilientredis.failover.spill.SpillEntry> entries) {
+            return callOn(endpoint, c -> journalApplier.apply(c, entries), true, null);
+        }
+
+        @Override
+        public RuntimeException translate(AttemptFailure failure) {
+            return FailoverEngine.this.translate(failure);
+        }
+
+        @Override
+        public void emit(FailoverEvent event) {
+            events.emit(event);
+        }
+
+        @Override
+        public Clock clock() {
+            return clock;
+        }
     }
 
     /**
-     * Stops the probes, timers and the engine thread, and closes the write fallback (the spill
+     * Stops the probes, timers and the engine thread, and closes the spill side (the spill
      * store keeps what it holds for the next start). Endpoint handles are the binding's to close.
      */
     @Override
@@ -778,8 +800,8 @@ public final class FailoverEngine<C> implements AutoCloseable {
         }
         probeTask.cancel(false);
         prober.shutdownNow(); // interrupts a probe that blocks its thread
-        if (fallback != null) {
-            fallback.close();
+        if (spill != null) {
+            spill.close();
         }
         if (durableJournal != null) {
             durableJournal.close();

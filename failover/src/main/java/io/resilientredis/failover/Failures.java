@@ -18,6 +18,18 @@ final class Failures {
         return cur;
     }
 
+    /** Completes {@code target} as {@code source} completes, with the unwrapped failure. */
+    static <T> void relay(java.util.concurrent.CompletableFuture<T> source,
+                          java.util.concurrent.CompletableFuture<T> target) {
+        source.whenComplete((value, failure) -> {
+            if (failure == null) {
+                target.complete(value);
+            } else {
+                target.completeExceptionally(unwrap(failure));
+            }
+        });
+    }
+
     /** One line: the exception's simple name and message, of the innermost informative cause. */
     static String describe(Throwable failure) {
         Throwable t = unwrap(failure);

@@ -40,11 +40,6 @@ final class Router<C> {
         return reselect();
     }
 
-    /** @return the endpoint writes went to last (even when it is down now) */
-    EndpointHealth<C> current() {
-        return current;
-    }
-
     private synchronized EndpointHealth<C> reselect() {
         EndpointHealth<C> c = current;
         if (c.isClosed()) {
