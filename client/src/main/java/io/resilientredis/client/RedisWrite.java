@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
 
 /**
@@ -157,14 +156,8 @@ final class RedisWrite<T> implements WriteOp<RedissonClient, T> {
             return direct.apply(client);
         }
         SpilledWrite form = form();
-        if (form.isScript()) {
-            NamedScript script = NamedScript.byName(form.script());
-            return Scripts.<List<Object>>evalSha(Scripts.bytes(client), script.sha(), script.body(), NamedScript.REPLY,
-                    form.scriptKeys(), form.scriptArgv(markerTtlSeconds, true)).thenApply(scriptReply);
-        }
-        return Scripts.<List<Object>>evalSha(Scripts.bytes(client), Scripts.ONCE_SHA, Scripts.ONCE,
-                        RScript.ReturnType.LIST, List.of(form.markerKey()), form.onceArgv(markerTtlSeconds))
-                .thenApply(r -> onceReply.apply(text(r.get(1))));
+        CompletionStage<List<Object>> reply = new WireForm(markerTtlSeconds).send(client, form);
+        return form.isScript() ? reply.thenApply(scriptReply) : reply.thenApply(r -> onceReply.apply(text(r.get(1))));
     }
 
     @Override

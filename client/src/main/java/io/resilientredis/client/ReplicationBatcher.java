@@ -9,7 +9,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.redisson.api.BatchOptions;
 import org.redisson.api.BatchResult;
 import org.redisson.api.RBatch;
-import org.redisson.api.RScript;
 import org.redisson.api.RScriptAsync;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.ByteArrayCodec;
@@ -27,7 +26,7 @@ final class ReplicationBatcher {
 
     private final RedissonClient client;
     private final Durability durability;
-    private final long markerTtlSeconds;
+    private final WireForm wire;
     private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean inFlight = new AtomicBoolean();
 
@@ -38,7 +37,7 @@ final class ReplicationBatcher {
     ReplicationBatcher(RedissonClient client, Durability durability, long markerTtlSeconds) {
         this.client = client;
         this.durability = durability;
-        this.markerTtlSeconds = markerTtlSeconds;
+        this.wire = new WireForm(markerTtlSeconds);
     }
 
     /** @return the script's reply, once enough replicas have the write */
@@ -90,15 +89,10 @@ final class ReplicationBatcher {
         RScriptAsync script = rb.getScript(ByteArrayCodec.INSTANCE);
         List<CompletionStage<List<Object>>> replies = new ArrayList<>(batch.size());
         for (Pending p : batch) {
-            SpilledWrite w = p.write();
-            if (w.isScript()) {
-                NamedScript named = NamedScript.byName(w.script());
-                replies.add(script.evalShaAsync(RScript.Mode.READ_WRITE, named.sha(), NamedScript.REPLY,
-                        w.scriptKeys(), w.scriptArgv(markerTtlSeconds, true)));
-            } else {
-                replies.add(script.evalShaAsync(RScript.Mode.READ_WRITE, Scripts.ONCE_SHA, RScript.ReturnType.LIST,
-                        List.of(w.markerKey()), w.onceArgv(markerTtlSeconds)));
-            }
+            @SuppressWarnings("unchecked") // the first pass always answers with a table
+            CompletionStage<List<Object>> reply = (CompletionStage<List<Object>>) wire.add(rb, script, p.write(),
+                    WireForm.Pass.FIRST);
+            replies.add(reply);
         }
         return rb.executeAsync().handle((BatchResult<?> result, Throwable failure) -> {
             if (failure == null) {
@@ -135,13 +129,7 @@ final class ReplicationBatcher {
     }
 
     private CompletionStage<Void> loadScripts(List<Pending> batch) {
-        java.util.Set<String> bodies = new java.util.LinkedHashSet<>();
-        for (Pending p : batch) {
-            bodies.add(p.write().isScript() ? NamedScript.byName(p.write().script()).body() : Scripts.ONCE);
-        }
-        return CompletableFuture.allOf(bodies.stream()
-                .map(b -> client.getScript().scriptLoadAsync(b).toCompletableFuture())
-                .toArray(CompletableFuture[]::new));
+        return wire.loadScripts(client, batch.stream().map(Pending::write).toList(), WireForm.Pass.FIRST);
     }
 
     private void confirm(List<Pending> batch, List<CompletionStage<List<Object>>> replies, int synced) {

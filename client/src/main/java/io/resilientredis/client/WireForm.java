@@ -1,0 +1,150 @@
+package io.resilientredis.client;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.redisson.api.RBatch;
+import org.redisson.api.RScript;
+import org.redisson.api.RScriptAsync;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.ByteArrayCodec;
+
+/**
+ * The one place that knows how a write in its spill form ({@link SpilledWrite}) goes on the wire:
+ * which script applies it (the exactly-once marker script, a named script, the apply script) or
+ * which plain command, with which keys and arguments, and how the scripts get into a server's
+ * cache. The direct path ({@link RedisWrite}), the {@code WAIT} pipeline ({@link ReplicationBatcher})
+ * and the replayer ({@link RedissonReplayApplier}) all send through it, so the marker protocol is
+ * written once.
+ */
+final class WireForm {
+
+    /** Why the write is being sent: it decides the form. */
+    enum Pass {
+        /**
+         * The write's own attempt (not spilled): exactly-once and named-script writes through their
+         * script, and, for REPLICATED durability, idempotent ones through the marker script too.
+         */
+        FIRST,
+        /**
+         * A replay of a spilled write: exactly-once ones through their marker, named scripts told it
+         * is a replay, idempotent ones as plain commands where the facade knows them, else through the
+         * apply script.
+         */
+        REPLAY,
+        /**
+         * A re-apply of REPLICATED writes (the failover journal): every write through its marker, so
+         * one the new master already has is skipped rather than written again.
+         */
+        REAPPLY
+    }
+
+    /** One script call: what EVALSHA needs, and the body to load. */
+    private record ScriptCall(String sha, String body, RScript.ReturnType type, List<Object> keys, Object[] argv) {
+    }
+
+    private final long markerTtlSeconds;
+
+    /** @param markerTtlSeconds how long exactly-once markers live */
+    WireForm(long markerTtlSeconds) {
+        this.markerTtlSeconds = markerTtlSeconds;
+    }
+
+    /**
+     * Sends one write alone, on its first attempt, by its script's SHA; a server that does not know
+     * the script (a new master) gets it with EVAL.
+     *
+     * @return the script's reply: {@code {applied, reply}} for the marker script, the named script's table
+     */
+    CompletionStage<List<Object>> send(RedissonClient client, SpilledWrite write) {
+        ScriptCall call = call(write, Pass.FIRST);
+        return Scripts.evalSha(Scripts.bytes(client), call.sha(), call.body(), call.type(), call.keys(), call.argv());
+    }
+
+    /**
+     * Adds one write to a pipeline.
+     *
+     * @param script the pipeline's script handle (byte-array codec)
+     * @return the write's reply in the pipeline (a table for {@link Pass#FIRST})
+     */
+    CompletionStage<?> add(RBatch batch, RScriptAsync script, SpilledWrite write, Pass pass) {
+        if (pass == Pass.REPLAY && !write.isScript() && !write.exactlyOnce()) {
+            CompletionStage<?> plain = plainCommand(batch, write);
+            if (plain != null) {
+                return plain;
+            }
+        }
+        ScriptCall call = call(write, pass);
+        return script.evalShaAsync(RScript.Mode.READ_WRITE, call.sha(), call.type(), call.keys(), call.argv());
+    }
+
+    /** Loads every script these writes use in that pass into the server's script cache. */
+    CompletionStage<Void> loadScripts(RedissonClient client, Collection<SpilledWrite> writes, Pass pass) {
+        Set<String> bodies = new LinkedHashSet<>();
+        for (SpilledWrite w : writes) {
+            bodies.add(call(w, pass).body());
+        }
+        return CompletableFuture.allOf(bodies.stream()
+                .map(b -> client.getScript().scriptLoadAsync(b).toCompletableFuture())
+                .toArray(CompletableFuture[]::new));
+    }
+
+    private ScriptCall call(SpilledWrite w, Pass pass) {
+        if (w.isScript()) {
+            NamedScript named = NamedScript.byName(w.script());
+            return new ScriptCall(named.sha(), named.body(), NamedScript.REPLY, w.scriptKeys(),
+                    w.scriptArgv(markerTtlSeconds, pass == Pass.FIRST));
+        }
+        if (w.exactlyOnce() || pass != Pass.REPLAY) {
+            return new ScriptCall(Scripts.ONCE_SHA, Scripts.ONCE, RScript.ReturnType.LIST, List.of(w.markerKey()),
+                    w.onceArgv(markerTtlSeconds));
+        }
+        return new ScriptCall(Scripts.APPLY_SHA, Scripts.APPLY, RScript.ReturnType.LONG, List.of(), w.commandArgv());
+    }
+
+    /**
+     * Adds the idempotent writes the facade itself makes as plain commands (a Lua call costs Redis
+     * several times a SET).
+     *
+     * @return the command's stage, or null when the write has no plain form here (the apply script takes it)
+     */
+    private static CompletionStage<?> plainCommand(RBatch batch, SpilledWrite write) {
+        List<byte[]> a = write.args();
+        switch (write.command()) {
+            case "SET" -> {
+                if (a.size() == 2) {
+                    return batch.<byte[]>getBucket(text(a.get(0)), ByteArrayCodec.INSTANCE).setAsync(a.get(1));
+                }
+                if (a.size() == 4 && "PX".equals(text(a.get(2)))) {
+                    return batch.<byte[]>getBucket(text(a.get(0)), ByteArrayCodec.INSTANCE)
+                            .setAsync(a.get(1), Duration.ofMillis(Long.parseLong(text(a.get(3)))));
+                }
+                if (a.size() == 5 && "NX".equals(text(a.get(2))) && "PX".equals(text(a.get(3)))) {
+                    return batch.<byte[]>getBucket(text(a.get(0)), ByteArrayCodec.INSTANCE)
+                            .setIfAbsentAsync(a.get(1), Duration.ofMillis(Long.parseLong(text(a.get(4)))));
+                }
+                return null;
+            }
+            case "HSET" -> {
+                return a.size() == 3 ? batch.<byte[], byte[]>getMap(text(a.get(0)), ByteArrayCodec.INSTANCE)
+                        .fastPutAsync(a.get(1), a.get(2)) : null;
+            }
+            case "PEXPIRE" -> {
+                return a.size() == 2 ? batch.getBucket(text(a.get(0)), ByteArrayCodec.INSTANCE)
+                        .expireAsync(Duration.ofMillis(Long.parseLong(text(a.get(1))))) : null;
+            }
+            default -> {
+                return null;
+            }
+        }
+    }
+
+    private static String text(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+}
