@@ -1,5 +1,6 @@
 package io.resilientredis.client;
 
+import io.resilientredis.failover.internal.Threads;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import java.time.Duration;
@@ -7,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -45,9 +45,9 @@ final class RedissonBinding implements AutoCloseable {
         this.connectTimeout = connectTimeout;
         this.customizer = customizer;
         int id = IDS.incrementAndGet();
-        this.eventLoop = new NioEventLoopGroup(nettyThreads, daemon("resilient-redis-netty-" + id + "-"));
-        this.executor = Executors.newFixedThreadPool(2, daemon("resilient-redis-callbacks-" + id + "-"));
-        this.connector = Executors.newCachedThreadPool(daemon("resilient-redis-connect-" + id + "-"));
+        this.eventLoop = new NioEventLoopGroup(nettyThreads, Threads.daemonFactory("resilient-redis-netty-" + id + "-"));
+        this.executor = Executors.newFixedThreadPool(2, Threads.daemonFactory("resilient-redis-callbacks-" + id + "-"));
+        this.connector = Executors.newCachedThreadPool(Threads.daemonFactory("resilient-redis-connect-" + id + "-"));
     }
 
     /**
@@ -130,14 +130,5 @@ final class RedissonBinding implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private static ThreadFactory daemon(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 }

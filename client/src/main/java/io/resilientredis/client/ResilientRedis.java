@@ -1,5 +1,7 @@
 package io.resilientredis.client;
 
+import io.resilientredis.failover.internal.Threads;
+import io.resilientredis.failover.internal.Arguments;
 import io.resilientredis.failover.BreakerSettings;
 import io.resilientredis.failover.Endpoint;
 import io.resilientredis.failover.FailoverEngine;
@@ -152,11 +154,7 @@ public final class ResilientRedis implements AutoCloseable {
 
     private static java.util.concurrent.ScheduledThreadPoolExecutor discoveryThread() {
         java.util.concurrent.ScheduledThreadPoolExecutor ex = new java.util.concurrent.ScheduledThreadPoolExecutor(1,
-                r -> {
-                    Thread t = new Thread(r, "resilient-redis-sentinel-" + DISCOVERY_IDS.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
+                r -> Threads.daemon("resilient-redis-sentinel-" + DISCOVERY_IDS.incrementAndGet(), r));
         ex.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         return ex;
     }
@@ -553,7 +551,7 @@ public final class ResilientRedis implements AutoCloseable {
          * @return this builder
          */
         public Builder sentinelScanInterval(Duration interval) {
-            this.sentinelScan = positive(interval, "sentinelScanInterval");
+            this.sentinelScan = Arguments.positive(interval, "sentinelScanInterval");
             return this;
         }
 
@@ -650,7 +648,7 @@ public final class ResilientRedis implements AutoCloseable {
          * @return this builder
          */
         public Builder timeout(Duration timeout) {
-            this.timeout = positive(timeout, "timeout");
+            this.timeout = Arguments.positive(timeout, "timeout");
             return this;
         }
 
@@ -659,7 +657,7 @@ public final class ResilientRedis implements AutoCloseable {
          * @return this builder
          */
         public Builder connectTimeout(Duration timeout) {
-            this.connectTimeout = positive(timeout, "connectTimeout");
+            this.connectTimeout = Arguments.positive(timeout, "connectTimeout");
             return this;
         }
 
@@ -710,7 +708,7 @@ public final class ResilientRedis implements AutoCloseable {
          * @return this builder
          */
         public Builder markerTtl(Duration ttl) {
-            this.markerTtl = positive(ttl, "markerTtl");
+            this.markerTtl = Arguments.positive(ttl, "markerTtl");
             return this;
         }
 
@@ -762,14 +760,6 @@ public final class ResilientRedis implements AutoCloseable {
                 throw new IllegalStateException("set a primary endpoint: builder().primary(RedisEndpoint.standalone(\"redis://host:6379\"))");
             }
             return new ResilientRedis(this);
-        }
-
-        private static Duration positive(Duration d, String name) {
-            Objects.requireNonNull(d, name);
-            if (d.isZero() || d.isNegative()) {
-                throw new IllegalArgumentException(name + " must be positive, was " + d);
-            }
-            return d;
         }
     }
 }

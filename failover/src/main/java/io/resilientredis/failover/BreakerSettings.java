@@ -1,5 +1,6 @@
 package io.resilientredis.failover;
 
+import io.resilientredis.failover.internal.Arguments;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -112,7 +113,7 @@ public final class BreakerSettings {
          * @return this builder
          */
         public Builder window(Duration window) {
-            this.window = positive(window, "window");
+            this.window = Arguments.positive(window, "window");
             return this;
         }
 
@@ -121,7 +122,7 @@ public final class BreakerSettings {
          * @return this builder
          */
         public Builder openDelay(Duration openDelay) {
-            this.openDelay = positive(openDelay, "openDelay");
+            this.openDelay = Arguments.positive(openDelay, "openDelay");
             return this;
         }
 
@@ -142,7 +143,7 @@ public final class BreakerSettings {
          * @return this builder
          */
         public Builder probeInterval(Duration interval) {
-            this.probeInterval = positive(interval, "probeInterval");
+            this.probeInterval = Arguments.positive(interval, "probeInterval");
             return this;
         }
 
@@ -150,13 +151,5 @@ public final class BreakerSettings {
         public BreakerSettings build() {
             return new BreakerSettings(this);
         }
-    }
-
-    static Duration positive(Duration d, String name) {
-        Objects.requireNonNull(d, name);
-        if (d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException(name + " must be positive, was " + d);
-        }
-        return d;
     }
 }

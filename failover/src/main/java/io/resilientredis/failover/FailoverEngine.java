@@ -1,5 +1,7 @@
 package io.resilientredis.failover;
 
+import io.resilientredis.failover.internal.Threads;
+import io.resilientredis.failover.internal.Arguments;
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeExecutor;
 import dev.failsafe.RetryPolicy;
@@ -892,7 +894,7 @@ public final class FailoverEngine<C> implements AutoCloseable {
          * @return this builder
          */
         public Builder<C> probeTimeout(Duration timeout) {
-            this.probeTimeout = BreakerSettings.positive(timeout, "probeTimeout");
+            this.probeTimeout = Arguments.positive(timeout, "probeTimeout");
             return this;
         }
 
@@ -902,7 +904,7 @@ public final class FailoverEngine<C> implements AutoCloseable {
          * @return this builder
          */
         public Builder<C> callTimeout(Duration timeout) {
-            this.callTimeout = BreakerSettings.positive(timeout, "callTimeout");
+            this.callTimeout = Arguments.positive(timeout, "callTimeout");
             return this;
         }
 
@@ -989,7 +991,7 @@ public final class FailoverEngine<C> implements AutoCloseable {
          * @return this builder
          */
         public Builder<C> keepJournalOnDisk(Duration markerTtl) {
-            this.durableJournal = BreakerSettings.positive(markerTtl, "markerTtl");
+            this.durableJournal = Arguments.positive(markerTtl, "markerTtl");
             return this;
         }
 

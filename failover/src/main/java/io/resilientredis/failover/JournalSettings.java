@@ -1,5 +1,6 @@
 package io.resilientredis.failover;
 
+import io.resilientredis.failover.internal.Arguments;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -65,7 +66,7 @@ public final class JournalSettings {
          * @return this builder
          */
         public Builder window(Duration window) {
-            this.window = BreakerSettings.positive(window, "window");
+            this.window = Arguments.positive(window, "window");
             return this;
         }
 

@@ -1,5 +1,6 @@
 package io.resilientredis.failover;
 
+import io.resilientredis.failover.internal.Arguments;
 import java.time.Duration;
 
 /**
@@ -143,7 +144,7 @@ public final class ReplaySettings {
          * @return this builder
          */
         public Builder batchTimeout(Duration timeout) {
-            this.batchTimeout = BreakerSettings.positive(timeout, "batchTimeout");
+            this.batchTimeout = Arguments.positive(timeout, "batchTimeout");
             return this;
         }
 
@@ -152,7 +153,7 @@ public final class ReplaySettings {
          * @return this builder
          */
         public Builder progressInterval(Duration interval) {
-            this.progressInterval = BreakerSettings.positive(interval, "progressInterval");
+            this.progressInterval = Arguments.positive(interval, "progressInterval");
             return this;
         }
 

@@ -1,5 +1,6 @@
 package io.resilientredis.failover;
 
+import io.resilientredis.failover.internal.Threads;
 import io.resilientredis.failover.spill.SpillEntry;
 import io.resilientredis.failover.spill.SpillStore;
 import java.util.ArrayDeque;

@@ -1,5 +1,6 @@
 package io.resilientredis.failover;
 
+import io.resilientredis.failover.internal.Arguments;
 import java.time.Duration;
 
 /**
@@ -101,8 +102,8 @@ public final class RetrySettings {
          * @return this builder
          */
         public Builder backoff(Duration initialDelay, Duration maxDelay) {
-            this.initialDelay = BreakerSettings.positive(initialDelay, "initialDelay");
-            this.maxDelay = BreakerSettings.positive(maxDelay, "maxDelay");
+            this.initialDelay = Arguments.positive(initialDelay, "initialDelay");
+            this.maxDelay = Arguments.positive(maxDelay, "maxDelay");
             if (maxDelay.compareTo(initialDelay) < 0) {
                 throw new IllegalArgumentException("maxDelay " + maxDelay + " is below initialDelay " + initialDelay);
             }
@@ -126,7 +127,7 @@ public final class RetrySettings {
          * @return this builder
          */
         public Builder maxDuration(Duration maxDuration) {
-            this.maxDuration = BreakerSettings.positive(maxDuration, "maxDuration");
+            this.maxDuration = Arguments.positive(maxDuration, "maxDuration");
             return this;
         }
 

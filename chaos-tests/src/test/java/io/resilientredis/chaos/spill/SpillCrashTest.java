@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.resilientredis.failover.ResilientRedisException;
 import io.resilientredis.chaos.ChaosTopology;
 import io.resilientredis.chaos.topology.RedisNode;
 import io.resilientredis.chaos.topology.RedisTopology;
@@ -78,6 +79,7 @@ class SpillCrashTest {
         // While the service runs, its directory is locked against any other process.
         assertThatThrownBy(() -> SpillChaos.client(chaos).spill(spillDir).build())
                 .isInstanceOf(SpillStoreLockedException.class)
+                .isInstanceOf(ResilientRedisException.class)
                 .hasMessageContaining("in use by pid " + child.pid());
         child.kill();
         System.out.printf("[measure] killed while spilling: %d writes accepted (%d spilled)%n",

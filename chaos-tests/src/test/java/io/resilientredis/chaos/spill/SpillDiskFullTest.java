@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.resilientredis.failover.ResilientRedisException;
 import io.resilientredis.chaos.ChaosTopology;
 import io.resilientredis.chaos.topology.RedisTopology;
 import io.resilientredis.client.ResilientRedis;
@@ -104,7 +105,8 @@ class SpillDiskFullTest {
             fill(mount.resolve("filler"));
             for (int k = 0; k < 3; k++, i++) {
                 String v = i + pad;
-                assertThatThrownBy(() -> client.rpush(key, v)).isInstanceOf(SpillStoreException.class);
+                assertThatThrownBy(() -> client.rpush(key, v)).isInstanceOf(SpillStoreException.class)
+                        .isInstanceOf(ResilientRedisException.class);
                 refused.add(v);
             }
             SpillStatus full = client.status().spill();

@@ -10,6 +10,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.resilientredis.failover.ResilientRedisException;
 import io.resilientredis.chaos.ChaosTopology;
 import io.resilientredis.chaos.topology.RedisNode;
 import io.resilientredis.chaos.topology.RedisTopology;
@@ -111,6 +112,8 @@ class SpillGuardsTest {
                     .hasMessageContaining("5 of max 5 entries")
                     .hasMessageContaining("Fix:")
                     .satisfies(e -> assertThat(((SpillFullException) e).maxEntries()).isEqualTo(5));
+            // One catch covers every way a call can fail, a full spill store included.
+            assertThatThrownBy(() -> client.rpush("guard:full", "5")).isInstanceOf(ResilientRedisException.class);
             assertThat(client.status().spill().depth()).isEqualTo(5);
 
             chaos.resetAll();

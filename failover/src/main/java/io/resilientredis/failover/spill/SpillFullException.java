@@ -1,11 +1,13 @@
 package io.resilientredis.failover.spill;
 
+import io.resilientredis.failover.ResilientRedisException;
+
 /**
  * An append did not fit within the spill store's bounds (under {@link OverflowPolicy#reject()}), or
  * found no room within the timeout (under {@link OverflowPolicy#block}). The entry was not stored.
  * The message gives the bounds, the current depth, the policy and the fix.
  */
-public class SpillFullException extends RuntimeException {
+public class SpillFullException extends ResilientRedisException {
     private static final long serialVersionUID = 1L;
 
     /** The store's entry bound. */

@@ -1,5 +1,7 @@
 package io.resilientredis.failover.spill;
 
+import io.resilientredis.failover.internal.Threads;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -158,8 +160,7 @@ public final class SpillStore implements AutoCloseable {
         this.removedTotal = removed;
         this.appendedTotal = removed + entries;
         this.listeners.add(config.listener());
-        this.writer = new Thread(this::runWriter, WRITER_THREAD_NAME);
-        this.writer.setDaemon(true);
+        this.writer = Threads.daemon(WRITER_THREAD_NAME, this::runWriter);
     }
 
     /**

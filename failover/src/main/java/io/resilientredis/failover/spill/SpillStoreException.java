@@ -1,7 +1,9 @@
 package io.resilientredis.failover.spill;
 
+import io.resilientredis.failover.ResilientRedisException;
+
 /** An I/O or SQLite failure of the spill store; the message names the file and the cause. */
-public class SpillStoreException extends RuntimeException {
+public class SpillStoreException extends ResilientRedisException {
     private static final long serialVersionUID = 1L;
 
     /**

@@ -1,12 +1,14 @@
 package io.resilientredis.failover.spill;
 
+import io.resilientredis.failover.ResilientRedisException;
+
 import java.nio.file.Path;
 
 /**
  * Another process, or another {@link SpillStore} in this JVM, holds the spill directory. Only one
  * client may use a spill directory at a time; the message names the holder and the fix.
  */
-public class SpillStoreLockedException extends RuntimeException {
+public class SpillStoreLockedException extends ResilientRedisException {
     private static final long serialVersionUID = 1L;
 
     /** The locked spill directory. */
