@@ -1,5 +1,12 @@
 package io.resilientredis.client;
 
+import io.resilientredis.client.internal.QueuePort;
+import io.resilientredis.client.queue.AsyncJobQueue;
+import io.resilientredis.client.queue.JobQueue;
+import io.resilientredis.client.queue.JobQueues;
+import io.resilientredis.client.queue.QueueOptions;
+import io.resilientredis.client.queue.QueueStats;
+import io.resilientredis.client.queue.QueueStatus;
 import io.resilientredis.failover.BreakerSettings;
 import io.resilientredis.failover.Endpoint;
 import io.resilientredis.failover.FailoverEngine;
@@ -25,6 +32,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 import org.redisson.config.Config;
@@ -59,9 +67,9 @@ public final class ResilientRedis implements AutoCloseable {
     private final AsyncRedis async;
     private final long callBoundMillis;
     private final String description;
-    private final Duration markerTtl;
+    private final long markerTtlSeconds;
     private final Duration statusBound;
-    private final Heartbeats heartbeats;
+    private final JobQueues jobQueues;
     private final Map<String, AsyncJobQueue> queues = new ConcurrentSkipListMap<>();
     /** Runs the Sentinel trackers' scans; null when no endpoint is a Sentinel group. */
     private final java.util.concurrent.ScheduledThreadPoolExecutor discovery;
@@ -69,9 +77,9 @@ public final class ResilientRedis implements AutoCloseable {
 
     private ResilientRedis(Builder b) {
         this.binding = new RedissonBinding(b.timeout, b.connectTimeout, b.nettyThreads, b.redisson);
-        this.markerTtl = b.markerTtl;
+        this.markerTtlSeconds = Math.max(1, b.markerTtl.toSeconds());
         this.statusBound = b.timeout;
-        this.heartbeats = new Heartbeats(b.timeout.plus(b.connectTimeout));
+        this.jobQueues = new JobQueues(new QueueSide(), b.timeout.plus(b.connectTimeout));
         this.discovery = b.endpoints.stream().anyMatch(RedisEndpoint::isSentinel) ? discoveryThread() : null;
         try {
             FailoverEngine.Builder<RedissonClient> eb = FailoverEngine.<RedissonClient>builder()
@@ -104,7 +112,7 @@ public final class ResilientRedis implements AutoCloseable {
             eb.listener(event -> {
                 if (event.type() == FailoverEvent.Type.ENDPOINT_UP || event.type() == FailoverEvent.Type.SWITCHED
                         || event.type() == FailoverEvent.Type.FAILED_BACK) {
-                    heartbeats.endpointRecovered();
+                    jobQueues.endpointRecovered();
                 }
             });
             for (RedisEndpoint e : b.endpoints) {
@@ -402,10 +410,43 @@ public final class ResilientRedis implements AutoCloseable {
      * @see #queue(String)
      */
     public JobQueue queue(String name, QueueOptions options) {
-        Objects.requireNonNull(options, "options");
-        AsyncJobQueue q = new AsyncJobQueue(engine, async, name, options, markerTtl);
-        queues.put(q.name(), q);
-        return new JobQueue(this, q, heartbeats);
+        JobQueue q = jobQueues.open(name, options);
+        queues.put(q.name(), q.async());
+        return q;
+    }
+
+    /** What the job queues need from this client: its ids, its reads and writes, its bounded wait. */
+    private final class QueueSide implements QueuePort {
+
+        @Override
+        public String newId() {
+            return Ids.next();
+        }
+
+        @Override
+        public String markerKey(String writeId) {
+            return Scripts.MARKER_PREFIX + writeId;
+        }
+
+        @Override
+        public CompletionStage<List<Object>> run(Script script, List<Object> keys, Object... args) {
+            NamedScript named = NamedScript.of(script);
+            return engine.read(c -> Scripts.<List<Object>>evalSha(Scripts.bytes(c), named.sha(), named.body(),
+                    NamedScript.REPLY, keys, args));
+        }
+
+        @Override
+        public <T> CompletionStage<WriteReceipt<T>> write(String writeId, boolean exactlyOnce, Script script,
+                                                          List<String> keys, List<byte[]> args,
+                                                          Function<List<Object>, T> reply) {
+            return async.write(RedisWrite.script(writeId, exactlyOnce, NamedScript.spillable(script), keys, args,
+                    markerTtlSeconds, reply));
+        }
+
+        @Override
+        public <T> T join(CompletionStage<T> stage) {
+            return ResilientRedis.this.join(stage);
+        }
     }
 
     // ------------------------------------------------------------------ operations
@@ -469,7 +510,7 @@ public final class ResilientRedis implements AutoCloseable {
     @Override
     public void close() {
         try {
-            heartbeats.close();
+            jobQueues.close();
             stopDiscovery();
             engine.close();
         } finally {
@@ -483,7 +524,7 @@ public final class ResilientRedis implements AutoCloseable {
         return description;
     }
 
-    <T> T join(CompletionStage<T> stage) {
+    private <T> T join(CompletionStage<T> stage) {
         try {
             return stage.toCompletableFuture().get(callBoundMillis, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
