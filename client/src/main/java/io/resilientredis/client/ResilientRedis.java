@@ -1,12 +1,9 @@
 package io.resilientredis.client;
 
 import io.resilientredis.client.internal.QueuePort;
-import io.resilientredis.client.queue.AsyncJobQueue;
 import io.resilientredis.client.queue.JobQueue;
 import io.resilientredis.client.queue.JobQueues;
 import io.resilientredis.client.queue.QueueOptions;
-import io.resilientredis.client.queue.QueueStats;
-import io.resilientredis.client.queue.QueueStatus;
 import io.resilientredis.failover.BreakerSettings;
 import io.resilientredis.failover.Endpoint;
 import io.resilientredis.failover.FailoverEngine;
@@ -21,13 +18,10 @@ import java.nio.file.Path;
 import io.resilientredis.failover.WriteReceipt;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -68,9 +62,7 @@ public final class ResilientRedis implements AutoCloseable {
     private final long callBoundMillis;
     private final String description;
     private final long markerTtlSeconds;
-    private final Duration statusBound;
     private final JobQueues jobQueues;
-    private final Map<String, AsyncJobQueue> queues = new ConcurrentSkipListMap<>();
     /** Runs the Sentinel trackers' scans; null when no endpoint is a Sentinel group. */
     private final java.util.concurrent.ScheduledThreadPoolExecutor discovery;
     private final List<SentinelTracker> trackers = new ArrayList<>();
@@ -78,8 +70,7 @@ public final class ResilientRedis implements AutoCloseable {
     private ResilientRedis(Builder b) {
         this.binding = new RedissonBinding(b.timeout, b.connectTimeout, b.nettyThreads, b.redisson);
         this.markerTtlSeconds = Math.max(1, b.markerTtl.toSeconds());
-        this.statusBound = b.timeout;
-        this.jobQueues = new JobQueues(new QueueSide(), b.timeout.plus(b.connectTimeout));
+        this.jobQueues = new JobQueues(new QueueSide(), b.timeout, b.timeout.plus(b.connectTimeout));
         this.discovery = b.endpoints.stream().anyMatch(RedisEndpoint::isSentinel) ? discoveryThread() : null;
         try {
             FailoverEngine.Builder<RedissonClient> eb = FailoverEngine.<RedissonClient>builder()
@@ -392,9 +383,10 @@ public final class ResilientRedis implements AutoCloseable {
     /**
      * The job queue of that name, with default {@link QueueOptions}: producers
      * {@link JobQueue#enqueue(String) enqueue} exactly once through outages, workers
-     * {@link JobQueue#poll(Duration) poll}, {@link JobQueue#ack(Job) ack} and
-     * {@link JobQueue#nack(Job) nack}. The queue lives in Redis; this only names it, and lists it
-     * in {@link #status()}.
+     * {@link JobQueue#poll(Duration) poll},
+     * {@link JobQueue#ack(io.resilientredis.client.queue.Job) ack} and
+     * {@link JobQueue#nack(io.resilientredis.client.queue.Job) nack}. The queue lives in Redis; this
+     * only names it, and lists it in {@link #status()}.
      *
      * @param name the queue's name (no braces or whitespace)
      * @return the queue
@@ -410,9 +402,7 @@ public final class ResilientRedis implements AutoCloseable {
      * @see #queue(String)
      */
     public JobQueue queue(String name, QueueOptions options) {
-        JobQueue q = jobQueues.open(name, options);
-        queues.put(q.name(), q.async());
-        return q;
+        return jobQueues.open(name, options);
     }
 
     /** What the job queues need from this client: its ids, its reads and writes, its bounded wait. */
@@ -461,38 +451,8 @@ public final class ResilientRedis implements AutoCloseable {
      */
     public ClientStatus status() {
         FailoverStatus s = engine.status();
-        Map<String, CompletableFuture<QueueStats>> reads = new LinkedHashMap<>();
-        for (AsyncJobQueue q : queues.values()) {
-            CompletableFuture<QueueStats> f;
-            try {
-                f = q.stats().toCompletableFuture();
-            } catch (RuntimeException e) {
-                f = CompletableFuture.failedFuture(e);
-            }
-            reads.put(q.name(), f);
-        }
-        long deadline = System.nanoTime() + statusBound.toNanos();
-        List<QueueStatus> out = new ArrayList<>(reads.size());
-        for (Map.Entry<String, CompletableFuture<QueueStats>> e : reads.entrySet()) {
-            long left = Math.max(0, deadline - System.nanoTime());
-            try {
-                out.add(new QueueStatus(e.getKey(), e.getValue().get(left, TimeUnit.NANOSECONDS), null));
-            } catch (TimeoutException ex) {
-                out.add(new QueueStatus(e.getKey(), null, "stats not read within " + statusBound.toMillis() + " ms"));
-            } catch (ExecutionException ex) {
-                Throwable cause = ex.getCause() == null ? ex : ex.getCause();
-                String message = String.valueOf(cause.getMessage());
-                int nl = message.indexOf('\n');
-                String line = nl > 0 ? message.substring(0, nl) : message;
-                out.add(new QueueStatus(e.getKey(), null, line.endsWith(" Endpoints:")
-                        ? line.substring(0, line.length() - " Endpoints:".length()) : line));
-            } catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-                out.add(new QueueStatus(e.getKey(), null, "interrupted"));
-            }
-        }
         return new ClientStatus(s.time(), s.endpoints(), s.activeEndpoint(), s.maintenance(), s.spill(), s.journal(),
-                out);
+                jobQueues.status());
     }
 
     /**
