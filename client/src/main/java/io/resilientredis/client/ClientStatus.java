@@ -1,5 +1,6 @@
 package io.resilientredis.client;
 
+import io.resilientredis.client.queue.QueueStatus;
 import io.resilientredis.failover.EndpointStatus;
 import io.resilientredis.failover.JournalStatus;
 import io.resilientredis.failover.SpillStatus;

@@ -1,6 +1,10 @@
 package io.resilientredis.client;
 
+import io.resilientredis.client.internal.QueuePort;
+import io.resilientredis.client.queue.JobQueues;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 import org.redisson.api.RScript;
 
 /**
@@ -15,16 +19,41 @@ import org.redisson.api.RScript;
  */
 record NamedScript(String name, String body, String sha) {
 
+    /** Every script this process ran or sent, by name: its SHA is computed once. */
+    private static final Map<String, NamedScript> KNOWN = new ConcurrentHashMap<>();
+
     /** Every script a spilled write may name (a holder, so that the scripts' own initialisation comes first). */
     private static final class Registry {
-        static final Map<String, NamedScript> BY_NAME = Map.of(
-                QueueScripts.ENQUEUE.name(), QueueScripts.ENQUEUE,
-                QueueScripts.ACK.name(), QueueScripts.ACK,
-                QueueScripts.NACK.name(), QueueScripts.NACK);
+        static final Map<String, NamedScript> BY_NAME = JobQueues.spilledScripts().stream()
+                .map(NamedScript::of).collect(Collectors.toUnmodifiableMap(NamedScript::name, s -> s));
     }
 
-    static NamedScript of(String name, String body) {
-        return new NamedScript(name, body, Scripts.sha1(body));
+    /**
+     * @param script a job queue's script
+     * @return it with its SHA, the same instance for every call with that name
+     * @throws IllegalArgumentException when another script of that name was seen before
+     */
+    static NamedScript of(QueuePort.Script script) {
+        NamedScript s = KNOWN.computeIfAbsent(script.name(),
+                name -> new NamedScript(name, script.body(), Scripts.sha1(script.body())));
+        if (!s.body().equals(script.body())) {
+            throw new IllegalArgumentException("two different scripts are named '" + script.name() + "'");
+        }
+        return s;
+    }
+
+    /**
+     * @param script a job queue's script sent as a write
+     * @return it as {@link #byName(String)} finds it when the write is replayed
+     * @throws IllegalArgumentException when it is not one a spilled write may name
+     */
+    static NamedScript spillable(QueuePort.Script script) {
+        NamedScript s = Registry.BY_NAME.get(script.name());
+        if (s == null || !s.body().equals(script.body())) {
+            throw new IllegalArgumentException("the script '" + script.name() + "' is not one a spilled write may "
+                    + "name; list it in the queue's spilled scripts");
+        }
+        return s;
     }
 
     /**

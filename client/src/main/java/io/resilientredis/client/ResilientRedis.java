@@ -1,7 +1,11 @@
 package io.resilientredis.client;
 
-import io.resilientredis.failover.internal.Threads;
+import io.resilientredis.client.internal.QueuePort;
+import io.resilientredis.client.queue.JobQueue;
+import io.resilientredis.client.queue.JobQueues;
+import io.resilientredis.client.queue.QueueOptions;
 import io.resilientredis.failover.internal.Arguments;
+import io.resilientredis.failover.internal.Threads;
 import io.resilientredis.failover.BreakerSettings;
 import io.resilientredis.failover.Endpoint;
 import io.resilientredis.failover.FailoverEngine;
@@ -16,17 +20,15 @@ import java.nio.file.Path;
 import io.resilientredis.failover.WriteReceipt;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 import org.redisson.config.Config;
@@ -61,19 +63,16 @@ public final class ResilientRedis implements AutoCloseable {
     private final AsyncRedis async;
     private final long callBoundMillis;
     private final String description;
-    private final Duration markerTtl;
-    private final Duration statusBound;
-    private final Heartbeats heartbeats;
-    private final Map<String, AsyncJobQueue> queues = new ConcurrentSkipListMap<>();
+    private final long markerTtlSeconds;
+    private final JobQueues jobQueues;
     /** Runs the Sentinel trackers' scans; null when no endpoint is a Sentinel group. */
     private final java.util.concurrent.ScheduledThreadPoolExecutor discovery;
     private final List<SentinelTracker> trackers = new ArrayList<>();
 
     private ResilientRedis(Builder b) {
         this.binding = new RedissonBinding(b.timeout, b.connectTimeout, b.nettyThreads, b.redisson);
-        this.markerTtl = b.markerTtl;
-        this.statusBound = b.timeout;
-        this.heartbeats = new Heartbeats(b.timeout.plus(b.connectTimeout));
+        this.markerTtlSeconds = Math.max(1, b.markerTtl.toSeconds());
+        this.jobQueues = new JobQueues(new QueueSide(), b.timeout, b.timeout.plus(b.connectTimeout));
         this.discovery = b.endpoints.stream().anyMatch(RedisEndpoint::isSentinel) ? discoveryThread() : null;
         try {
             FailoverEngine.Builder<RedissonClient> eb = FailoverEngine.<RedissonClient>builder()
@@ -106,7 +105,7 @@ public final class ResilientRedis implements AutoCloseable {
             eb.listener(event -> {
                 if (event.type() == FailoverEvent.Type.ENDPOINT_UP || event.type() == FailoverEvent.Type.SWITCHED
                         || event.type() == FailoverEvent.Type.FAILED_BACK) {
-                    heartbeats.endpointRecovered();
+                    jobQueues.endpointRecovered();
                 }
             });
             for (RedisEndpoint e : b.endpoints) {
@@ -382,9 +381,10 @@ public final class ResilientRedis implements AutoCloseable {
     /**
      * The job queue of that name, with default {@link QueueOptions}: producers
      * {@link JobQueue#enqueue(String) enqueue} exactly once through outages, workers
-     * {@link JobQueue#poll(Duration) poll}, {@link JobQueue#ack(Job) ack} and
-     * {@link JobQueue#nack(Job) nack}. The queue lives in Redis; this only names it, and lists it
-     * in {@link #status()}.
+     * {@link JobQueue#poll(Duration) poll},
+     * {@link JobQueue#ack(io.resilientredis.client.queue.Job) ack} and
+     * {@link JobQueue#nack(io.resilientredis.client.queue.Job) nack}. The queue lives in Redis; this
+     * only names it, and lists it in {@link #status()}.
      *
      * @param name the queue's name (no braces or whitespace)
      * @return the queue
@@ -400,10 +400,41 @@ public final class ResilientRedis implements AutoCloseable {
      * @see #queue(String)
      */
     public JobQueue queue(String name, QueueOptions options) {
-        Objects.requireNonNull(options, "options");
-        AsyncJobQueue q = new AsyncJobQueue(engine, async, name, options, markerTtl);
-        queues.put(q.name(), q);
-        return new JobQueue(this, q, heartbeats);
+        return jobQueues.open(name, options);
+    }
+
+    /** What the job queues need from this client: its ids, its reads and writes, its bounded wait. */
+    private final class QueueSide implements QueuePort {
+
+        @Override
+        public String newId() {
+            return Ids.next();
+        }
+
+        @Override
+        public String markerKey(String writeId) {
+            return Scripts.MARKER_PREFIX + writeId;
+        }
+
+        @Override
+        public CompletionStage<List<Object>> run(Script script, List<Object> keys, Object... args) {
+            NamedScript named = NamedScript.of(script);
+            return engine.read(c -> Scripts.<List<Object>>evalSha(Scripts.bytes(c), named.sha(), named.body(),
+                    NamedScript.REPLY, keys, args));
+        }
+
+        @Override
+        public <T> CompletionStage<WriteReceipt<T>> write(String writeId, boolean exactlyOnce, Script script,
+                                                          List<String> keys, List<byte[]> args,
+                                                          Function<List<Object>, T> reply) {
+            return async.write(RedisWrite.script(writeId, exactlyOnce, NamedScript.spillable(script), keys, args,
+                    markerTtlSeconds, reply));
+        }
+
+        @Override
+        public <T> T join(CompletionStage<T> stage) {
+            return ResilientRedis.this.join(stage);
+        }
     }
 
     // ------------------------------------------------------------------ operations
@@ -418,38 +449,8 @@ public final class ResilientRedis implements AutoCloseable {
      */
     public ClientStatus status() {
         FailoverStatus s = engine.status();
-        Map<String, CompletableFuture<QueueStats>> reads = new LinkedHashMap<>();
-        for (AsyncJobQueue q : queues.values()) {
-            CompletableFuture<QueueStats> f;
-            try {
-                f = q.stats().toCompletableFuture();
-            } catch (RuntimeException e) {
-                f = CompletableFuture.failedFuture(e);
-            }
-            reads.put(q.name(), f);
-        }
-        long deadline = System.nanoTime() + statusBound.toNanos();
-        List<QueueStatus> out = new ArrayList<>(reads.size());
-        for (Map.Entry<String, CompletableFuture<QueueStats>> e : reads.entrySet()) {
-            long left = Math.max(0, deadline - System.nanoTime());
-            try {
-                out.add(new QueueStatus(e.getKey(), e.getValue().get(left, TimeUnit.NANOSECONDS), null));
-            } catch (TimeoutException ex) {
-                out.add(new QueueStatus(e.getKey(), null, "stats not read within " + statusBound.toMillis() + " ms"));
-            } catch (ExecutionException ex) {
-                Throwable cause = ex.getCause() == null ? ex : ex.getCause();
-                String message = String.valueOf(cause.getMessage());
-                int nl = message.indexOf('\n');
-                String line = nl > 0 ? message.substring(0, nl) : message;
-                out.add(new QueueStatus(e.getKey(), null, line.endsWith(" Endpoints:")
-                        ? line.substring(0, line.length() - " Endpoints:".length()) : line));
-            } catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-                out.add(new QueueStatus(e.getKey(), null, "interrupted"));
-            }
-        }
         return new ClientStatus(s.time(), s.endpoints(), s.activeEndpoint(), s.maintenance(), s.spill(), s.journal(),
-                out);
+                jobQueues.status());
     }
 
     /**
@@ -467,7 +468,7 @@ public final class ResilientRedis implements AutoCloseable {
     @Override
     public void close() {
         try {
-            heartbeats.close();
+            jobQueues.close();
             stopDiscovery();
             engine.close();
         } finally {
@@ -481,7 +482,7 @@ public final class ResilientRedis implements AutoCloseable {
         return description;
     }
 
-    <T> T join(CompletionStage<T> stage) {
+    private <T> T join(CompletionStage<T> stage) {
         try {
             return stage.toCompletableFuture().get(callBoundMillis, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {

@@ -1,9 +1,9 @@
 package io.resilientredis.chaos.drill;
 
-import io.resilientredis.client.Job;
-import io.resilientredis.client.JobQueue;
 import io.resilientredis.client.RedisEndpoint;
 import io.resilientredis.client.ResilientRedis;
+import io.resilientredis.client.queue.Job;
+import io.resilientredis.client.queue.JobQueue;
 import io.resilientredis.failover.RetrySettings;
 import java.time.Duration;
 import java.util.ArrayList;

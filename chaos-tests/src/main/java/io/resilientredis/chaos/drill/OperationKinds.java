@@ -1,7 +1,7 @@
 package io.resilientredis.chaos.drill;
 
-import io.resilientredis.client.JobQueue;
 import io.resilientredis.client.ResilientRedis;
+import io.resilientredis.client.queue.JobQueue;
 import io.resilientredis.failover.WriteReceipt;
 import java.util.ArrayList;
 import java.util.HashMap;

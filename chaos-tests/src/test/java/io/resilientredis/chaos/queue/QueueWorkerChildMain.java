@@ -1,11 +1,11 @@
 package io.resilientredis.chaos.queue;
 
-import io.resilientredis.client.Job;
-import io.resilientredis.client.JobQueue;
-import io.resilientredis.client.QueueOptions;
-import io.resilientredis.client.QueueWorker;
 import io.resilientredis.client.RedisEndpoint;
 import io.resilientredis.client.ResilientRedis;
+import io.resilientredis.client.queue.Job;
+import io.resilientredis.client.queue.JobQueue;
+import io.resilientredis.client.queue.QueueOptions;
+import io.resilientredis.client.queue.QueueWorker;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 

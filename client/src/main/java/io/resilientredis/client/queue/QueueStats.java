@@ -1,4 +1,4 @@
-package io.resilientredis.client;
+package io.resilientredis.client.queue;
 
 import java.time.Duration;
 import java.util.List;

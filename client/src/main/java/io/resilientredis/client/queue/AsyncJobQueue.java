@@ -1,6 +1,6 @@
-package io.resilientredis.client;
+package io.resilientredis.client.queue;
 
-import io.resilientredis.failover.FailoverEngine;
+import io.resilientredis.client.internal.QueuePort;
 import io.resilientredis.failover.WriteReceipt;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -9,10 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import org.redisson.api.RedissonClient;
 
 /**
  * The asynchronous form of a {@link JobQueue}: the same operations, returning
@@ -25,25 +23,21 @@ public final class AsyncJobQueue {
     /** Most expired or due jobs one take or reap moves, so one script stays short. */
     private static final int REAP_LIMIT = 100;
 
-    private final FailoverEngine<RedissonClient> engine;
-    /** Writes go through the facade, so they follow its durability level. */
-    private final AsyncRedis writes;
+    /** Scripts run through the client; writes go the client's way, so they follow its durability level. */
+    private final QueuePort port;
     private final QueueKeys keys;
 
-    /** @return the queue's Redis keys (see {@link JobQueue#redisKeys()}) */
-    java.util.List<String> redisKeys() {
-        return java.util.List.copyOf(keys.fixed());
-    }
     private final QueueOptions options;
-    private final long markerTtlSeconds;
 
-    AsyncJobQueue(FailoverEngine<RedissonClient> engine, AsyncRedis writes, String name, QueueOptions options,
-                  Duration markerTtl) {
-        this.engine = engine;
-        this.writes = writes;
+    AsyncJobQueue(QueuePort port, String name, QueueOptions options) {
+        this.port = port;
         this.keys = new QueueKeys(name);
         this.options = options;
-        this.markerTtlSeconds = Math.max(1, markerTtl.toSeconds());
+    }
+
+    /** @return the queue's Redis keys (see {@link JobQueue#redisKeys()}) */
+    List<String> redisKeys() {
+        return List.copyOf(keys.fixed());
     }
 
     /** @return the queue's name */
@@ -109,8 +103,8 @@ public final class AsyncJobQueue {
     public CompletionStage<WriteReceipt<Long>> enqueue(byte[] payload, EnqueueOptions when) {
         checkPayload(payload, 0);
         Objects.requireNonNull(when, "when");
-        String id = Ids.next();
-        return writes.write(enqueueWrite(id, List.of(id), List.of(payload), when)).thenApply(r -> refuseWhenFull(r, 1));
+        String id = port.newId();
+        return enqueueWrite(id, List.of(id), List.of(payload), when).thenApply(r -> refuseWhenFull(r, 1));
     }
 
     /**
@@ -138,14 +132,15 @@ public final class AsyncJobQueue {
         }
         List<String> ids = new ArrayList<>(payloads.size());
         for (int i = 0; i < payloads.size(); i++) {
-            ids.add(Ids.next());
+            ids.add(port.newId());
         }
-        String batchId = Ids.next();
-        return writes.write(enqueueWrite(batchId, ids, payloads, when))
+        String batchId = port.newId();
+        return enqueueWrite(batchId, ids, payloads, when)
                 .thenApply(r -> new BatchReceipt(refuseWhenFull(r, ids.size()), ids));
     }
 
-    private RedisWrite<Long> enqueueWrite(String writeId, List<String> ids, List<byte[]> payloads, EnqueueOptions when) {
+    private CompletionStage<WriteReceipt<Long>> enqueueWrite(String writeId, List<String> ids, List<byte[]> payloads,
+                                                             EnqueueOptions when) {
         long now = System.currentTimeMillis();
         long notBefore = when.notBeforeMillis(now);
         List<byte[]> args = new ArrayList<>(2 + ids.size() * 4);
@@ -159,8 +154,8 @@ public final class AsyncJobQueue {
         }
         // The reply is the queue length; a refusal (queue full) is encoded as -1 - length, so that it
         // reaches refuseWhenFull as a reply rather than as a failure the engine would classify.
-        return RedisWrite.script(writeId, true, QueueScripts.ENQUEUE, keys.with(Scripts.MARKER_PREFIX + writeId), args,
-                markerTtlSeconds, reply -> number(reply.get(0)) == 2 ? -1 - number(reply.get(1)) : number(reply.get(1)));
+        return port.write(writeId, true, QueueScripts.ENQUEUE, keys.with(port.markerKey(writeId)), args,
+                reply -> number(reply.get(0)) == 2 ? -1 - number(reply.get(1)) : number(reply.get(1)));
     }
 
     private WriteReceipt<Long> refuseWhenFull(WriteReceipt<Long> receipt, int adding) {
@@ -191,7 +186,7 @@ public final class AsyncJobQueue {
      * @return the job, or empty when none is ready
      */
     public CompletionStage<Optional<Job>> take() {
-        return take(Ids.next());
+        return take(port.newId());
     }
 
     /** A take under a caller-chosen lease token: a repeat with the same token returns the job it holds. */
@@ -199,15 +194,14 @@ public final class AsyncJobQueue {
         List<Object> k = new ArrayList<>(keys.all());
         Object[] argv = {utf8(token), utf8(Long.toString(options.visibilityTimeout().toMillis())),
                 utf8(Integer.toString(options.maxAttempts())), utf8(Integer.toString(REAP_LIMIT))};
-        return engine.read(c -> Scripts.<List<Object>>evalSha(Scripts.bytes(c), QueueScripts.TAKE.sha(),
-                QueueScripts.TAKE.body(), NamedScript.REPLY, k, argv)).thenApply(reply -> {
-                    if (reply == null || reply.isEmpty()) {
-                        return Optional.empty();
-                    }
-                    return Optional.of(new Job(name(), text(reply.get(0)), bytes(reply.get(1)),
-                            (int) number(reply.get(2)), Instant.ofEpochMilli(number(reply.get(3))),
-                            Instant.ofEpochMilli(number(reply.get(4))), token));
-                });
+        return port.run(QueueScripts.TAKE, k, argv).thenApply(reply -> {
+            if (reply == null || reply.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(new Job(name(), text(reply.get(0)), bytes(reply.get(1)),
+                    (int) number(reply.get(2)), Instant.ofEpochMilli(number(reply.get(3))),
+                    Instant.ofEpochMilli(number(reply.get(4))), token));
+        });
     }
 
     /**
@@ -222,8 +216,7 @@ public final class AsyncJobQueue {
     public CompletionStage<WriteReceipt<Boolean>> ack(Job job) {
         checkJob(job);
         List<byte[]> args = List.of(utf8(job.id()), utf8(job.lease()));
-        return writes.write(RedisWrite.script(Ids.next(), false, QueueScripts.ACK, keys.all(), args, markerTtlSeconds,
-                reply -> number(reply.get(0)) == 1));
+        return port.write(port.newId(), false, QueueScripts.ACK, keys.all(), args, reply -> number(reply.get(0)) == 1);
     }
 
     /**
@@ -252,8 +245,7 @@ public final class AsyncJobQueue {
         }
         List<byte[]> args = List.of(utf8(job.id()), utf8(job.lease()), utf8(Integer.toString(options.maxAttempts())),
                 utf8(Long.toString(delay.toMillis())));
-        return writes.write(RedisWrite.script(Ids.next(), false, QueueScripts.NACK, keys.all(), args, markerTtlSeconds,
-                reply -> number(reply.get(0)) != 0));
+        return port.write(port.newId(), false, QueueScripts.NACK, keys.all(), args, reply -> number(reply.get(0)) != 0);
     }
 
     private void checkJob(Job job) {
@@ -273,8 +265,7 @@ public final class AsyncJobQueue {
     public CompletionStage<Long> reap() {
         List<Object> k = new ArrayList<>(keys.all());
         Object[] argv = {utf8(Integer.toString(options.maxAttempts())), utf8(Integer.toString(REAP_LIMIT))};
-        return engine.read(c -> Scripts.<List<Object>>evalSha(Scripts.bytes(c), QueueScripts.REAP.sha(),
-                QueueScripts.REAP.body(), NamedScript.REPLY, k, argv))
+        return port.run(QueueScripts.REAP, k, argv)
                 .thenApply(reply -> number(reply.get(0)) + number(reply.get(1)));
     }
 
@@ -283,19 +274,18 @@ public final class AsyncJobQueue {
     /** @return the queue's counts, next job's age and live workers, read atomically */
     public CompletionStage<QueueStats> stats() {
         List<Object> k = new ArrayList<>(keys.all());
-        return engine.read(c -> Scripts.<List<Object>>evalSha(Scripts.bytes(c), QueueScripts.STATS.sha(),
-                QueueScripts.STATS.body(), NamedScript.REPLY, k)).thenApply(reply -> {
-                    long now = number(reply.get(5));
-                    long enqueued = number(reply.get(4));
-                    Duration age = enqueued < 0 ? Duration.ZERO : Duration.ofMillis(Math.max(0, now - enqueued));
-                    List<WorkerInfo> workers = new ArrayList<>();
-                    for (int i = 6; i + 1 < reply.size(); i += 2) {
-                        workers.add(new WorkerInfo(text(reply.get(i)),
-                                Instant.ofEpochMilli((long) Double.parseDouble(text(reply.get(i + 1))))));
-                    }
-                    return new QueueStats(name(), number(reply.get(0)), number(reply.get(1)), number(reply.get(2)),
-                            number(reply.get(3)), age, workers);
-                });
+        return port.run(QueueScripts.STATS, k).thenApply(reply -> {
+            long now = number(reply.get(5));
+            long enqueued = number(reply.get(4));
+            Duration age = enqueued < 0 ? Duration.ZERO : Duration.ofMillis(Math.max(0, now - enqueued));
+            List<WorkerInfo> workers = new ArrayList<>();
+            for (int i = 6; i + 1 < reply.size(); i += 2) {
+                workers.add(new WorkerInfo(text(reply.get(i)),
+                        Instant.ofEpochMilli((long) Double.parseDouble(text(reply.get(i + 1))))));
+            }
+            return new QueueStats(name(), number(reply.get(0)), number(reply.get(1)), number(reply.get(2)),
+                    number(reply.get(3)), age, workers);
+        });
     }
 
     /** @return the workers whose registration is live */
@@ -314,16 +304,15 @@ public final class AsyncJobQueue {
         }
         List<Object> k = new ArrayList<>(keys.all());
         Object[] argv = {utf8(Integer.toString(max))};
-        return engine.read(c -> Scripts.<List<Object>>evalSha(Scripts.bytes(c), QueueScripts.DEAD.sha(),
-                QueueScripts.DEAD.body(), NamedScript.REPLY, k, argv)).thenApply(reply -> {
-                    List<Job> jobs = new ArrayList<>(reply.size() / 3);
-                    for (int i = 0; i + 2 < reply.size(); i += 3) {
-                        String[] meta = text(reply.get(i + 2)).split(":");
-                        jobs.add(new Job(name(), text(reply.get(i)), bytes(reply.get(i + 1)), Integer.parseInt(meta[0]),
-                                Instant.ofEpochMilli(Long.parseLong(meta[1])), null, null));
-                    }
-                    return jobs;
-                });
+        return port.run(QueueScripts.DEAD, k, argv).thenApply(reply -> {
+            List<Job> jobs = new ArrayList<>(reply.size() / 3);
+            for (int i = 0; i + 2 < reply.size(); i += 3) {
+                String[] meta = text(reply.get(i + 2)).split(":");
+                jobs.add(new Job(name(), text(reply.get(i)), bytes(reply.get(i + 1)), Integer.parseInt(meta[0]),
+                        Instant.ofEpochMilli(Long.parseLong(meta[1])), null, null));
+            }
+            return jobs;
+        });
     }
 
     /**
@@ -334,8 +323,7 @@ public final class AsyncJobQueue {
      */
     public CompletionStage<Long> purgeDeadLetters() {
         List<Object> k = new ArrayList<>(keys.all());
-        return engine.read(c -> Scripts.<List<Object>>evalSha(Scripts.bytes(c), QueueScripts.PURGE_DEAD.sha(),
-                QueueScripts.PURGE_DEAD.body(), NamedScript.REPLY, k)).thenApply(reply -> number(reply.get(0)));
+        return port.run(QueueScripts.PURGE_DEAD, k).thenApply(reply -> number(reply.get(0)));
     }
 
     // ------------------------------------------------------------------ worker registration
@@ -344,8 +332,7 @@ public final class AsyncJobQueue {
     CompletionStage<Instant> heartbeat(String worker, Duration ttl, String description) {
         List<Object> k = new ArrayList<>(keys.with(keys.workerKey(worker)));
         Object[] argv = {utf8(worker), utf8(Long.toString(ttl.toMillis())), utf8(description)};
-        return engine.read(c -> Scripts.<List<Object>>evalSha(Scripts.bytes(c), QueueScripts.HEARTBEAT.sha(),
-                QueueScripts.HEARTBEAT.body(), NamedScript.REPLY, k, argv))
+        return port.run(QueueScripts.HEARTBEAT, k, argv)
                 .thenApply(reply -> Instant.ofEpochMilli(number(reply.get(0))));
     }
 
@@ -353,8 +340,7 @@ public final class AsyncJobQueue {
     CompletionStage<Boolean> deregister(String worker) {
         List<Object> k = new ArrayList<>(keys.with(keys.workerKey(worker)));
         Object[] argv = {utf8(worker)};
-        return engine.read(c -> Scripts.<List<Object>>evalSha(Scripts.bytes(c), QueueScripts.DEREGISTER.sha(),
-                QueueScripts.DEREGISTER.body(), NamedScript.REPLY, k, argv)).thenApply(reply -> number(reply.get(0)) == 1);
+        return port.run(QueueScripts.DEREGISTER, k, argv).thenApply(reply -> number(reply.get(0)) == 1);
     }
 
     // ------------------------------------------------------------------ helpers
@@ -364,7 +350,10 @@ public final class AsyncJobQueue {
     }
 
     static String text(Object reply) {
-        return RedisWrite.text(reply);
+        if (reply == null) {
+            return null;
+        }
+        return reply instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : reply.toString();
     }
 
     static byte[] bytes(Object reply) {

@@ -1,5 +1,6 @@
-package io.resilientredis.client;
+package io.resilientredis.client.queue;
 
+import io.resilientredis.failover.internal.Threads;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,11 +40,7 @@ final class Heartbeats implements AutoCloseable {
             }
             if (scheduler == null) {
                 int id = IDS.incrementAndGet();
-                scheduler = new ScheduledThreadPoolExecutor(1, r -> {
-                    Thread t = new Thread(r, "resilient-redis-heartbeat-" + id);
-                    t.setDaemon(true);
-                    return t;
-                });
+                scheduler = new ScheduledThreadPoolExecutor(1, r -> Threads.daemon("resilient-redis-heartbeat-" + id, r));
                 scheduler.setRemoveOnCancelPolicy(true);
                 scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
             }

@@ -1,8 +1,8 @@
-package io.resilientredis.client;
+package io.resilientredis.client.queue;
 
 /**
- * One queue in {@link ClientStatus#queues()}: its stats, or why they could not be read just now
- * (Redis unreachable, or no answer within the status bound).
+ * One queue in {@link io.resilientredis.client.ClientStatus#queues()}: its stats, or why they could
+ * not be read just now (Redis unreachable, or no answer within the status bound).
  *
  * @param queue the queue's name
  * @param stats the stats, or null when unavailable

@@ -1,5 +1,6 @@
-package io.resilientredis.client;
+package io.resilientredis.client.queue;
 
+import io.resilientredis.client.internal.QueuePort;
 import io.resilientredis.failover.RedisUnavailableException;
 import io.resilientredis.failover.WriteReceipt;
 import java.time.Duration;
@@ -11,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A job queue in Redis whose producers and workers survive outages and failovers. Get one with
- * {@link ResilientRedis#queue(String)}.
+ * {@link io.resilientredis.client.ResilientRedis#queue(String)}.
  *
  * <pre>{@code
  * JobQueue emails = redis.queue("emails");
@@ -41,12 +42,13 @@ import java.util.concurrent.TimeUnit;
  */
 public final class JobQueue {
 
-    private final ResilientRedis owner;
+    /** Waits for the asynchronous form's stages the way the client's synchronous calls do. */
+    private final QueuePort port;
     private final AsyncJobQueue async;
     private final Heartbeats heartbeats;
 
-    JobQueue(ResilientRedis owner, AsyncJobQueue async, Heartbeats heartbeats) {
-        this.owner = owner;
+    JobQueue(QueuePort port, AsyncJobQueue async, Heartbeats heartbeats) {
+        this.port = port;
         this.async = async;
         this.heartbeats = heartbeats;
     }
@@ -68,7 +70,7 @@ public final class JobQueue {
      *
      * @return the keys, in a fixed order
      */
-    public java.util.List<String> redisKeys() {
+    public List<String> redisKeys() {
         return async.redisKeys();
     }
 
@@ -88,7 +90,7 @@ public final class JobQueue {
      * @throws IllegalArgumentException for a payload above the size limit
      */
     public WriteReceipt<Long> enqueue(byte[] payload) {
-        return owner.join(async.enqueue(payload));
+        return port.join(async.enqueue(payload));
     }
 
     /**
@@ -97,7 +99,7 @@ public final class JobQueue {
      * @see #enqueue(byte[])
      */
     public WriteReceipt<Long> enqueue(String payload) {
-        return owner.join(async.enqueue(payload));
+        return port.join(async.enqueue(payload));
     }
 
     /**
@@ -108,7 +110,7 @@ public final class JobQueue {
      * @see #enqueue(byte[])
      */
     public WriteReceipt<Long> enqueue(byte[] payload, EnqueueOptions when) {
-        return owner.join(async.enqueue(payload, when));
+        return port.join(async.enqueue(payload, when));
     }
 
     /**
@@ -118,7 +120,7 @@ public final class JobQueue {
      * @see #enqueue(byte[])
      */
     public WriteReceipt<Long> enqueue(String payload, EnqueueOptions when) {
-        return owner.join(async.enqueue(payload, when));
+        return port.join(async.enqueue(payload, when));
     }
 
     /**
@@ -129,7 +131,7 @@ public final class JobQueue {
      * @see #enqueue(byte[])
      */
     public <T> WriteReceipt<Long> enqueue(T payload, JobCodec<T> codec) {
-        return owner.join(async.enqueue(payload, codec, EnqueueOptions.now()));
+        return port.join(async.enqueue(payload, codec, EnqueueOptions.now()));
     }
 
     /**
@@ -141,7 +143,7 @@ public final class JobQueue {
      * @see #enqueue(byte[])
      */
     public <T> WriteReceipt<Long> enqueue(T payload, JobCodec<T> codec, EnqueueOptions when) {
-        return owner.join(async.enqueue(payload, codec, when));
+        return port.join(async.enqueue(payload, codec, when));
     }
 
     /**
@@ -152,7 +154,7 @@ public final class JobQueue {
      * @throws QueueFullException when they do not all fit
      */
     public BatchReceipt enqueueAll(List<byte[]> payloads) {
-        return owner.join(async.enqueueAll(payloads, EnqueueOptions.now()));
+        return port.join(async.enqueueAll(payloads, EnqueueOptions.now()));
     }
 
     /**
@@ -162,7 +164,7 @@ public final class JobQueue {
      * @see #enqueueAll(List)
      */
     public BatchReceipt enqueueAll(List<byte[]> payloads, EnqueueOptions when) {
-        return owner.join(async.enqueueAll(payloads, when));
+        return port.join(async.enqueueAll(payloads, when));
     }
 
     // ------------------------------------------------------------------ workers
@@ -182,13 +184,13 @@ public final class JobQueue {
         long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
         // One lease token for the whole poll: an attempt whose reply was lost is answered by the
         // next attempt with the job it already took.
-        String token = Ids.next();
+        String token = port.newId();
         long backoff = options().pollMinBackoff().toNanos();
         long maxBackoff = options().pollMaxBackoff().toNanos();
         while (true) {
             RedisUnavailableException unavailable = null;
             try {
-                Optional<Job> job = owner.join(async.take(token));
+                Optional<Job> job = port.join(async.take(token));
                 if (job.isPresent()) {
                     return job;
                 }
@@ -220,7 +222,7 @@ public final class JobQueue {
      * @return the receipt; reply false when this delivery's lease had already ended
      */
     public WriteReceipt<Boolean> ack(Job job) {
-        return owner.join(async.ack(job));
+        return port.join(async.ack(job));
     }
 
     /**
@@ -230,7 +232,7 @@ public final class JobQueue {
      * @return the receipt; reply false when this delivery's lease had already ended
      */
     public WriteReceipt<Boolean> nack(Job job) {
-        return owner.join(async.nack(job));
+        return port.join(async.nack(job));
     }
 
     /**
@@ -240,7 +242,7 @@ public final class JobQueue {
      * @see #nack(Job)
      */
     public WriteReceipt<Boolean> nack(Job job, Duration delay) {
-        return owner.join(async.nack(job, delay));
+        return port.join(async.nack(job, delay));
     }
 
     /**
@@ -249,7 +251,7 @@ public final class JobQueue {
      * @return how many expired jobs were moved
      */
     public long reap() {
-        return owner.join(async.reap());
+        return port.join(async.reap());
     }
 
     /**
@@ -269,12 +271,12 @@ public final class JobQueue {
 
     /** @return counts, the next job's age and live workers */
     public QueueStats stats() {
-        return owner.join(async.stats());
+        return port.join(async.stats());
     }
 
     /** @return the live workers */
     public List<WorkerInfo> workers() {
-        return owner.join(async.workers());
+        return port.join(async.workers());
     }
 
     /**
@@ -282,12 +284,12 @@ public final class JobQueue {
      * @return dead-lettered jobs, oldest first
      */
     public List<Job> deadLetters(int max) {
-        return owner.join(async.deadLetters(max));
+        return port.join(async.deadLetters(max));
     }
 
     /** @return how many dead-lettered jobs were deleted */
     public long purgeDeadLetters() {
-        return owner.join(async.purgeDeadLetters());
+        return port.join(async.purgeDeadLetters());
     }
 
     @Override

@@ -1,4 +1,4 @@
-package io.resilientredis.client;
+package io.resilientredis.client.queue;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
-package io.resilientredis.client;
+package io.resilientredis.client.queue;
 
+import io.resilientredis.failover.internal.Arguments;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -143,7 +144,7 @@ public final class QueueOptions {
          * @return this builder
          */
         public Builder visibilityTimeout(Duration timeout) {
-            this.visibilityTimeout = positive(timeout, "visibilityTimeout");
+            this.visibilityTimeout = Arguments.positive(timeout, "visibilityTimeout");
             return this;
         }
 
@@ -166,8 +167,8 @@ public final class QueueOptions {
          * @return this builder
          */
         public Builder pollBackoff(Duration min, Duration max) {
-            this.pollMinBackoff = positive(min, "min");
-            this.pollMaxBackoff = positive(max, "max");
+            this.pollMinBackoff = Arguments.positive(min, "min");
+            this.pollMaxBackoff = Arguments.positive(max, "max");
             if (max.compareTo(min) < 0) {
                 throw new IllegalArgumentException("poll backoff max " + max + " is below min " + min);
             }
@@ -180,7 +181,7 @@ public final class QueueOptions {
          * @return this builder
          */
         public Builder workerTtl(Duration ttl) {
-            positive(ttl, "workerTtl");
+            Arguments.positive(ttl, "workerTtl");
             if (ttl.toMillis() < 300) {
                 throw new IllegalArgumentException("workerTtl must be at least 300 ms, was " + ttl);
             }
@@ -191,14 +192,6 @@ public final class QueueOptions {
         /** @return the immutable options */
         public QueueOptions build() {
             return new QueueOptions(this);
-        }
-
-        private static Duration positive(Duration d, String name) {
-            Objects.requireNonNull(d, name);
-            if (d.isZero() || d.isNegative()) {
-                throw new IllegalArgumentException(name + " must be positive, was " + d);
-            }
-            return d;
         }
     }
 }

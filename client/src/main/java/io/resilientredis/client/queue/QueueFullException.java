@@ -1,4 +1,4 @@
-package io.resilientredis.client;
+package io.resilientredis.client.queue;
 
 import io.resilientredis.failover.ResilientRedisException;
 

@@ -1,4 +1,7 @@
-package io.resilientredis.client;
+package io.resilientredis.client.queue;
+
+import io.resilientredis.client.internal.QueuePort;
+import java.util.List;
 
 /**
  * The job queue's Lua scripts. Every one gets the KEYS {@link QueueKeys} lists. Times are Redis's
@@ -6,11 +9,16 @@ package io.resilientredis.client;
  * depend on the clocks of the clients; a job's not-before time and its enqueue time come from the
  * producer's clock. Scripts that are spilled and replayed ({@link #ENQUEUE}, {@link #ACK},
  * {@link #NACK}) take ARGV[1] = marker TTL and ARGV[2] = 1 (direct) / 0 (replay) first, as
- * {@link SpilledWrite} describes; their names carry a version and must not change meaning.
+ * {@link QueuePort#write} describes; their names carry a version and must not change meaning.
  */
 final class QueueScripts {
 
     private QueueScripts() {
+    }
+
+    /** @return the scripts a spilled write may name: the client's replay looks them up by name */
+    static List<QueuePort.Script> spilled() {
+        return List.of(ENQUEUE, ACK, NACK);
     }
 
     /** Helpers shared by the scripts: Redis time, attempts of a job, reaping, promotion. */
@@ -65,7 +73,7 @@ final class QueueScripts {
      * A job id already present is not added again. Returns {1 applied | 0 seen before | 2 full,
      * queue length}.
      */
-    static final NamedScript ENQUEUE = NamedScript.of("queue.enqueue.v1", PRELUDE + String.join("\n",
+    static final QueuePort.Script ENQUEUE = new QueuePort.Script("queue.enqueue.v1", PRELUDE + String.join("\n",
             "local seen = redis.call('GET', KEYS[10])",
             "if seen then return {0, tonumber(seen)} end",
             "local n = tonumber(ARGV[4])",
@@ -99,7 +107,7 @@ final class QueueScripts {
      * whose reply was lost is not lost). Returns {} or {id, payload, attempts, enqueued ms,
      * deadline ms}.
      */
-    static final NamedScript TAKE = NamedScript.of("queue.take.v1", PRELUDE + String.join("\n",
+    static final QueuePort.Script TAKE = new QueuePort.Script("queue.take.v1", PRELUDE + String.join("\n",
             "local token = ARGV[1]",
             "local held = redis.call('HGET', KEYS[7], token)",
             "if held and redis.call('HGET', KEYS[6], held) == token then",
@@ -137,7 +145,7 @@ final class QueueScripts {
      * whose lease ended, changes nothing). ARGV: ttl, direct, id, token. Returns {1 done | 0 lease
      * not held}.
      */
-    static final NamedScript ACK = NamedScript.of("queue.ack.v1", String.join("\n",
+    static final QueuePort.Script ACK = new QueuePort.Script("queue.ack.v1", String.join("\n",
             "if redis.call('HGET', KEYS[6], ARGV[3]) ~= ARGV[4] then return {0} end",
             "redis.call('ZREM', KEYS[3], ARGV[3])",
             "redis.call('HDEL', KEYS[4], ARGV[3])",
@@ -152,7 +160,7 @@ final class QueueScripts {
      * direct, id, token, max attempts, delay ms. Returns {1 re-queued | 2 dead-lettered | 0 lease
      * not held}.
      */
-    static final NamedScript NACK = NamedScript.of("queue.nack.v1", PRELUDE + String.join("\n",
+    static final QueuePort.Script NACK = new QueuePort.Script("queue.nack.v1", PRELUDE + String.join("\n",
             "local id = ARGV[3]",
             "if redis.call('HGET', KEYS[6], id) ~= ARGV[4] then return {0} end",
             "redis.call('ZREM', KEYS[3], id)",
@@ -171,7 +179,7 @@ final class QueueScripts {
             "return {1}"));
 
     /** Re-queues expired in-flight jobs, promotes due delayed ones. ARGV: max attempts, limit. Returns {back, dead}. */
-    static final NamedScript REAP = NamedScript.of("queue.reap.v1", PRELUDE + String.join("\n",
+    static final QueuePort.Script REAP = new QueuePort.Script("queue.reap.v1", PRELUDE + String.join("\n",
             "local now = now_ms()",
             "local back, dead = reap(now, tonumber(ARGV[2]), tonumber(ARGV[1]))",
             "promote(now, tonumber(ARGV[2]))",
@@ -181,7 +189,7 @@ final class QueueScripts {
      * Counts, the enqueue time of the next job, Redis's time and the live workers. Returns {ready,
      * delayed, in flight, dead, next job's enqueued ms or -1, now ms, worker, expiry ms, ...}.
      */
-    static final NamedScript STATS = NamedScript.of("queue.stats.v1", PRELUDE + String.join("\n",
+    static final QueuePort.Script STATS = new QueuePort.Script("queue.stats.v1", PRELUDE + String.join("\n",
             "local now = now_ms()",
             "local head = redis.call('LINDEX', KEYS[1], 0)",
             "local enq = '-1'",
@@ -200,7 +208,7 @@ final class QueueScripts {
      * drops index entries whose registration expired. KEYS[10] is the registration key. ARGV:
      * worker name, TTL ms, description. Returns {expiry ms}.
      */
-    static final NamedScript HEARTBEAT = NamedScript.of("queue.heartbeat.v1", PRELUDE + String.join("\n",
+    static final QueuePort.Script HEARTBEAT = new QueuePort.Script("queue.heartbeat.v1", PRELUDE + String.join("\n",
             "local now = now_ms()",
             "redis.call('SET', KEYS[10], ARGV[3], 'PX', ARGV[2])",
             "local expiry = s(now + tonumber(ARGV[2]))",
@@ -209,12 +217,12 @@ final class QueueScripts {
             "return {expiry}"));
 
     /** Removes a worker's registration. KEYS[10] is its key; ARGV: worker name. Returns {removed}. */
-    static final NamedScript DEREGISTER = NamedScript.of("queue.deregister.v1", String.join("\n",
+    static final QueuePort.Script DEREGISTER = new QueuePort.Script("queue.deregister.v1", String.join("\n",
             "redis.call('DEL', KEYS[10])",
             "return {redis.call('ZREM', KEYS[9], ARGV[1])}"));
 
     /** Up to ARGV[1] dead-lettered jobs, oldest first: {id, payload, meta, ...}. */
-    static final NamedScript DEAD = NamedScript.of("queue.dead.v1", String.join("\n",
+    static final QueuePort.Script DEAD = new QueuePort.Script("queue.dead.v1", String.join("\n",
             "local ids = redis.call('LRANGE', KEYS[8], 0, tonumber(ARGV[1]) - 1)",
             "local out = {}",
             "for _, id in ipairs(ids) do",
@@ -225,7 +233,7 @@ final class QueueScripts {
             "return out"));
 
     /** Deletes every dead-lettered job. Returns {count}. */
-    static final NamedScript PURGE_DEAD = NamedScript.of("queue.purge-dead.v1", String.join("\n",
+    static final QueuePort.Script PURGE_DEAD = new QueuePort.Script("queue.purge-dead.v1", String.join("\n",
             "local ids = redis.call('LRANGE', KEYS[8], 0, -1)",
             "for _, id in ipairs(ids) do",
             "  redis.call('HDEL', KEYS[4], id)",
