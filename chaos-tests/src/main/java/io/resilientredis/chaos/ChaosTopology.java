@@ -127,6 +127,11 @@ public final class ChaosTopology implements AutoCloseable {
         return standbyDeployment;
     }
 
+    /** @return the deployments behind the proxies: the topology, then the standby deployment if there is one */
+    public List<RedisTopology> deployments() {
+        return standbyDeployment == null ? List.of(topology) : List.of(topology, standbyDeployment);
+    }
+
     /** @return the fault proxy server */
     public FaultProxyServer proxyServer() {
         return server;

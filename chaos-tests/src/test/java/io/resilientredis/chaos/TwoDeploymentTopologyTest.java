@@ -9,55 +9,44 @@ import io.resilientredis.chaos.topology.RespConnection;
 import io.resilientredis.chaos.topology.Shape;
 import java.io.IOException;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Two independent deployments (a Sentinel group and a standalone standby) behind one fault proxy server. */
 class TwoDeploymentTopologyTest {
 
-    private static ChaosTopology chaos;
-
-    @BeforeAll
-    static void start() {
-        chaos = ChaosTopology.start(RedisTopology.sentinelGroup(1), RedisTopology.standalone());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (chaos != null) {
-            chaos.close();
-        }
-    }
+    @RegisterExtension
+    static final ChaosTopologyExtension<ChaosTopology> chaos =
+            ChaosTopologyExtension.proxied(RedisTopology.sentinelGroup(1), RedisTopology.standalone());
 
     @Test
     void eachDeploymentHasItsOwnEndpointAndProxies() throws IOException {
-        assertThat(chaos.topology().shape()).isEqualTo(Shape.SENTINEL_GROUP);
-        assertThat(chaos.standbyTopology().shape()).isEqualTo(Shape.STANDALONE);
-        assertThat(chaos.primaryEndpoint().isSentinel()).isTrue();
-        assertThat(chaos.standbyEndpoint().isSentinel()).isFalse();
-        RedisNode standby = chaos.standbyTopology().primary();
-        assertThat(chaos.proxy(standby).getName()).isEqualTo("standby-primary");
-        assertThat(chaos.standbyEndpoint().displayName()).isEqualTo("redis://" + chaos.clientAddress(standby));
+        assertThat(chaos.get().topology().shape()).isEqualTo(Shape.SENTINEL_GROUP);
+        assertThat(chaos.get().standbyTopology().shape()).isEqualTo(Shape.STANDALONE);
+        assertThat(chaos.get().primaryEndpoint().isSentinel()).isTrue();
+        assertThat(chaos.get().standbyEndpoint().isSentinel()).isFalse();
+        RedisNode standby = chaos.get().standbyTopology().primary();
+        assertThat(chaos.get().proxy(standby).getName()).isEqualTo("standby-primary");
+        assertThat(chaos.get().standbyEndpoint().displayName()).isEqualTo("redis://" + chaos.get().clientAddress(standby));
 
-        String[] address = chaos.clientAddress(standby).split(":");
+        String[] address = chaos.get().clientAddress(standby).split(":");
         try (RespConnection viaProxy = RespConnection.open(address[0], Integer.parseInt(address[1]),
                 Duration.ofSeconds(2))) {
             viaProxy.call("SET", "deployment", "standby");
         }
         try (RespConnection direct = standby.connect(Duration.ofSeconds(2));
-                RespConnection primary = chaos.topology().primary().connect(Duration.ofSeconds(2))) {
+                RespConnection primary = chaos.get().topology().primary().connect(Duration.ofSeconds(2))) {
             assertThat(direct.callString("GET", "deployment")).isEqualTo("standby");
             assertThat(primary.call("GET", "deployment")).isNull();
         }
 
-        chaos.disableAll();
+        chaos.get().disableAll();
         assertThatThrownBy(() -> {
             try (RespConnection c = RespConnection.open(address[0], Integer.parseInt(address[1]), Duration.ofSeconds(1))) {
                 c.ping();
             }
         }).isInstanceOf(IOException.class);
-        chaos.resetAll();
+        chaos.get().resetAll();
         try (RespConnection again = RespConnection.open(address[0], Integer.parseInt(address[1]), Duration.ofSeconds(2))) {
             assertThat(again.ping()).isTrue();
         }

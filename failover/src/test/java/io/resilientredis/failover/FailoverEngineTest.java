@@ -1,5 +1,6 @@
 package io.resilientredis.failover;
 
+import static io.resilientredis.failover.EngineFixture.set;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -8,17 +9,17 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class FailoverEngineTest {
 
-    private static final BreakerSettings FAST = BreakerSettings.builder()
+    /** Opens on half of three calls failing within 2 s; two trial calls close it again. */
+    private static final BreakerSettings BREAKER = BreakerSettings.builder()
             .failureRate(50, 3)
             .window(Duration.ofSeconds(2))
             .openDelay(Duration.ofMillis(150))
@@ -26,62 +27,27 @@ class FailoverEngineTest {
             .probeInterval(Duration.ofMillis(20))
             .build();
 
+    @RegisterExtension
+    final EngineFixture fx = new EngineFixture(Duration.ofSeconds(5));
+
     private final FakeRedis primary = new FakeRedis("redis://primary:6379");
     private final FakeRedis standby = new FakeRedis("redis://standby:6379");
-    private final List<FailoverEvent> events = new CopyOnWriteArrayList<>();
     private FailoverEngine<FakeRedis> engine;
 
-    @AfterEach
-    void close() {
-        if (engine != null) {
-            engine.close();
-        }
-    }
-
     private FailoverEngine.Builder<FakeRedis> builder() {
-        return FailoverEngine.<FakeRedis>builder()
-                .endpoint(primary.endpoint())
-                .endpoint(standby.endpoint())
-                .breaker(FAST)
+        return fx.builder(primary, standby)
+                .breaker(BREAKER)
                 .retry(RetrySettings.builder().maxAttempts(2).backoff(Duration.ofMillis(5), Duration.ofMillis(10)).build())
-                .failbackGrace(Duration.ofMillis(400))
-                .listener(events::add);
-    }
-
-    private static <T> T join(CompletionStage<T> stage) {
-        return stage.toCompletableFuture().orTimeout(5, TimeUnit.SECONDS).join();
-    }
-
-    private static WriteOp<FakeRedis, String> set(String key, String value) {
-        return new WriteOp<>() {
-            @Override
-            public String id() {
-                return key + "=" + value;
-            }
-
-            @Override
-            public CompletionStage<String> apply(FakeRedis connection) {
-                return connection.set(key, value);
-            }
-
-            @Override
-            public byte[] encode() {
-                return id().getBytes();
-            }
-        };
-    }
-
-    private List<FailoverEvent.Type> eventTypes() {
-        return events.stream().map(FailoverEvent::type).toList();
+                .failbackGrace(Duration.ofMillis(400));
     }
 
     @Test
     void callsGoToThePrimaryWhileItIsHealthy() {
-        engine = builder().build();
-        WriteReceipt<String> receipt = join(engine.write(set("k", "v")));
+        engine = fx.start(builder());
+        WriteReceipt<String> receipt = fx.join(engine.write(set("k", "v")));
         assertThat(receipt.status()).isEqualTo(WriteStatus.WRITTEN);
         assertThat(receipt.reply()).isEqualTo("OK");
-        String read = join(engine.read(c -> c.get("k")));
+        String read = fx.join(engine.read(c -> c.get("k")));
         assertThat(read).isEqualTo("v");
         assertThat(primary.data).containsEntry("k", "v");
         assertThat(standby.data).isEmpty();
@@ -90,32 +56,32 @@ class FailoverEngineTest {
 
     @Test
     void failsOverToTheStandbyAndBackAfterTheGracePeriod() {
-        engine = builder().build();
+        engine = fx.start(builder());
         primary.down();
         // Writes fail on the primary (retries stay there) until its breaker opens; then they go to the standby.
         await().atMost(Duration.ofSeconds(5)).ignoreExceptions().untilAsserted(() -> {
-            join(engine.write(set("k", "v")));
+            fx.join(engine.write(set("k", "v")));
             assertThat(engine.status().activeEndpoint()).isEqualTo("redis://standby:6379");
         });
         assertThat(standby.data).containsEntry("k", "v");
         // Events are delivered on the engine thread, a moment later.
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(eventTypes())
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(fx.eventTypes())
                 .contains(FailoverEvent.Type.ENDPOINT_DOWN, FailoverEvent.Type.SWITCHED));
 
         primary.up();
         // The probe closes the primary's breaker without user traffic; failback waits for the grace.
-        await().atMost(Duration.ofSeconds(5)).until(() -> eventTypes().contains(FailoverEvent.Type.ENDPOINT_UP));
+        await().atMost(Duration.ofSeconds(5)).until(() -> fx.eventTypes().contains(FailoverEvent.Type.ENDPOINT_UP));
         assertThat(engine.status().activeEndpoint()).isEqualTo("redis://standby:6379");
         await().atMost(Duration.ofSeconds(5))
                 .until(() -> "redis://primary:6379".equals(engine.status().activeEndpoint()));
-        await().atMost(Duration.ofSeconds(5)).until(() -> eventTypes().contains(FailoverEvent.Type.FAILED_BACK));
-        join(engine.write(set("k2", "v2")));
+        await().atMost(Duration.ofSeconds(5)).until(() -> fx.eventTypes().contains(FailoverEvent.Type.FAILED_BACK));
+        fx.join(engine.write(set("k2", "v2")));
         assertThat(primary.data).containsEntry("k2", "v2");
     }
 
     @Test
     void aFlappingPrimaryCausesABoundedNumberOfSwitches() throws Exception {
-        engine = builder().failbackGrace(Duration.ofSeconds(1)).build();
+        engine = fx.start(builder().failbackGrace(Duration.ofSeconds(1)));
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
         boolean down = false;
         long nextFlip = System.nanoTime();
@@ -134,23 +100,23 @@ class FailoverEngineTest {
             engine.write(set("k", "v")).exceptionally(t -> null).join();
         }
         primary.up();
-        long switches = events.stream()
+        long switches = fx.events.stream()
                 .filter(e -> e.type() == FailoverEvent.Type.SWITCHED || e.type() == FailoverEvent.Type.FAILED_BACK)
                 .count();
         // 20 flips in 3 s; with a 1 s grace the primary is not taken back while it flaps: one switch
         // away, and at most one failback should the machine stall a flip past the grace.
-        assertThat(switches).as("switches in %s", eventTypes()).isLessThanOrEqualTo(2);
+        assertThat(switches).as("switches in %s", fx.eventTypes()).isLessThanOrEqualTo(2);
     }
 
     @Test
     void readsFailFastOnceEveryBreakerIsOpen() {
-        engine = builder().build();
+        engine = fx.start(builder());
         primary.down();
         standby.down();
         await().atMost(Duration.ofSeconds(5)).until(() -> engine.status().activeEndpoint() == null);
         int callsBefore = primary.calls.get() + standby.calls.get();
 
-        assertThatThrownBy(() -> join(engine.read(c -> c.get("k"))))
+        assertThatThrownBy(() -> fx.join(engine.read(c -> c.get("k"))))
                 .isInstanceOf(CompletionException.class)
                 .cause()
                 .isInstanceOf(RedisUnavailableException.class)
@@ -166,10 +132,10 @@ class FailoverEngineTest {
 
     @Test
     void withoutAFallbackAWriteNoEndpointTakesFailsWithUnavailable() {
-        engine = builder().build();
+        engine = fx.start(builder());
         primary.down();
         standby.down();
-        assertThatThrownBy(() -> join(engine.write(set("k", "v"))))
+        assertThatThrownBy(() -> fx.join(engine.write(set("k", "v"))))
                 .cause()
                 .isInstanceOf(RedisUnavailableException.class)
                 .hasMessageStartingWith("No Redis endpoint could take the write");
@@ -177,10 +143,10 @@ class FailoverEngineTest {
 
     @Test
     void callerErrorsAreThrownAndNeverOpenTheBreaker() {
-        engine = builder().build();
+        engine = fx.start(builder());
         primary.replyWithError("WRONGTYPE Operation against a key holding the wrong kind of value");
         for (int i = 0; i < 20; i++) {
-            assertThatThrownBy(() -> join(engine.read(c -> c.get("k"))))
+            assertThatThrownBy(() -> fx.join(engine.read(c -> c.get("k"))))
                     .cause()
                     .isInstanceOf(RedisCommandException.class)
                     .hasMessageContaining("WRONGTYPE");
@@ -192,9 +158,9 @@ class FailoverEngineTest {
 
     @Test
     void configurationErrorsNameTheEndpointAndTheFix() {
-        engine = builder().build();
+        engine = fx.start(builder());
         primary.replyWithError("WRONGPASS invalid username-password pair or user is disabled.");
-        assertThatThrownBy(() -> join(engine.write(set("k", "v"))))
+        assertThatThrownBy(() -> fx.join(engine.write(set("k", "v"))))
                 .cause()
                 .isInstanceOf(RedisConfigurationException.class)
                 .hasMessageContaining("redis://primary:6379")
@@ -205,9 +171,9 @@ class FailoverEngineTest {
 
     @Test
     void outOfMemoryIsAWriteRefusalNotAnOutage() {
-        engine = builder().build();
+        engine = fx.start(builder());
         primary.replyWithError("OOM command not allowed when used memory > 'maxmemory'.");
-        assertThatThrownBy(() -> join(engine.write(set("k", "v"))))
+        assertThatThrownBy(() -> fx.join(engine.write(set("k", "v"))))
                 .cause()
                 .isInstanceOf(RedisWriteRefusedException.class)
                 .hasMessageContaining("maxmemory");
@@ -216,9 +182,9 @@ class FailoverEngineTest {
 
     @Test
     void aTransientFailureIsRetriedWithinTheBudget() {
-        engine = builder().build();
+        engine = fx.start(builder());
         AtomicLong attempts = new AtomicLong();
-        String value = join(engine.read(c -> attempts.incrementAndGet() == 1
+        String value = fx.join(engine.read(c -> attempts.incrementAndGet() == 1
                 ? CompletableFuture.failedFuture(new RuntimeException("LOADING Redis is loading the dataset"))
                 : c.get("missing").thenApply(v -> "second attempt")));
         assertThat(value).isEqualTo("second attempt");
@@ -228,11 +194,11 @@ class FailoverEngineTest {
     @Test
     void aReadStartsNoRetryThatCouldNotFinishWithinTheRetryBudget() {
         // Each attempt times out after the call timeout; the budget leaves room for the first only.
-        engine = builder().callTimeout(Duration.ofMillis(300))
+        engine = fx.start(builder().callTimeout(Duration.ofMillis(300))
                 .retry(RetrySettings.builder().maxAttempts(3).backoff(Duration.ofMillis(5), Duration.ofMillis(10))
-                        .maxDuration(Duration.ofMillis(500)).build()).build();
+                        .maxDuration(Duration.ofMillis(500)).build()));
         AtomicLong attempts = new AtomicLong();
-        assertThatThrownBy(() -> join(engine.read(c -> {
+        assertThatThrownBy(() -> fx.join(engine.read(c -> {
             attempts.incrementAndGet();
             return CompletableFuture.supplyAsync(() -> (String) null,
                             CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS))
@@ -241,7 +207,7 @@ class FailoverEngineTest {
         assertThat(attempts.get()).as("a second 300 ms attempt would end past the 500 ms budget").isEqualTo(1);
         // A fast failure leaves room: the same budget allows the retry.
         AtomicLong fast = new AtomicLong();
-        String value = join(engine.read(c -> fast.incrementAndGet() == 1
+        String value = fx.join(engine.read(c -> fast.incrementAndGet() == 1
                 ? CompletableFuture.failedFuture(new java.net.SocketException("Connection reset"))
                 : c.get("missing").thenApply(v -> "retried")));
         assertThat(value).isEqualTo("retried");
@@ -249,10 +215,10 @@ class FailoverEngineTest {
 
     @Test
     void equalBackoffBoundsMeanAFixedRetryDelay() {
-        engine = builder().retry(RetrySettings.builder().maxAttempts(2)
-                .backoff(Duration.ofMillis(20), Duration.ofMillis(20)).jitter(0).build()).build();
+        engine = fx.start(builder().retry(RetrySettings.builder().maxAttempts(2)
+                .backoff(Duration.ofMillis(20), Duration.ofMillis(20)).jitter(0).build()));
         AtomicLong attempts = new AtomicLong();
-        String value = join(engine.read(c -> attempts.incrementAndGet() == 1
+        String value = fx.join(engine.read(c -> attempts.incrementAndGet() == 1
                 ? CompletableFuture.failedFuture(new RuntimeException("LOADING Redis is loading the dataset"))
                 : c.get("missing").thenApply(v -> "second attempt")));
         assertThat(value).isEqualTo("second attempt");
@@ -263,15 +229,14 @@ class FailoverEngineTest {
     void readsMayFallBackToAReplicaPathWhenAllowed() {
         FakeRedis replicas = new FakeRedis("replicas");
         replicas.data.put("k", "stale");
-        engine = FailoverEngine.<FakeRedis>builder()
+        engine = fx.start(FailoverEngine.<FakeRedis>builder()
                 .endpoint(primary.endpoint().withReplicaReads(replicas))
-                .breaker(FAST)
+                .breaker(BREAKER)
                 .retry(RetrySettings.none())
-                .replicaReads(true)
-                .build();
+                .replicaReads(true));
         primary.down();
         await().atMost(Duration.ofSeconds(5)).until(() -> engine.status().activeEndpoint() == null);
-        String read = join(engine.read(c -> c.get("k")));
+        String read = fx.join(engine.read(c -> c.get("k")));
         assertThat(read).isEqualTo("stale");
         assertThat(engine.status().endpoints()).extracting(EndpointStatus::role).containsExactly("master", "replicas");
     }
@@ -279,9 +244,9 @@ class FailoverEngineTest {
     @Test
     void aThrowingListenerDoesNotStopTheOthers() {
         List<FailoverEvent> seen = new CopyOnWriteArrayList<>();
-        engine = builder().listener(e -> {
+        engine = fx.start(builder().listener(e -> {
             throw new IllegalStateException("listener bug");
-        }).listener(seen::add).build();
+        }).listener(seen::add));
         engine.maintenance(false);
         primary.down();
         await().atMost(Duration.ofSeconds(5)).until(() -> !seen.isEmpty());
@@ -302,9 +267,9 @@ class FailoverEngineTest {
             }
             return c.ping();
         });
-        engine = FailoverEngine.<FakeRedis>builder().endpoint(blocking).endpoint(standby.endpoint()).breaker(FAST)
+        engine = fx.start(FailoverEngine.<FakeRedis>builder().endpoint(blocking).endpoint(standby.endpoint()).breaker(BREAKER)
                 .retry(RetrySettings.builder().maxAttempts(2).backoff(Duration.ofMillis(5), Duration.ofMillis(10)).build())
-                .listener(events::add).build();
+                .listener(fx.events::add));
         try {
             assertThat(probing.await(5, TimeUnit.SECONDS)).as("a probe started and blocks").isTrue();
 
@@ -318,8 +283,8 @@ class FailoverEngineTest {
             primary.down();
             // Writes fail until the breaker opens (retries stay on the primary); then they go to the standby.
             await().atMost(Duration.ofSeconds(5)).ignoreExceptions().untilAsserted(() -> {
-                join(engine.write(set("k", "v")));
-                assertThat(eventTypes()).contains(FailoverEvent.Type.ENDPOINT_DOWN, FailoverEvent.Type.SWITCHED);
+                fx.join(engine.write(set("k", "v")));
+                assertThat(fx.eventTypes()).contains(FailoverEvent.Type.ENDPOINT_DOWN, FailoverEvent.Type.SWITCHED);
             });
         } finally {
             release.countDown();
@@ -328,7 +293,7 @@ class FailoverEngineTest {
 
     @Test
     void closeStopsTheEngineThread() {
-        engine = builder().build();
+        engine = fx.start(builder());
         assertThat(Thread.getAllStackTraces().keySet()).anyMatch(t -> t.getName().startsWith("resilient-redis-engine"));
         engine.close();
         await().atMost(Duration.ofSeconds(5)).until(() -> Thread.getAllStackTraces().keySet().stream()

@@ -1,5 +1,6 @@
 package io.resilientredis.failover;
 
+import static io.resilientredis.failover.EngineFixture.append;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -9,11 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The failover journal on fake nodes: one endpoint whose target the test moves from an old master
@@ -22,63 +21,31 @@ import org.junit.jupiter.api.Test;
  */
 class FailoverJournalTest {
 
+    @RegisterExtension
+    final EngineFixture fx = new EngineFixture(Duration.ofSeconds(5));
+
     private final FakeRedis oldMaster = new FakeRedis("10.0.0.1:6379");
     private final FakeRedis newMaster = new FakeRedis("10.0.0.2:6379");
     private final EndpointTarget<FakeRedis> target = EndpointTarget.movable(() -> CompletableFuture.completedFuture(null));
-    private final List<FailoverEvent> events = new CopyOnWriteArrayList<>();
     private FailoverEngine<FakeRedis> engine;
 
     /** Holds the journal's re-apply until completed (for the test of a write arriving meanwhile). */
     private volatile CompletableFuture<Void> reapplyHold = CompletableFuture.completedFuture(null);
 
     /** Re-applies journaled appends: each payload is the appended value; FakeRedis applies a value once. */
-    private final ReplayApplier<FakeRedis> applier = (c, entries) -> {
-        CompletableFuture<Void> all = reapplyHold;
-        for (var e : entries) {
-            String value = new String(e.payload(), StandardCharsets.UTF_8);
-            all = all.thenCompose(x -> c.append(value).thenApply(r -> null));
-        }
-        return all;
-    };
-
-    @AfterEach
-    void close() {
-        if (engine != null) {
-            engine.close();
-        }
-    }
+    private final ReplayApplier<FakeRedis> applier = EngineFixture.applierAfter(() -> reapplyHold);
 
     private FailoverEngine<FakeRedis> engine(JournalSettings journal) {
         target.moveTo(oldMaster, "10.0.0.1:6379");
-        return FailoverEngine.<FakeRedis>builder()
+        return fx.start(FailoverEngine.<FakeRedis>builder()
                 .endpoint(Endpoint.following("sentinel://m@s1:26379", target, FakeRedis::ping))
                 .journal(journal, applier)
                 .probeTimeout(Duration.ofMillis(500))
-                .listener(events::add)
-                .build();
-    }
-
-    private static WriteOp<FakeRedis, String> append(String value) {
-        return new WriteOp<>() {
-            @Override
-            public String id() {
-                return value;
-            }
-
-            @Override
-            public CompletionStage<String> apply(FakeRedis connection) {
-                return connection.append(value);
-            }
-
-            @Override
-            public byte[] encode() {
-                return value.getBytes(StandardCharsets.UTF_8);
-            }
-        };
+                .listener(fx.events::add));
     }
 
     private void write(String value) {
-        WriteReceipt<String> r = engine.write(append(value)).orTimeout(5, TimeUnit.SECONDS).join();
+        WriteReceipt<String> r = fx.join(engine.write(append(value)));
         assertThat(r.status()).isEqualTo(WriteStatus.WRITTEN);
     }
 
@@ -104,7 +71,7 @@ class FailoverJournalTest {
         assertThat(journal.masterChanges()).isEqualTo(1);
         assertThat(journal.reapplied()).isEqualTo(50);
         assertThat(journal.overflowed()).isZero();
-        await().atMost(Duration.ofSeconds(5)).until(() -> events.stream()
+        await().atMost(Duration.ofSeconds(5)).until(() -> fx.events.stream()
                 .anyMatch(e -> e.type() == FailoverEvent.Type.MASTER_CHANGED && e.detail().contains("50 writes")));
     }
 
@@ -170,19 +137,18 @@ class FailoverJournalTest {
         JournalStatus journal = engine.status().journal();
         assertThat(journal.overflowed()).isGreaterThanOrEqualTo(30);
         assertThat(journal.bytes()).isLessThanOrEqualTo(64 * 10);
-        await().atMost(Duration.ofSeconds(5)).until(() -> events.stream()
+        await().atMost(Duration.ofSeconds(5)).until(() -> fx.events.stream()
                 .anyMatch(e -> e.type() == FailoverEvent.Type.JOURNAL_OVERFLOW));
-        assertThat(events.stream().filter(e -> e.type() == FailoverEvent.Type.JOURNAL_OVERFLOW).count()).isEqualTo(1);
+        assertThat(fx.count(FailoverEvent.Type.JOURNAL_OVERFLOW)).isEqualTo(1);
     }
 
     @Test
     void aCallMadeBeforeTheFirstDiscoveryWaitsForItInsteadOfFailing() {
         EndpointTarget<FakeRedis> undiscovered = EndpointTarget.movable(() -> CompletableFuture.completedFuture(null));
-        engine = FailoverEngine.<FakeRedis>builder()
+        engine = fx.start(FailoverEngine.<FakeRedis>builder()
                 .endpoint(Endpoint.following("sentinel://m@s1:26379", undiscovered, FakeRedis::ping))
                 .journal(JournalSettings.defaults(), applier)
-                .probeTimeout(Duration.ofSeconds(2))
-                .build();
+                .probeTimeout(Duration.ofSeconds(2)));
         CompletableFuture<WriteReceipt<String>> early = engine.write(append("early"));
         assertThat(early).isNotDone();
         undiscovered.moveTo(oldMaster, "10.0.0.1:6379");
@@ -196,10 +162,9 @@ class FailoverJournalTest {
         EndpointTarget<FakeRedis> none = EndpointTarget.movable(() -> CompletableFuture.completedFuture(null));
         none.unknown(new java.io.IOException("no Sentinel answered"), false);
         none.settle();
-        engine = FailoverEngine.<FakeRedis>builder()
+        engine = fx.start(FailoverEngine.<FakeRedis>builder()
                 .endpoint(Endpoint.following("sentinel://m@s1:26379", none, FakeRedis::ping))
-                .probeTimeout(Duration.ofSeconds(2))
-                .build();
+                .probeTimeout(Duration.ofSeconds(2)));
         long start = System.nanoTime();
         assertThat(engine.write(append("x"))).failsWithin(Duration.ofSeconds(5))
                 .withThrowableThat().withMessageContaining("no Sentinel answered");
@@ -221,7 +186,7 @@ class FailoverJournalTest {
         assertThat(target.moveTo(newMaster, "10.0.0.2:6379")).succeedsWithin(Duration.ofSeconds(5));
         write("c");
         assertThat(newMaster.log).containsExactly("a", "c");
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(events.stream()
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(fx.events.stream()
                 .filter(e -> e.type() == FailoverEvent.Type.MASTER_CHANGED).count())
                 .as("one event for the failure, one for the move").isEqualTo(2));
     }

@@ -1,19 +1,15 @@
 package io.resilientredis.failover;
 
+import static io.resilientredis.failover.EngineFixture.APPLIER;
+import static io.resilientredis.failover.EngineFixture.append;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.resilientredis.failover.spill.SpillStoreConfig;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -23,67 +19,26 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class InDoubtWriteTest {
 
-    private static final BreakerSettings FAST = BreakerSettings.builder()
-            .openDelay(Duration.ofMillis(100)).probeInterval(Duration.ofMillis(20)).build();
+    @RegisterExtension
+    final EngineFixture fx = new EngineFixture();
 
     @TempDir
     Path dir;
 
     private final FakeRedis primary = new FakeRedis("redis://primary:6379");
     private final FakeRedis standby = new FakeRedis("redis://standby:6379");
-    private final List<FailoverEvent> events = new CopyOnWriteArrayList<>();
     private FailoverEngine<FakeRedis> engine;
 
-    @AfterEach
-    void close() {
-        if (engine != null) {
-            engine.close();
-        }
-    }
-
-    private static final ReplayApplier<FakeRedis> APPLIER = (c, entries) -> {
-        CompletionStage<String> chain = CompletableFuture.completedFuture(null);
-        for (var e : entries) {
-            String value = new String(e.payload(), StandardCharsets.UTF_8);
-            chain = chain.thenCompose(x -> c.append(value));
-        }
-        return chain.thenApply(x -> null);
-    };
-
     private FailoverEngine<FakeRedis> engine(Duration window) {
-        return FailoverEngine.<FakeRedis>builder()
-                .endpoint(primary.endpoint())
-                .endpoint(standby.endpoint())
-                .breaker(FAST)
+        return fx.start(fx.builder(primary, standby)
                 .retry(RetrySettings.builder().maxAttempts(3).backoff(Duration.ofMillis(5), Duration.ofMillis(10)).build())
                 .failbackGrace(Duration.ofSeconds(30))
-                .listener(events::add)
                 .spill(SpillStoreConfig.builder(dir).build(), APPLIER,
-                        ReplaySettings.builder().maxWritesPerSecond(0).inDoubtWindow(window).build())
-                .build();
-    }
-
-    private static WriteOp<FakeRedis, String> append(String value) {
-        return new WriteOp<>() {
-            @Override
-            public String id() {
-                return value;
-            }
-
-            @Override
-            public CompletionStage<String> apply(FakeRedis c) {
-                return c.append(value);
-            }
-
-            @Override
-            public byte[] encode() {
-                return value.getBytes(StandardCharsets.UTF_8);
-            }
-        };
+                        ReplaySettings.builder().maxWritesPerSecond(0).inDoubtWindow(window).build()));
     }
 
     private WriteReceipt<String> write(String value) {
-        return engine.write(append(value)).toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
+        return fx.join(engine.write(append(value)));
     }
 
     @Test
@@ -105,7 +60,7 @@ class InDoubtWriteTest {
         // Replayed on the primary, where its marker made it a no-op; the next write went to the active standby.
         assertThat(primary.log).containsExactly("in-doubt");
         assertThat(standby.log).containsExactly("next");
-        assertThat(events).extracting(FailoverEvent::type).doesNotContain(FailoverEvent.Type.REPLAY_REROUTED);
+        assertThat(fx.events).extracting(FailoverEvent::type).doesNotContain(FailoverEvent.Type.REPLAY_REROUTED);
     }
 
     @Test
@@ -116,7 +71,7 @@ class InDoubtWriteTest {
         primary.down(); // and then it stays down
         await().atMost(Duration.ofSeconds(10)).until(() -> engine.status().spill().depth() == 0);
         assertThat(standby.log).containsExactly("in-doubt");
-        assertThat(events).anyMatch(e -> e.type() == FailoverEvent.Type.REPLAY_REROUTED
+        assertThat(fx.events).anyMatch(e -> e.type() == FailoverEvent.Type.REPLAY_REROUTED
                 && e.detail().contains("may now be applied in both deployments"));
     }
 
@@ -137,7 +92,7 @@ class InDoubtWriteTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> engine.status().spill().depth() == 0);
         assertThat(primary.log).containsExactly("in-doubt");
         assertThat(standby.log).isEmpty();
-        assertThat(events).extracting(FailoverEvent::type).doesNotContain(FailoverEvent.Type.REPLAY_REROUTED);
+        assertThat(fx.events).extracting(FailoverEvent::type).doesNotContain(FailoverEvent.Type.REPLAY_REROUTED);
     }
 
     @Test

@@ -9,11 +9,10 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -23,7 +22,8 @@ import org.slf4j.LoggerFactory;
  */
 class OutageReportedOnceTest {
 
-    private static final BreakerSettings FAST = BreakerSettings.builder()
+    /** Opens on half of three calls failing; one failed trial (a probe every 10 ms) re-opens it. */
+    private static final BreakerSettings BREAKER = BreakerSettings.builder()
             .failureRate(50, 3)
             .window(Duration.ofSeconds(2))
             .openDelay(Duration.ofMillis(60))
@@ -31,8 +31,10 @@ class OutageReportedOnceTest {
             .probeInterval(Duration.ofMillis(10))
             .build();
 
+    @RegisterExtension
+    final EngineFixture fx = new EngineFixture();
+
     private final FakeRedis primary = new FakeRedis("redis://primary:6379");
-    private final List<FailoverEvent> events = new CopyOnWriteArrayList<>();
     private final ListAppender<ILoggingEvent> log = new ListAppender<>();
     private final Logger logger = (Logger) LoggerFactory.getLogger("io.resilientredis");
     private FailoverEngine<FakeRedis> engine;
@@ -44,16 +46,13 @@ class OutageReportedOnceTest {
     }
 
     @AfterEach
-    void close() {
-        if (engine != null) {
-            engine.close();
-        }
+    void releaseLog() {
         logger.detachAppender(log);
         log.stop();
     }
 
     private long downEvents() {
-        return events.stream().filter(e -> e.type() == FailoverEvent.Type.ENDPOINT_DOWN).count();
+        return fx.count(FailoverEvent.Type.ENDPOINT_DOWN);
     }
 
     private long downWarnings() {
@@ -63,8 +62,7 @@ class OutageReportedOnceTest {
 
     @Test
     void oneEndpointDownPerOutageNotPerFailedProbe() {
-        engine = FailoverEngine.<FakeRedis>builder().endpoint(primary.endpoint()).breaker(FAST)
-                .listener(events::add).build();
+        engine = fx.start(fx.builder(primary).breaker(BREAKER).retry(RetrySettings.defaults()));
 
         primary.down();
         await("the breaker to open").atMost(Duration.ofSeconds(5)).until(() -> downEvents() == 1);
@@ -79,7 +77,7 @@ class OutageReportedOnceTest {
 
         primary.up();
         await("the endpoint to come back").atMost(Duration.ofSeconds(5))
-                .until(() -> events.stream().anyMatch(e -> e.type() == FailoverEvent.Type.ENDPOINT_UP));
+                .until(() -> fx.seen(FailoverEvent.Type.ENDPOINT_UP));
 
         primary.down();
         await("the second outage to be reported").atMost(Duration.ofSeconds(5)).until(() -> downEvents() == 2);
@@ -87,6 +85,6 @@ class OutageReportedOnceTest {
         await("five more failed probes").atMost(Duration.ofSeconds(10)).until(() -> primary.pings.get() >= pingsAtSecond + 5);
         assertThat(downEvents()).as("one ENDPOINT_DOWN per outage").isEqualTo(2);
         assertThat(downWarnings()).isEqualTo(2);
-        assertThat(events.stream().filter(e -> e.type() == FailoverEvent.Type.ENDPOINT_UP).count()).isEqualTo(1);
+        assertThat(fx.count(FailoverEvent.Type.ENDPOINT_UP)).isEqualTo(1);
     }
 }

@@ -1,12 +1,13 @@
 package io.resilientredis.failover;
 
+import static io.resilientredis.failover.EngineFixture.APPLIER;
+import static io.resilientredis.failover.EngineFixture.append;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.resilientredis.failover.spill.SpillStoreConfig;
 import io.resilientredis.failover.spill.SpillStoreException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,14 +15,11 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,57 +30,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SpillDiskFullTest {
 
-    private static final BreakerSettings FAST = BreakerSettings.builder()
-            .openDelay(Duration.ofMillis(100)).probeInterval(Duration.ofMillis(20)).build();
+    @RegisterExtension
+    final EngineFixture fx = new EngineFixture();
 
     @TempDir
     Path tmp;
 
     private final FakeRedis redis = new FakeRedis("redis://fake:6379");
-    private final List<FailoverEvent> events = new CopyOnWriteArrayList<>();
     private FailoverEngine<FakeRedis> engine;
     private Tmpfs disk;
-
-    @AfterEach
-    void close() throws Exception {
-        try {
-            if (engine != null) {
-                engine.close();
-            }
-        } finally {
-            if (disk != null) {
-                disk.close();
-            }
-        }
-    }
-
-    private static final ReplayApplier<FakeRedis> APPLIER = (c, entries) -> {
-        CompletionStage<String> chain = CompletableFuture.completedFuture(null);
-        for (var e : entries) {
-            String value = new String(e.payload(), StandardCharsets.UTF_8);
-            chain = chain.thenCompose(x -> c.append(value));
-        }
-        return chain.thenApply(x -> null);
-    };
-
-    private static WriteOp<FakeRedis, String> append(String value) {
-        return new WriteOp<>() {
-            @Override
-            public String id() {
-                return value.substring(0, value.indexOf('|'));
-            }
-
-            @Override
-            public CompletionStage<String> apply(FakeRedis c) {
-                return c.append(value);
-            }
-
-            @Override
-            public byte[] encode() {
-                return value.getBytes(StandardCharsets.UTF_8);
-            }
-        };
-    }
 
     private static String value(int i) {
         return "w" + i + "|" + "v".repeat(100);
@@ -90,7 +46,7 @@ class SpillDiskFullTest {
 
     private WriteReceipt<String> write(int i) {
         try {
-            return engine.write(append(value(i))).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            return engine.write(append("w" + i, value(i))).toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : new CompletionException(e.getCause());
         } catch (Exception e) {
@@ -98,24 +54,15 @@ class SpillDiskFullTest {
         }
     }
 
-    private boolean seen(FailoverEvent.Type type) {
-        return events.stream().anyMatch(e -> e.type() == type);
-    }
-
     @Test
     void aFullDiskNeverJamsTheStoreAndItRecoversByItselfOnceThereIsRoom() throws Exception {
-        disk = Tmpfs.mount(tmp.resolve("disk"), "4m");
+        disk = fx.closeAfter(Tmpfs.mount(tmp.resolve("disk"), "4m"));
         Path dir = disk.dir().resolve("spill");
         // 512 KiB held back now and freed later, as an operator would free space.
         Files.write(disk.dir().resolve("ballast"), new byte[512 * 1024]);
-        engine = FailoverEngine.<FakeRedis>builder()
-                .endpoint(redis.endpoint())
-                .breaker(FAST)
-                .retry(RetrySettings.none())
-                .listener(events::add)
+        engine = fx.start(fx.builder(redis)
                 .spill(SpillStoreConfig.builder(dir).build(), APPLIER,
-                        ReplaySettings.builder().batchSize(100).maxWritesPerSecond(0).build())
-                .build();
+                        ReplaySettings.builder().batchSize(100).maxWritesPerSecond(0).build()));
 
         // Redis down: spill until the disk is full.
         redis.down();
@@ -141,7 +88,7 @@ class SpillDiskFullTest {
                     .isInstanceOf(SpillStoreException.class);
             refused.add(value(n));
         }
-        await().atMost(Duration.ofSeconds(5)).until(() -> seen(FailoverEvent.Type.SPILL_DEGRADED));
+        await().atMost(Duration.ofSeconds(5)).until(() -> fx.seen(FailoverEvent.Type.SPILL_DEGRADED));
         assertThat(engine.status().spill().degraded()).isTrue();
         assertThat(engine.status().spill().degradedReason()).contains("SQLITE_FULL");
         System.out.printf("[measure] 4 MiB tmpfs full after %d spilled writes; spill dir holds %d bytes%n",
@@ -169,7 +116,7 @@ class SpillDiskFullTest {
         Files.delete(disk.dir().resolve("ballast"));
         await("the store recovered by itself").atMost(Duration.ofSeconds(20))
                 .until(() -> !engine.status().spill().degraded() && engine.status().spill().depth() == 0);
-        await().atMost(Duration.ofSeconds(5)).until(() -> seen(FailoverEvent.Type.SPILL_RECOVERED));
+        await().atMost(Duration.ofSeconds(5)).until(() -> fx.seen(FailoverEvent.Type.SPILL_RECOVERED));
         await("the emptied store gave its space back").atMost(Duration.ofSeconds(10))
                 .until(() -> size(dir) < 256 * 1024);
         System.out.printf("[measure] after recovery the spill dir holds %d bytes%n", size(dir));

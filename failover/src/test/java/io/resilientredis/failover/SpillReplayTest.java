@@ -1,86 +1,40 @@
 package io.resilientredis.failover;
 
+import static io.resilientredis.failover.EngineFixture.APPLIER;
+import static io.resilientredis.failover.EngineFixture.append;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.resilientredis.failover.spill.SpillStoreConfig;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The engine with a real spill store and a fake endpoint: spill, ordered replay, maintenance, poison writes. */
 class SpillReplayTest {
 
-    private static final BreakerSettings FAST = BreakerSettings.builder()
-            .openDelay(Duration.ofMillis(100)).probeInterval(Duration.ofMillis(20)).build();
+    @RegisterExtension
+    final EngineFixture fx = new EngineFixture();
 
     @TempDir
     Path dir;
 
     private final FakeRedis redis = new FakeRedis("redis://fake:6379");
-    private final List<FailoverEvent> events = new CopyOnWriteArrayList<>();
     private FailoverEngine<FakeRedis> engine;
 
-    @AfterEach
-    void close() {
-        if (engine != null) {
-            engine.close();
-        }
-    }
-
-    /** Replays "append" writes: the payload is the value. */
-    private static final ReplayApplier<FakeRedis> APPLIER = (c, entries) -> {
-        CompletionStage<String> chain = CompletableFuture.completedFuture(null);
-        for (var e : entries) {
-            String value = new String(e.payload(), StandardCharsets.UTF_8);
-            chain = chain.thenCompose(x -> c.append(value));
-        }
-        return chain.thenApply(x -> null);
-    };
-
     private FailoverEngine<FakeRedis> engine(SpillStoreConfig store) {
-        return FailoverEngine.<FakeRedis>builder()
-                .endpoint(redis.endpoint())
-                .breaker(FAST)
-                .retry(RetrySettings.none())
-                .listener(events::add)
-                .spill(store, APPLIER, ReplaySettings.builder().batchSize(7).maxWritesPerSecond(0).build())
-                .build();
-    }
-
-    private static WriteOp<FakeRedis, String> append(String value) {
-        return new WriteOp<>() {
-            @Override
-            public String id() {
-                return value;
-            }
-
-            @Override
-            public CompletionStage<String> apply(FakeRedis c) {
-                return c.append(value);
-            }
-
-            @Override
-            public byte[] encode() {
-                return value.getBytes(StandardCharsets.UTF_8);
-            }
-        };
-    }
-
-    private static WriteReceipt<String> join(CompletionStage<WriteReceipt<String>> stage) {
-        return stage.toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
+        return fx.start(fx.builder(redis)
+                .spill(store, APPLIER, ReplaySettings.builder().batchSize(7).maxWritesPerSecond(0).build()));
     }
 
     @Test
@@ -100,7 +54,7 @@ class SpillReplayTest {
                         if (writer == 0 && i == 200) {
                             redis.up();
                         }
-                        WriteReceipt<String> r = join(engine.write(append("w" + writer + "-" + i)));
+                        WriteReceipt<String> r = fx.join(engine.write(append("w" + writer + "-" + i)));
                         if (r.status() == WriteStatus.SPILLED) {
                             spilled.add(r);
                         }
@@ -130,7 +84,7 @@ class SpillReplayTest {
                     .map(v -> Integer.parseInt(v.substring(prefix.length()))).toList();
             assertThat(order).isSorted().hasSize(300);
         }
-        assertThat(events).extracting(FailoverEvent::type)
+        assertThat(fx.events).extracting(FailoverEvent::type)
                 .contains(FailoverEvent.Type.SPILL_STARTED, FailoverEvent.Type.REPLAY_STARTED,
                         FailoverEvent.Type.REPLAY_DONE);
         assertThat(engine.status().spill().replayedTotal()).isEqualTo(spilled.size());
@@ -145,14 +99,9 @@ class SpillReplayTest {
         ReplayApplier<FakeRedis> roundTrip = (c, entries) -> CompletableFuture
                 .runAsync(() -> { }, CompletableFuture.delayedExecutor(5, TimeUnit.MILLISECONDS))
                 .thenCompose(x -> APPLIER.apply(c, entries));
-        engine = FailoverEngine.<FakeRedis>builder()
-                .endpoint(redis.endpoint())
-                .breaker(FAST)
-                .retry(RetrySettings.none())
-                .listener(events::add)
+        engine = fx.start(fx.builder(redis)
                 .spill(SpillStoreConfig.builder(dir).build(), roundTrip,
-                        ReplaySettings.builder().batchSize(500).maxWritesPerSecond(0).build())
-                .build();
+                        ReplaySettings.builder().batchSize(500).maxWritesPerSecond(0).build()));
         java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
         java.util.concurrent.atomic.AtomicLong writtenAfterUp = new java.util.concurrent.atomic.AtomicLong();
         java.util.concurrent.atomic.AtomicBoolean up = new java.util.concurrent.atomic.AtomicBoolean();
@@ -164,7 +113,7 @@ class SpillReplayTest {
                 int writer = w;
                 done.add(writers.submit(() -> {
                     for (int i = 0; !stop.get(); i++) {
-                        WriteReceipt<String> r = join(engine.write(append("s" + writer + "-" + i)));
+                        WriteReceipt<String> r = fx.join(engine.write(append("s" + writer + "-" + i)));
                         if (up.get() && r.status() == WriteStatus.WRITTEN) {
                             writtenAfterUp.incrementAndGet();
                         }
@@ -206,13 +155,9 @@ class SpillReplayTest {
         ReplayApplier<FakeRedis> slowApply = (c, entries) -> CompletableFuture
                 .runAsync(() -> { }, CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS))
                 .thenCompose(x -> APPLIER.apply(c, entries));
-        engine = FailoverEngine.<FakeRedis>builder()
-                .endpoint(redis.endpoint())
-                .breaker(FAST)
-                .retry(RetrySettings.none())
+        engine = fx.start(fx.builder(redis)
                 .spill(SpillStoreConfig.builder(dir).build(), slowApply,
-                        ReplaySettings.builder().batchSize(100).maxWritesPerSecond(1000).build())
-                .build();
+                        ReplaySettings.builder().batchSize(100).maxWritesPerSecond(1000).build()));
         engine.maintenance(true);
         List<CompletableFuture<WriteReceipt<String>>> receipts = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
@@ -233,7 +178,7 @@ class SpillReplayTest {
         engine = engine(SpillStoreConfig.builder(dir).build());
         engine.maintenance(true);
         for (int i = 0; i < 20; i++) {
-            assertThat(join(engine.write(append("m" + i))).status()).isEqualTo(WriteStatus.SPILLED);
+            assertThat(fx.join(engine.write(append("m" + i))).status()).isEqualTo(WriteStatus.SPILLED);
         }
         assertThat(redis.log).isEmpty();
         assertThat(engine.status().spill().depth()).isEqualTo(20);
@@ -245,8 +190,8 @@ class SpillReplayTest {
                 java.util.stream.IntStream.range(0, 20).mapToObj(i -> "m" + i).toArray(String[]::new));
         // Back to direct writes once the backlog is gone.
         await().atMost(Duration.ofSeconds(5)).until(() -> engine.status().spill().depth() == 0);
-        assertThat(join(engine.write(append("direct"))).status()).isEqualTo(WriteStatus.WRITTEN);
-        assertThat(events).extracting(FailoverEvent::type)
+        assertThat(fx.join(engine.write(append("direct"))).status()).isEqualTo(WriteStatus.WRITTEN);
+        assertThat(fx.events).extracting(FailoverEvent::type)
                 .contains(FailoverEvent.Type.MAINTENANCE_ON, FailoverEvent.Type.MAINTENANCE_OFF);
     }
 
@@ -254,16 +199,16 @@ class SpillReplayTest {
     void aWriteRedisRejectsOnReplayIsReportedAndDoesNotBlockTheRest() throws Exception {
         engine = engine(SpillStoreConfig.builder(dir).build());
         engine.maintenance(true);
-        join(engine.write(append("a")));
-        WriteReceipt<String> poison = join(engine.write(append("poison-1")));
-        join(engine.write(append("b")));
+        fx.join(engine.write(append("a")));
+        WriteReceipt<String> poison = fx.join(engine.write(append("poison-1")));
+        fx.join(engine.write(append("b")));
         engine.maintenance(false);
         await().atMost(Duration.ofSeconds(10)).until(() -> redis.log.size() == 2);
         assertThat(redis.log).containsExactly("a", "b");
         assertThat(poison.applied().toCompletableFuture().handle((v, t) -> t).get(5, TimeUnit.SECONDS))
                 .isInstanceOf(RedisCommandException.class).hasMessageContaining("WRONGTYPE");
         await().atMost(Duration.ofSeconds(5)).until(() -> engine.status().spill().rejectedTotal() == 1);
-        assertThat(events).anyMatch(e -> e.type() == FailoverEvent.Type.REPLAY_REJECTED
+        assertThat(fx.events).anyMatch(e -> e.type() == FailoverEvent.Type.REPLAY_REJECTED
                 && e.detail().contains("poison-1"));
     }
 
@@ -271,15 +216,15 @@ class SpillReplayTest {
     void aBacklogLeftByAnEarlierRunIsReplayedFirst() {
         engine = engine(SpillStoreConfig.builder(dir).build());
         engine.maintenance(true);
-        join(engine.write(append("old-1")));
-        join(engine.write(append("old-2")));
+        fx.join(engine.write(append("old-1")));
+        fx.join(engine.write(append("old-2")));
         engine.close();
         engine = null;
         assertThat(redis.log).isEmpty();
 
         engine = engine(SpillStoreConfig.builder(dir).build());
         // New writes queue behind the backlog, then everything is applied in order.
-        join(engine.write(append("new-1")));
+        fx.join(engine.write(append("new-1")));
         await().atMost(Duration.ofSeconds(10)).until(() -> redis.log.size() == 3);
         assertThat(redis.log).containsExactly("old-1", "old-2", "new-1");
     }
@@ -289,7 +234,7 @@ class SpillReplayTest {
         engine = engine(SpillStoreConfig.builder(dir).maxEntries(3).build());
         engine.maintenance(true);
         for (int i = 0; i < 3; i++) {
-            join(engine.write(append("x" + i)));
+            fx.join(engine.write(append("x" + i)));
         }
         Throwable failure = engine.write(append("x3")).handle((v, t) -> Failures.unwrap(t)).join();
         assertThat(failure).isInstanceOf(io.resilientredis.failover.spill.SpillFullException.class)

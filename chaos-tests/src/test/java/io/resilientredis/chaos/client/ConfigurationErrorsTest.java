@@ -13,6 +13,7 @@ import ch.qos.logback.core.read.ListAppender;
 import eu.rekawek.toxiproxy.Proxy;
 import eu.rekawek.toxiproxy.model.ToxicDirection;
 import io.resilientredis.chaos.ChaosTopology;
+import io.resilientredis.chaos.ChaosTopologyExtension;
 import io.resilientredis.chaos.doctor.TlsTerminator;
 import io.resilientredis.chaos.topology.RedisTopology;
 import io.resilientredis.client.RedisEndpoint;
@@ -37,6 +38,7 @@ import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.redisson.config.Config;
 
@@ -60,13 +62,14 @@ class ConfigurationErrorsTest {
     @TempDir
     static Path directory;
 
-    private static ChaosTopology plain;
+    @RegisterExtension
+    static final ChaosTopologyExtension<ChaosTopology> plain =
+            ChaosTopologyExtension.proxied(RedisTopology.standalone());
     private static TlsTerminator tls;
 
     @BeforeAll
     static void start() throws Exception {
-        plain = ChaosTopology.start(RedisTopology.standalone());
-        tls = TlsTerminator.start(directory, "localhost", 365, plain.topology().primary().port());
+        tls = TlsTerminator.start(directory, "localhost", 365, plain.get().topology().primary().port());
         // A JVM's first TLS handshakes load the trust store and JSSE (several hundred ms when cold, more
         // than the 500 ms connect timeout here); do that now, so the times measured are the client's.
         for (SSLContext context : new SSLContext[] {tls.trustingContext(), SSLContext.getDefault()}) {
@@ -82,9 +85,6 @@ class ConfigurationErrorsTest {
     static void stop() throws InterruptedException {
         if (tls != null) {
             tls.close();
-        }
-        if (plain != null) {
-            plain.close();
         }
     }
 
@@ -172,7 +172,7 @@ class ConfigurationErrorsTest {
 
     @Test
     void tlsAgainstAPlainPortIsAConfigurationErrorThatSaysSo() {
-        String address = "127.0.0.1:" + plain.topology().primary().port();
+        String address = "127.0.0.1:" + plain.get().topology().primary().port();
         RedisEndpoint endpoint = RedisEndpoint.standalone("rediss://" + address);
         List<FailoverEvent> events = new CopyOnWriteArrayList<>();
         try (ResilientRedis redis = client(endpoint, events, "tls-plain", null)) {
@@ -220,7 +220,7 @@ class ConfigurationErrorsTest {
 
     @Test
     void aRedissonClientThatShutItselfDownIsRebuilt() {
-        RedisEndpoint endpoint = plain.primaryEndpoint();
+        RedisEndpoint endpoint = plain.get().primaryEndpoint();
         AtomicInteger built = new AtomicInteger();
         // The first Redisson client gets a port its connect rejects with IllegalArgumentException, on
         // which Redisson shuts the client down for good; the ones built after it are fine.
@@ -271,11 +271,11 @@ class ConfigurationErrorsTest {
     @Test
     void aServerThatNeverAnswersIsAnOutageThatCostsNoMoreThanTheTimeouts() throws java.io.IOException {
         List<FailoverEvent> events = new CopyOnWriteArrayList<>();
-        plain.proxy(plain.topology().primary()).toxics().timeout("never-answers", ToxicDirection.UPSTREAM, 0);
-        try (ResilientRedis redis = client(plain.primaryEndpoint(), events, "never-answers", null)) {
+        plain.get().proxy(plain.get().topology().primary()).toxics().timeout("never-answers", ToxicDirection.UPSTREAM, 0);
+        try (ResilientRedis redis = client(plain.get().primaryEndpoint(), events, "never-answers", null)) {
             spilledWithin("a plain server that accepts but never answers, first set()", redis, events);
         } finally {
-            plain.resetAll();
+            plain.get().resetAll();
         }
     }
 
@@ -283,7 +283,7 @@ class ConfigurationErrorsTest {
     void aTlsServerThatNeverAnswersIsAnOutageNotAConfigurationError() throws java.io.IOException {
         // A frozen TLS server: the handshake never completes, as against a plain port, but the port does
         // not answer a plain-text PING either, so it is an outage.
-        Proxy stuck = plain.proxyServer().client().createProxy("tls-never-answers", "127.0.0.1:0",
+        Proxy stuck = plain.get().proxyServer().client().createProxy("tls-never-answers", "127.0.0.1:0",
                 "127.0.0.1:" + tls.port());
         try {
             stuck.toxics().timeout("never-answers", ToxicDirection.UPSTREAM, 0);
@@ -306,9 +306,9 @@ class ConfigurationErrorsTest {
         log.start();
         logger.addAppender(log);
         List<FailoverEvent> events = new CopyOnWriteArrayList<>();
-        try (ResilientRedis redis = client(plain.primaryEndpoint(), events, "outage", null)) {
+        try (ResilientRedis redis = client(plain.get().primaryEndpoint(), events, "outage", null)) {
             assertThat(redis.set("before", "x").status()).isEqualTo(WriteStatus.WRITTEN);
-            plain.proxy(plain.topology().primary()).disable();
+            plain.get().proxy(plain.get().topology().primary()).disable();
 
             await("four failed probes after the breaker opened").atMost(Duration.ofSeconds(20))
                     .until(() -> count(log, Level.DEBUG, "is still down, the probe failed") >= 4);
@@ -317,7 +317,7 @@ class ConfigurationErrorsTest {
             System.out.printf("[measure] one outage: %d WARN 'is down' line(s), %d failed probes logged at DEBUG%n",
                     count(log, Level.WARN, "is down (breaker open)"), count(log, Level.DEBUG, "is still down"));
 
-            plain.proxy(plain.topology().primary()).enable();
+            plain.get().proxy(plain.get().topology().primary()).enable();
             await("the endpoint to come back").atMost(Duration.ofSeconds(20))
                     .until(() -> events.stream().anyMatch(e -> e.type() == FailoverEvent.Type.ENDPOINT_UP));
         } catch (java.io.IOException e) {
@@ -325,7 +325,7 @@ class ConfigurationErrorsTest {
         } finally {
             logger.detachAppender(log);
             log.stop();
-            plain.resetAll();
+            plain.get().resetAll();
         }
     }
 

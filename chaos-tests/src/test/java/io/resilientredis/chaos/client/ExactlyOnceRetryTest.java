@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import eu.rekawek.toxiproxy.Proxy;
 import eu.rekawek.toxiproxy.model.ToxicDirection;
 import io.resilientredis.chaos.ChaosTopology;
+import io.resilientredis.chaos.ChaosTopologyExtension;
 import io.resilientredis.chaos.topology.RedisTopology;
 import io.resilientredis.chaos.topology.RespConnection;
 import io.resilientredis.client.ResilientRedis;
@@ -21,10 +22,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -38,34 +38,24 @@ class ExactlyOnceRetryTest {
     private static final Duration TIMEOUT = Duration.ofMillis(300);
     private static final long REPLY_DELAY_MS = 600;
 
-    private static ChaosTopology chaos;
-
-    @BeforeAll
-    static void start() {
-        chaos = ChaosTopology.start(RedisTopology.standalone());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (chaos != null) {
-            chaos.close();
-        }
-    }
+    @RegisterExtension
+    static final ChaosTopologyExtension<ChaosTopology> chaos =
+            ChaosTopologyExtension.proxied(RedisTopology.standalone());
 
     @AfterEach
     void reset() throws IOException {
-        chaos.resetAll();
+        chaos.get().resetAll();
         redis("FLUSHALL");
         redis("CONFIG", "RESETSTAT");
     }
 
     private static Proxy proxy() {
-        return chaos.proxy(chaos.topology().primary());
+        return chaos.get().proxy(chaos.get().topology().primary());
     }
 
     private static ResilientRedis.Builder client(RetrySettings retry) {
         return ResilientRedis.builder()
-                .primary(chaos.primaryEndpoint())
+                .primary(chaos.get().primaryEndpoint())
                 .timeout(TIMEOUT)
                 .connectTimeout(TIMEOUT)
                 .retry(retry);
@@ -159,7 +149,7 @@ class ExactlyOnceRetryTest {
     private static long scriptRuns() throws IOException {
         Map<String, String> stats;
         Map<String, String> errors;
-        try (RespConnection c = chaos.topology().primary().connect(Duration.ofSeconds(2))) {
+        try (RespConnection c = chaos.get().topology().primary().connect(Duration.ofSeconds(2))) {
             stats = c.info("commandstats");
             errors = c.info("errorstats");
         }
@@ -182,7 +172,7 @@ class ExactlyOnceRetryTest {
     }
 
     private static Object redis(String... command) throws IOException {
-        try (RespConnection c = chaos.topology().primary().connect(Duration.ofSeconds(2))) {
+        try (RespConnection c = chaos.get().topology().primary().connect(Duration.ofSeconds(2))) {
             return c.call(command);
         }
     }

@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 
 import eu.rekawek.toxiproxy.model.ToxicDirection;
 import io.resilientredis.chaos.ChaosTopology;
+import io.resilientredis.chaos.ChaosTopologyExtension;
 import io.resilientredis.chaos.topology.RedisTopology;
 import io.resilientredis.chaos.topology.RespConnection;
 import io.resilientredis.client.RedisEndpoint;
@@ -25,10 +26,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Each kind of failure against a real, password-protected Redis, and what it does to the breaker: a
@@ -40,33 +41,23 @@ class FailureClassificationTest {
 
     private static final Duration TIMEOUT = Duration.ofMillis(300);
 
-    private static ChaosTopology secured;
-    private static ChaosTopology tiny;
-
-    @BeforeAll
-    static void start() {
-        secured = ChaosTopology.start(RedisTopology.standalone().password(PASSWORD));
-        tiny = ChaosTopology.start(RedisTopology.standalone().password(PASSWORD)
-                .config("maxmemory 1mb").config("maxmemory-policy noeviction"));
-    }
-
-    @AfterAll
-    static void stop() {
-        for (ChaosTopology chaos : new ChaosTopology[] {secured, tiny}) {
-            if (chaos != null) {
-                chaos.close();
-            }
-        }
-    }
+    @RegisterExtension
+    @Order(1)
+    static final ChaosTopologyExtension<ChaosTopology> secured =
+            ChaosTopologyExtension.proxied(RedisTopology.standalone().password(PASSWORD));
+    @RegisterExtension
+    @Order(2)
+    static final ChaosTopologyExtension<ChaosTopology> tiny = ChaosTopologyExtension.proxied(RedisTopology.standalone()
+            .password(PASSWORD).config("maxmemory 1mb").config("maxmemory-policy noeviction"));
 
     @AfterEach
     void resetFaults() {
-        secured.resetAll();
-        tiny.resetAll();
+        secured.get().resetAll();
+        tiny.get().resetAll();
     }
 
     private static RedisEndpoint securedEndpoint() {
-        return secured.primaryEndpoint().withCredentials(null, PASSWORD);
+        return secured.get().primaryEndpoint().withCredentials(null, PASSWORD);
     }
 
     private static ResilientRedis.Builder client(RedisEndpoint endpoint, List<FailoverEvent> events) {
@@ -83,7 +74,7 @@ class FailureClassificationTest {
         List<FailoverEvent> events = new CopyOnWriteArrayList<>();
         try (ResilientRedis redis = client(securedEndpoint(), events).build()) {
             assertThat(redis.set("slow", "value").status()).isEqualTo(WriteStatus.WRITTEN);
-            secured.proxy(secured.topology().primary()).toxics()
+            secured.get().proxy(secured.get().topology().primary()).toxics()
                     .latency("slow-replies", ToxicDirection.DOWNSTREAM, 1_500);
 
             AtomicReference<RedisUnavailableException> failure = new AtomicReference<>();
@@ -105,7 +96,7 @@ class FailureClassificationTest {
             assertThat(redis.status().endpoints().get(0).lastFailure()).doesNotContain("params:");
             assertThat(fullText(failure.get())).doesNotContain(PASSWORD);
 
-            secured.proxy(secured.topology().primary()).toxics().get("slow-replies").remove();
+            secured.get().proxy(secured.get().topology().primary()).toxics().get("slow-replies").remove();
             await("breaker to close once replies are on time again").atMost(Duration.ofSeconds(20))
                     .until(() -> redis.status().endpoints().get(0).state() == BreakerState.CLOSED);
             assertThat(redis.get("slow")).isEqualTo("value");
@@ -136,7 +127,7 @@ class FailureClassificationTest {
 
     @Test
     void aWrongPasswordIsAConfigurationErrorThatNamesTheEndpointButNotThePassword() {
-        String url = "redis://:" + WRONG_PASSWORD + "@" + secured.clientAddress(secured.topology().primary());
+        String url = "redis://:" + WRONG_PASSWORD + "@" + secured.get().clientAddress(secured.get().topology().primary());
         RedisEndpoint wrong = RedisEndpoint.standalone(url);
         List<FailoverEvent> events = new CopyOnWriteArrayList<>();
         try (ResilientRedis redis = client(wrong, events).build()) {
@@ -158,7 +149,7 @@ class FailureClassificationTest {
             assertThat(redis.status().toString()).doesNotContain(WRONG_PASSWORD);
             assertThat(wrong.toString()).doesNotContain(WRONG_PASSWORD);
         }
-        try (RespConnection direct = secured.topology().primary().connect(Duration.ofSeconds(2))) {
+        try (RespConnection direct = secured.get().topology().primary().connect(Duration.ofSeconds(2))) {
             assertThat(direct.call("EXISTS", "anything")).as("nothing was written").isEqualTo(0L);
         } catch (java.io.IOException e) {
             throw new AssertionError(e);
@@ -167,7 +158,7 @@ class FailureClassificationTest {
 
     @Test
     void aMissingPasswordIsAConfigurationErrorWithTheFix() {
-        RedisEndpoint anonymous = secured.primaryEndpoint();
+        RedisEndpoint anonymous = secured.get().primaryEndpoint();
         try (ResilientRedis redis = client(anonymous, new CopyOnWriteArrayList<>()).build()) {
             RedisConfigurationException e = catchThrowableOfType(RedisConfigurationException.class,
                     () -> redis.get("anything"));
@@ -189,7 +180,7 @@ class FailureClassificationTest {
             assertThat(redis.get("authenticated")).isEqualTo("yes");
             assertThat(securedEndpoint().displayName()).doesNotContain(PASSWORD).contains(":***@");
         }
-        try (RespConnection direct = secured.topology().primary().connect(Duration.ofSeconds(2))) {
+        try (RespConnection direct = secured.get().topology().primary().connect(Duration.ofSeconds(2))) {
             assertThat(direct.callString("GET", "authenticated")).isEqualTo("yes");
         }
     }
@@ -198,7 +189,7 @@ class FailureClassificationTest {
     void outOfMemoryUnderNoevictionIsARefusedWriteAndLeavesTheBreakerClosed() {
         List<FailoverEvent> events = new CopyOnWriteArrayList<>();
         String value = "x".repeat(8 * 1024);
-        try (ResilientRedis redis = client(tiny.primaryEndpoint().withCredentials(null, PASSWORD), events).build()) {
+        try (ResilientRedis redis = client(tiny.get().primaryEndpoint().withCredentials(null, PASSWORD), events).build()) {
             RedisWriteRefusedException refused = null;
             int written = 0;
             // 1 MiB of maxmemory cannot hold 1,000 values of 8 KiB: a refusal must come well before the end.

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.resilientredis.chaos.ChaosTopologyExtension;
 import io.resilientredis.chaos.topology.RedisNode;
 import io.resilientredis.chaos.topology.RedisTopology;
 import io.resilientredis.client.RedisEndpoint;
@@ -11,9 +12,8 @@ import io.resilientredis.client.ResilientRedis;
 import io.resilientredis.failover.RedisConfigurationException;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,22 +27,12 @@ class SentinelConfigurationTest {
     /** Room for the first scan on a loaded two-core machine; far below a multi-second hang. */
     private static final Duration MARGIN = Duration.ofMillis(1000);
 
-    private static RedisTopology group;
+    @RegisterExtension
+    static final ChaosTopologyExtension<RedisTopology> group =
+            ChaosTopologyExtension.direct(RedisTopology.sentinelGroup(1).masterName("conf"));
 
     @TempDir
     Path spill;
-
-    @BeforeAll
-    static void start() {
-        group = RedisTopology.sentinelGroup(1).masterName("conf").start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (group != null) {
-            group.close();
-        }
-    }
 
     private ResilientRedis client(RedisEndpoint endpoint) {
         return ResilientRedis.builder().primary(endpoint).connectTimeout(CONNECT_TIMEOUT)
@@ -51,7 +41,7 @@ class SentinelConfigurationTest {
 
     @Test
     void anAddressThatIsADataNodeIsAConfigurationErrorNamingTheFix() {
-        RedisNode dataNode = group.primary();
+        RedisNode dataNode = group.get().primary();
         RedisEndpoint endpoint = RedisEndpoint.sentinel("conf", "127.0.0.1:" + dataNode.port());
         long start = System.nanoTime();
         try (ResilientRedis redis = client(endpoint)) {
@@ -69,7 +59,7 @@ class SentinelConfigurationTest {
 
     @Test
     void aMasterNameTheSentinelsDoNotMonitorIsAConfigurationError() {
-        RedisEndpoint endpoint = RedisEndpoint.sentinel("no-such-master", group.sentinelGroup().sentinelAddresses());
+        RedisEndpoint endpoint = RedisEndpoint.sentinel("no-such-master", group.get().sentinelGroup().sentinelAddresses());
         try (ResilientRedis redis = client(endpoint)) {
             assertThatThrownBy(() -> redis.set("k", "v")).isInstanceOf(RedisConfigurationException.class)
                     .hasMessageContaining("monitors no master named 'no-such-master'");
@@ -87,7 +77,7 @@ class SentinelConfigurationTest {
 
     @Test
     void theRightConfigurationWorksAgainstTheSameGroup() {
-        try (ResilientRedis redis = client(RedisEndpoint.sentinel("conf", group.sentinelGroup().sentinelAddresses()))) {
+        try (ResilientRedis redis = client(RedisEndpoint.sentinel("conf", group.get().sentinelGroup().sentinelAddresses()))) {
             redis.set("conf:k", "v");
             assertThat(redis.get("conf:k")).isEqualTo("v");
         }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 import io.resilientredis.chaos.ChaosTopology;
+import io.resilientredis.chaos.ChaosTopologyExtension;
 import io.resilientredis.chaos.topology.RedisNode;
 import io.resilientredis.chaos.topology.RedisTopology;
 import io.resilientredis.chaos.topology.RespConnection;
@@ -21,10 +22,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * One Sentinel group whose master is killed (SIGKILL): the same client objects follow the promoted
@@ -38,23 +38,13 @@ class SentinelFollowTest {
     private static final Duration DOWN_AFTER = Duration.ofSeconds(5);
     private static final Duration TIMEOUT = Duration.ofMillis(500);
 
-    private static ChaosTopology chaos;
-
-    @BeforeAll
-    static void start() {
-        chaos = ChaosTopology.start(RedisTopology.sentinelGroup(2).downAfter(DOWN_AFTER));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (chaos != null) {
-            chaos.close();
-        }
-    }
+    @RegisterExtension
+    static final ChaosTopologyExtension<ChaosTopology> chaos =
+            ChaosTopologyExtension.proxied(RedisTopology.sentinelGroup(2).downAfter(DOWN_AFTER));
 
     private static ResilientRedis client(boolean replicaReads, List<FailoverEvent> events) {
         return ResilientRedis.builder()
-                .primary(chaos.primaryEndpoint())
+                .primary(chaos.get().primaryEndpoint())
                 .timeout(TIMEOUT)
                 .connectTimeout(TIMEOUT)
                 .breaker(BreakerSettings.builder().openDelay(Duration.ofMillis(500)).build())
@@ -65,7 +55,7 @@ class SentinelFollowTest {
 
     @Test
     void theClientFollowsThePromotedReplicaAndReadsFromReplicasDuringTheGapOnlyWhenAllowed() throws Exception {
-        RedisTopology topology = chaos.topology();
+        RedisTopology topology = chaos.get().topology();
         SentinelGroup group = topology.sentinelGroup();
         List<FailoverEvent> lenientEvents = new CopyOnWriteArrayList<>();
         List<FailoverEvent> strictEvents = new CopyOnWriteArrayList<>();
@@ -115,7 +105,8 @@ class SentinelFollowTest {
             assertThat(failFast.p99Millis()).as("fails fast, well under the %d ms call timeout", TIMEOUT.toMillis())
                     .isLessThan(50.0);
             assertThat(catchThrowableOfType(RedisUnavailableException.class, () -> strict.set("where", "gap")))
-                    .as("a write in the gap, no spill store").hasMessageContaining(chaos.primaryEndpoint().displayName());
+                    .as("a write in the gap, no spill store")
+                    .hasMessageContaining(chaos.get().primaryEndpoint().displayName());
 
             assertThat(votesFor(group, oldMaster.address())).as("Sentinels still report the killed master: the checks "
                     + "above ran inside the gap (raise DOWN_AFTER if this machine is slower)")

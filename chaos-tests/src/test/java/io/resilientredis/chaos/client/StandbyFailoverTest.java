@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import eu.rekawek.toxiproxy.Proxy;
 import eu.rekawek.toxiproxy.model.ToxicDirection;
 import io.resilientredis.chaos.ChaosTopology;
+import io.resilientredis.chaos.ChaosTopologyExtension;
 import io.resilientredis.chaos.topology.RedisNode;
 import io.resilientredis.chaos.topology.RedisTopology;
 import io.resilientredis.chaos.topology.RespConnection;
@@ -23,10 +24,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A standalone primary plus a Sentinel-managed standby deployment, faults injected through the proxies:
@@ -35,29 +35,19 @@ import org.junit.jupiter.api.Test;
  */
 class StandbyFailoverTest {
 
-    private static ChaosTopology chaos;
-
-    @BeforeAll
-    static void start() {
-        chaos = ChaosTopology.start(RedisTopology.primaryWithStandbyGroup(1));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (chaos != null) {
-            chaos.close();
-        }
-    }
+    @RegisterExtension
+    static final ChaosTopologyExtension<ChaosTopology> chaos =
+            ChaosTopologyExtension.proxied(RedisTopology.primaryWithStandbyGroup(1));
 
     @AfterEach
     void enableEveryProxy() {
-        chaos.resetAll();
+        chaos.get().resetAll();
     }
 
     private static ResilientRedis.Builder client(Duration timeout) {
         return ResilientRedis.builder()
-                .primary(chaos.primaryEndpoint())
-                .standby(chaos.standbyEndpoint())
+                .primary(chaos.get().primaryEndpoint())
+                .standby(chaos.get().standbyEndpoint())
                 .timeout(timeout)
                 .connectTimeout(timeout)
                 .breaker(BreakerSettings.builder().openDelay(Duration.ofMillis(500)).build());
@@ -67,8 +57,8 @@ class StandbyFailoverTest {
     void writesAndReadsMoveToTheStandbyAndFailBackAfterTheGracePeriod() throws Exception {
         List<FailoverEvent> events = new CopyOnWriteArrayList<>();
         try (ResilientRedis redis = ResilientRedis.builder()
-                .primary(chaos.primaryEndpoint())
-                .standby(chaos.standbyEndpoint())
+                .primary(chaos.get().primaryEndpoint())
+                .standby(chaos.get().standbyEndpoint())
                 .timeout(Duration.ofMillis(300))
                 .connectTimeout(Duration.ofMillis(300))
                 .breaker(BreakerSettings.builder().openDelay(Duration.ofMillis(500)).build())
@@ -76,27 +66,27 @@ class StandbyFailoverTest {
                 .listener(events::add)
                 .build()) {
             assertThat(redis.set("where", "primary").status()).isEqualTo(WriteStatus.WRITTEN);
-            assertThat(redis.status().activeEndpoint()).isEqualTo(chaos.primaryEndpoint().displayName());
+            assertThat(redis.status().activeEndpoint()).isEqualTo(chaos.get().primaryEndpoint().displayName());
 
             long down = System.nanoTime();
-            chaos.proxy(chaos.topology().primary()).disable();
+            chaos.get().proxy(chaos.get().topology().primary()).disable();
             await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(10)).ignoreExceptions().until(() ->
                     redis.set("where", "standby").status() == WriteStatus.WRITTEN
-                            && chaos.standbyEndpoint().displayName().equals(redis.status().activeEndpoint()));
+                            && chaos.get().standbyEndpoint().displayName().equals(redis.status().activeEndpoint()));
             System.out.printf("[measure] primary down -> first write on the standby: %d ms%n",
                     (System.nanoTime() - down) / 1_000_000);
             assertThat(redis.get("where")).isEqualTo("standby");
-            try (RespConnection standbyMaster = chaos.topology().standby().currentMaster().connect(Duration.ofSeconds(2))) {
+            try (RespConnection standbyMaster = chaos.get().topology().standby().currentMaster().connect(Duration.ofSeconds(2))) {
                 assertThat(standbyMaster.callString("GET", "where")).isEqualTo("standby");
             }
 
-            chaos.proxy(chaos.topology().primary()).enable();
+            chaos.get().proxy(chaos.get().topology().primary()).enable();
             await().atMost(Duration.ofSeconds(20))
-                    .until(() -> chaos.primaryEndpoint().displayName().equals(redis.status().activeEndpoint()));
+                    .until(() -> chaos.get().primaryEndpoint().displayName().equals(redis.status().activeEndpoint()));
             assertThat(events).extracting(FailoverEvent::type).contains(FailoverEvent.Type.ENDPOINT_DOWN,
                     FailoverEvent.Type.SWITCHED, FailoverEvent.Type.ENDPOINT_UP, FailoverEvent.Type.FAILED_BACK);
             redis.set("where", "primary again");
-            try (RespConnection primary = chaos.topology().primary().connect(Duration.ofSeconds(2))) {
+            try (RespConnection primary = chaos.get().topology().primary().connect(Duration.ofSeconds(2))) {
                 assertThat(primary.callString("GET", "where")).isEqualTo("primary again");
             }
         }
@@ -119,7 +109,7 @@ class StandbyFailoverTest {
         List<Long> failedWriteStarts = new CopyOnWriteArrayList<>();
         AtomicInteger writes = new AtomicInteger();
         AtomicInteger toggles = new AtomicInteger();
-        Proxy primary = chaos.proxy(chaos.topology().primary());
+        Proxy primary = chaos.get().proxy(chaos.get().topology().primary());
         ScheduledExecutorService flapper = Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "resilient-redis-test-flapper");
             t.setDaemon(true);
@@ -175,9 +165,9 @@ class StandbyFailoverTest {
                     .noneMatch(t -> t > firstSwitch && t < firstFailback);
 
             await("failback once the primary stays up").atMost(Duration.ofSeconds(20))
-                    .until(() -> chaos.primaryEndpoint().displayName().equals(redis.status().activeEndpoint()));
+                    .until(() -> chaos.get().primaryEndpoint().displayName().equals(redis.status().activeEndpoint()));
             assertThat(redis.set("flap", "settled").status()).isEqualTo(WriteStatus.WRITTEN);
-            try (RespConnection direct = chaos.topology().primary().connect(Duration.ofSeconds(2))) {
+            try (RespConnection direct = chaos.get().topology().primary().connect(Duration.ofSeconds(2))) {
                 assertThat(direct.callString("GET", "flap")).isEqualTo("settled");
             }
         } finally {
@@ -191,8 +181,8 @@ class StandbyFailoverTest {
         try (ResilientRedis redis = client(timeout).build()) {
             assertThat(redis.set("down", "not yet").status()).isEqualTo(WriteStatus.WRITTEN);
             // Replies from every node now take 5 s: any call that reaches the network waits for its timeout.
-            for (RedisNode node : chaos.topology().nodes()) {
-                chaos.proxy(node).toxics().latency("everything-slow", ToxicDirection.DOWNSTREAM, 5_000);
+            for (RedisNode node : chaos.get().topology().nodes()) {
+                chaos.get().proxy(node).toxics().latency("everything-slow", ToxicDirection.DOWNSTREAM, 5_000);
             }
             await("every breaker to open").atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO)
                     .until(() -> {
@@ -217,8 +207,8 @@ class StandbyFailoverTest {
                     + " max %.3f ms (call timeout %d ms, replies 5 s late)%n", nanos.length, l.p50Millis(),
                     l.p99Millis(), l.maxMillis(), timeout.toMillis());
             assertThat(l.p99Millis()).as("no read waited for the network").isLessThan(50.0);
-            assertThat(last).hasMessageContaining(chaos.primaryEndpoint().displayName())
-                    .hasMessageContaining(chaos.standbyEndpoint().displayName())
+            assertThat(last).hasMessageContaining(chaos.get().primaryEndpoint().displayName())
+                    .hasMessageContaining(chaos.get().standbyEndpoint().displayName())
                     .hasMessageContaining("OPEN");
             assertThat(catchThrowableOfType(RedisUnavailableException.class, () -> redis.set("down", "x")))
                     .as("a write without a spill store").isNotNull();
@@ -227,7 +217,7 @@ class StandbyFailoverTest {
 
     @Test
     void aClientBuiltWhileEveryRedisIsDownWorksOnceTheyComeUp() throws Exception {
-        chaos.disableAll();
+        chaos.get().disableAll();
         List<FailoverEvent> events = new CopyOnWriteArrayList<>();
         try (ResilientRedis redis = client(Duration.ofMillis(300)).listener(events::add)
                 .failbackGrace(Duration.ofSeconds(1)).build()) {
@@ -235,20 +225,20 @@ class StandbyFailoverTest {
                     () -> redis.get("late"));
             assertThat(down).as("nothing to read from yet").isNotNull();
 
-            chaos.resetAll();
+            chaos.get().resetAll();
             await("writes on the primary once it is reachable").atMost(Duration.ofSeconds(30)).ignoreExceptions()
                     .until(() -> redis.set("late", "primary").status() == WriteStatus.WRITTEN
-                            && chaos.primaryEndpoint().displayName().equals(redis.status().activeEndpoint()));
-            try (RespConnection direct = chaos.topology().primary().connect(Duration.ofSeconds(2))) {
+                            && chaos.get().primaryEndpoint().displayName().equals(redis.status().activeEndpoint()));
+            try (RespConnection direct = chaos.get().topology().primary().connect(Duration.ofSeconds(2))) {
                 assertThat(direct.callString("GET", "late")).isEqualTo("primary");
             }
 
             // The Sentinel standby, first seen with every Sentinel unreachable, works too.
-            chaos.proxy(chaos.topology().primary()).disable();
+            chaos.get().proxy(chaos.get().topology().primary()).disable();
             await("writes on the standby").atMost(Duration.ofSeconds(30)).ignoreExceptions()
                     .until(() -> redis.set("late", "standby").status() == WriteStatus.WRITTEN
-                            && chaos.standbyEndpoint().displayName().equals(redis.status().activeEndpoint()));
-            try (RespConnection standbyMaster = chaos.topology().standby().currentMaster()
+                            && chaos.get().standbyEndpoint().displayName().equals(redis.status().activeEndpoint()));
+            try (RespConnection standbyMaster = chaos.get().topology().standby().currentMaster()
                     .connect(Duration.ofSeconds(2))) {
                 assertThat(standbyMaster.callString("GET", "late")).isEqualTo("standby");
             }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.resilientredis.chaos.ChaosTopologyExtension;
 import io.resilientredis.chaos.topology.RedisNode;
 import io.resilientredis.chaos.topology.RedisTopology;
 import io.resilientredis.chaos.topology.RespConnection;
@@ -18,9 +19,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,30 +30,20 @@ import org.junit.jupiter.api.io.TempDir;
 class DrillOnYourRedisTest {
 
     private static final String PASSWORD = "drill-test-pw";
-    private static RedisTopology topology;
+    @RegisterExtension
+    static final ChaosTopologyExtension<RedisTopology> topology =
+            ChaosTopologyExtension.direct(RedisTopology.standalone().password(PASSWORD));
 
     @TempDir
     Path reports;
 
-    @BeforeAll
-    static void start() {
-        topology = RedisTopology.standalone().password(PASSWORD).start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (topology != null) {
-            topology.close();
-        }
-    }
-
     private static RedisEndpoint endpoint() {
-        RedisNode n = topology.primary();
+        RedisNode n = topology.get().primary();
         return RedisEndpoint.standalone("redis://:" + PASSWORD + "@" + n.host() + ":" + n.port());
     }
 
     private static RespConnection connection() throws Exception {
-        RespConnection c = topology.primary().connect(Duration.ofSeconds(2));
+        RespConnection c = topology.get().primary().connect(Duration.ofSeconds(2));
         return c;
     }
 

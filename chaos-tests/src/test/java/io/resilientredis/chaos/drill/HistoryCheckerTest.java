@@ -3,6 +3,7 @@ package io.resilientredis.chaos.drill;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.resilientredis.chaos.ChaosTopologyExtension;
 import io.resilientredis.chaos.topology.RedisTopology;
 import io.resilientredis.chaos.topology.RespConnection;
 import io.resilientredis.client.RedisEndpoint;
@@ -14,7 +15,9 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The history checker against two real Redis servers (a primary and a standby deployment): it passes a
@@ -25,8 +28,14 @@ class HistoryCheckerTest {
     private static final AtomicInteger RUNS = new AtomicInteger();
     private static final Duration READ_BOUND = Duration.ofSeconds(2);
 
-    private static RedisTopology primary;
-    private static RedisTopology standby;
+    @RegisterExtension
+    @Order(1)
+    static final ChaosTopologyExtension<RedisTopology> primary =
+            ChaosTopologyExtension.direct(RedisTopology.standalone());
+    @RegisterExtension
+    @Order(2)
+    static final ChaosTopologyExtension<RedisTopology> standby =
+            ChaosTopologyExtension.direct(RedisTopology.standalone());
     private static DataSource primarySource;
     private static DataSource standbySource;
 
@@ -34,16 +43,14 @@ class HistoryCheckerTest {
     private final String ns = "test:" + RUNS.incrementAndGet();
 
     @BeforeAll
-    static void start() {
-        primary = RedisTopology.standalone().start();
-        standby = RedisTopology.standalone().start();
-        primarySource = DataSource.connect("primary", RedisEndpoint.standalone(primary.primary().uri()));
-        standbySource = DataSource.connect("standby", RedisEndpoint.standalone(standby.primary().uri()));
+    static void connect() {
+        primarySource = DataSource.connect("primary", RedisEndpoint.standalone(primary.get().primary().uri()));
+        standbySource = DataSource.connect("standby", RedisEndpoint.standalone(standby.get().primary().uri()));
     }
 
     @AfterAll
-    static void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {primarySource, standbySource, primary, standby}) {
+    static void disconnect() {
+        for (AutoCloseable c : new AutoCloseable[] {primarySource, standbySource}) {
             if (c != null) {
                 try {
                     c.close();
@@ -93,13 +100,13 @@ class HistoryCheckerTest {
         h.record(list(1, 1, Outcome.WRITTEN));
         h.recordRead(Duration.ofMillis(3).toNanos(), null);
         // writer 0's first writes went to the primary; the spilled ones were replayed on the standby
-        on(primary, "INCRBY", ns + ":counter:0", "5");
-        on(primary, "SET", ns + ":last:0", "2");
-        on(primary, "RPUSH", ns + ":list:0", "3");
-        on(standby, "INCRBY", ns + ":counter:0", "3");
-        on(standby, "SET", ns + ":last:0", "5");
-        on(standby, "RPUSH", ns + ":list:0", "6");
-        on(primary, "RPUSH", ns + ":list:1", "1");
+        on(primary.get(), "INCRBY", ns + ":counter:0", "5");
+        on(primary.get(), "SET", ns + ":last:0", "2");
+        on(primary.get(), "RPUSH", ns + ":list:0", "3");
+        on(standby.get(), "INCRBY", ns + ":counter:0", "3");
+        on(standby.get(), "SET", ns + ":last:0", "5");
+        on(standby.get(), "RPUSH", ns + ":list:0", "6");
+        on(primary.get(), "RPUSH", ns + ":list:1", "1");
 
         Verdict v = check(h);
 
@@ -116,7 +123,7 @@ class HistoryCheckerTest {
         h.record(list(0, 1, Outcome.WRITTEN));
         h.record(list(0, 2, Outcome.SPILLED));
         h.record(list(0, 3, Outcome.WRITTEN));
-        on(primary, "RPUSH", ns + ":list:0", "1", "3");
+        on(primary.get(), "RPUSH", ns + ":list:0", "1", "3");
 
         Verdict v = check(h);
 
@@ -132,7 +139,7 @@ class HistoryCheckerTest {
         History h = history();
         h.record(list(0, 1, Outcome.WRITTEN));
         h.record(list(0, 2, Outcome.SPILLED));
-        on(primary, "RPUSH", ns + ":list:0", "1", "2", "2");
+        on(primary.get(), "RPUSH", ns + ":list:0", "1", "2", "2");
 
         Verdict v = check(h);
 
@@ -149,8 +156,8 @@ class HistoryCheckerTest {
         History h = history();
         h.record(list(0, 1, Outcome.WRITTEN));
         h.record(list(0, 2, Outcome.SPILLED));
-        on(primary, "RPUSH", ns + ":list:0", "1", "2");
-        on(standby, "RPUSH", ns + ":list:0", "2");
+        on(primary.get(), "RPUSH", ns + ":list:0", "1", "2");
+        on(standby.get(), "RPUSH", ns + ":list:0", "2");
 
         Verdict v = check(h);
 
@@ -166,7 +173,7 @@ class HistoryCheckerTest {
     void catchesAValueNoWriteCarried() throws IOException {
         History h = history();
         h.record(list(1, 1, Outcome.WRITTEN));
-        on(primary, "RPUSH", ns + ":list:1", "1", "7");
+        on(primary.get(), "RPUSH", ns + ":list:1", "1", "7");
 
         Verdict v = check(h);
 
@@ -181,7 +188,7 @@ class HistoryCheckerTest {
         h.record(list(1, 1, Outcome.WRITTEN));
         h.record(list(1, 2, Outcome.SPILLED));
         h.record(list(1, 3, Outcome.WRITTEN));
-        on(primary, "RPUSH", ns + ":list:1", "1", "3", "2");
+        on(primary.get(), "RPUSH", ns + ":list:1", "1", "3", "2");
 
         Verdict v = check(h);
 
@@ -197,8 +204,8 @@ class HistoryCheckerTest {
         h.record(counter(0, 1, 0, 4, Outcome.WRITTEN));
         h.record(counter(1, 1, 0, 6, Outcome.SPILLED));
         h.record(counter(0, 2, 1, 2, Outcome.WRITTEN));
-        on(primary, "INCRBY", ns + ":counter:0", "4");       // the spilled 6 never arrived
-        on(primary, "INCRBY", ns + ":counter:1", "4");       // 2 applied twice
+        on(primary.get(), "INCRBY", ns + ":counter:0", "4");       // the spilled 6 never arrived
+        on(primary.get(), "INCRBY", ns + ":counter:1", "4");       // 2 applied twice
 
         Verdict v = check(h);
 
@@ -212,7 +219,7 @@ class HistoryCheckerTest {
         History h = history();
         h.record(set(0, 1, Outcome.SPILLED));
         h.record(set(0, 2, Outcome.WRITTEN));
-        on(primary, "SET", ns + ":last:0", "1");
+        on(primary.get(), "SET", ns + ":last:0", "1");
 
         Verdict v = check(h);
 
@@ -226,7 +233,7 @@ class HistoryCheckerTest {
         History h = history();
         h.record(list(0, 1, Outcome.WRITTEN));
         h.record(list(0, 2, Outcome.FAILED));
-        on(primary, "RPUSH", ns + ":list:0", "1", "2");
+        on(primary.get(), "RPUSH", ns + ":list:0", "1", "2");
 
         Verdict v = check(h);
 
@@ -305,10 +312,10 @@ class HistoryCheckerTest {
     @Test
     void jobsDeliveredOnceEachInTheWritersOrderPassAndTheCheckDrainsTheQueues() {
         History h = history();
-        h.record(job(0, 1, Outcome.WRITTEN, enqueue(primary, queue(0), 1)));
-        h.record(job(0, 2, Outcome.SPILLED, enqueue(standby, queue(0), 2)));
-        h.record(job(0, 3, Outcome.SPILLED, enqueue(standby, queue(0), 3)));
-        h.record(job(1, 1, Outcome.WRITTEN, enqueue(primary, queue(1), 1)));
+        h.record(job(0, 1, Outcome.WRITTEN, enqueue(primary.get(), queue(0), 1)));
+        h.record(job(0, 2, Outcome.SPILLED, enqueue(standby.get(), queue(0), 2)));
+        h.record(job(0, 3, Outcome.SPILLED, enqueue(standby.get(), queue(0), 3)));
+        h.record(job(1, 1, Outcome.WRITTEN, enqueue(primary.get(), queue(1), 1)));
 
         Verdict v = check(h);
 
@@ -322,7 +329,7 @@ class HistoryCheckerTest {
     @Test
     void catchesAnAcceptedJobNeverDelivered() {
         History h = history();
-        h.record(job(0, 1, Outcome.WRITTEN, enqueue(primary, queue(0), 1)));
+        h.record(job(0, 1, Outcome.WRITTEN, enqueue(primary.get(), queue(0), 1)));
         h.record(job(0, 2, Outcome.SPILLED, "0000-never-enqueued"));
 
         Verdict v = check(h);
@@ -336,8 +343,8 @@ class HistoryCheckerTest {
     @Test
     void catchesAJobDeliveredByBothDeployments() throws IOException {
         History h = history();
-        String id = enqueue(primary, queue(0), 1);
-        plant(standby, queue(0), id, 1);
+        String id = enqueue(primary.get(), queue(0), 1);
+        plant(standby.get(), queue(0), id, 1);
         h.record(job(0, 1, Outcome.SPILLED, id));
 
         Verdict v = check(h);
@@ -353,10 +360,10 @@ class HistoryCheckerTest {
     @Test
     void catchesAJobNoEnqueueReturnedAndReportsAFailedEnqueueThatLanded() {
         History h = history();
-        h.record(job(0, 1, Outcome.WRITTEN, enqueue(primary, queue(0), 1)));
+        h.record(job(0, 1, Outcome.WRITTEN, enqueue(primary.get(), queue(0), 1)));
         h.record(job(0, 2, Outcome.FAILED, null));
-        enqueue(primary, queue(0), 2);
-        enqueue(primary, queue(0), 9);
+        enqueue(primary.get(), queue(0), 2);
+        enqueue(primary.get(), queue(0), 9);
 
         Verdict v = check(h);
 
@@ -371,8 +378,8 @@ class HistoryCheckerTest {
     @Test
     void catchesJobsDeliveredOutOfTheWritersOrder() {
         History h = history();
-        String second = enqueue(primary, queue(1), 2);
-        String first = enqueue(primary, queue(1), 1);
+        String second = enqueue(primary.get(), queue(1), 2);
+        String first = enqueue(primary.get(), queue(1), 1);
         h.record(job(1, 1, Outcome.WRITTEN, first));
         h.record(job(1, 2, Outcome.WRITTEN, second));
 
@@ -391,7 +398,7 @@ class HistoryCheckerTest {
         h.record(new WriteRecord(0, 2, "list", ns + ":list:0", 2, Outcome.FAILED,
                 "RedisWriteRefusedException: redis://127.0.0.1:1 refused the write: OOM", 20));
         h.record(new WriteRecord(0, 3, "list", ns + ":list:0", 3, Outcome.IN_DOUBT, "process killed", 30));
-        on(primary, "RPUSH", ns + ":list:0", "1", "3");
+        on(primary.get(), "RPUSH", ns + ":list:0", "1", "3");
 
         Verdict v = check(h);
 

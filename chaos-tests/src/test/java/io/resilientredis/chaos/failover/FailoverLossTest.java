@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.resilientredis.chaos.ChaosTopology;
+import io.resilientredis.chaos.ChaosTopologyExtension;
 import io.resilientredis.chaos.drill.DataSource;
 import io.resilientredis.chaos.drill.FaultStep;
 import io.resilientredis.chaos.drill.FaultSteps;
@@ -35,7 +36,6 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.assertj.core.api.SoftAssertions;
 import org.awaitility.core.ConditionTimeoutException;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -43,6 +43,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -88,28 +89,21 @@ class FailoverLossTest {
     /** Writes each client must get acknowledged on the current master before the next fault. */
     private static final int WRITES_BETWEEN_FAULTS = 100;
 
-    private static ChaosTopology chaos;
+    @RegisterExtension
+    static final ChaosTopologyExtension<ChaosTopology> chaos = ChaosTopologyExtension.proxied(RedisTopology
+            .sentinelGroup(2).masterName("loss").downAfter(DOWN_AFTER).failoverTimeout(FAILOVER_TIMEOUT));
 
     @TempDir
     Path spillRoot;
 
     @BeforeAll
-    static void start() {
-        chaos = ChaosTopology.start(RedisTopology.sentinelGroup(2).masterName("loss").downAfter(DOWN_AFTER)
-                .failoverTimeout(FAILOVER_TIMEOUT));
-        System.out.println("[harness] FailoverLossTest on " + chaos.topology());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (chaos != null) {
-            chaos.close();
-        }
+    static void describe() {
+        System.out.println("[harness] FailoverLossTest on " + chaos.get().topology());
     }
 
     @AfterEach
     void reset() throws IOException {
-        chaos.resetAll();
+        chaos.get().resetAll();
         RedisNode master = group().awaitConverged(CONVERGE);
         try (RespConnection c = master.connect(Duration.ofSeconds(2))) {
             c.call("FLUSHALL");
@@ -117,7 +111,7 @@ class FailoverLossTest {
     }
 
     private static SentinelGroup group() {
-        return chaos.topology().sentinelGroup();
+        return chaos.get().topology().sentinelGroup();
     }
 
     @Test
@@ -251,7 +245,7 @@ class FailoverLossTest {
         for (int i = 0; i < 8; i++) {
             keys.add("loss:replica-read:" + i);
         }
-        try (ResilientRedis redis = ResilientRedis.builder().primary(chaos.primaryEndpoint()).replicaReads(true)
+        try (ResilientRedis redis = ResilientRedis.builder().primary(chaos.get().primaryEndpoint()).replicaReads(true)
                 .build()) {
             for (String key : keys) {
                 redis.set(key, "v-" + key);
@@ -301,7 +295,7 @@ class FailoverLossTest {
             try {
                 await("reads before the kill").atMost(Duration.ofSeconds(10)).until(() -> reads.size() >= 100);
                 killedAt = System.nanoTime();
-                FaultSteps.killMaster(Duration.ZERO, killed).action().apply(chaos);
+                FaultSteps.killMaster(Duration.ZERO, killed).action().apply(chaos.get());
                 await("a replica reports the master role").atMost(Duration.ofSeconds(30))
                         .pollInterval(Duration.ofMillis(20)).until(() -> {
                             for (RedisNode replica : group().dataNodes()) {
@@ -319,7 +313,7 @@ class FailoverLossTest {
                 issuer.join(Duration.ofSeconds(10).toMillis());
                 setDownAfter(DOWN_AFTER);
                 (agreedAt.get() != 0 ? FaultSteps.rejoinAsReplica(Duration.ZERO, killed)
-                        : FaultSteps.restartAfterFailover(Duration.ZERO, killed)).action().apply(chaos);
+                        : FaultSteps.restartAfterFailover(Duration.ZERO, killed)).action().apply(chaos.get());
             }
             await("every read issued completed").atMost(Duration.ofSeconds(30))
                     .until(() -> reads.size() == issued.get());
@@ -341,7 +335,7 @@ class FailoverLossTest {
             System.out.printf(Locale.ROOT, "[measure] failover-loss redis %s replica-reads (down-after %d ms): "
                             + "kill to promotion %d ms, %d reads issued in it, %d succeeded (%.1f %%); kill to the "
                             + "Sentinels naming the new master %d ms, %d reads, %d succeeded (%.1f %%)%n",
-                    chaos.topology().serverVersion(), REPLICA_READ_DOWN_AFTER.toMillis(),
+                    chaos.get().topology().serverVersion(), REPLICA_READ_DOWN_AFTER.toMillis(),
                     (promotedAt.get() - killedAt) / 1_000_000, inWindow, okInWindow, share,
                     (agreedAt.get() - killedAt) / 1_000_000, untilAgreed, okUntilAgreed,
                     untilAgreed == 0 ? 0 : 100.0 * okUntilAgreed / untilAgreed);
@@ -382,7 +376,7 @@ class FailoverLossTest {
             this.durabilityName = durabilityName;
             this.history = new History("loss:" + fault + ":" + durabilityName + ":"
                     + Long.toHexString(System.nanoTime() & 0xffffff), WRITERS, Duration.ofSeconds(10));
-            this.redis = ResilientRedis.builder().primary(chaos.primaryEndpoint()).durability(durability).spill(spill)
+            this.redis = ResilientRedis.builder().primary(chaos.get().primaryEndpoint()).durability(durability).spill(spill)
                     .build();
         }
 
@@ -429,7 +423,7 @@ class FailoverLossTest {
             for (int i = 1; i <= ATTEMPTS; i++) {
                 steps.add(cycle(fault, i, oneFailover, lanes, failovers, cycleLog));
             }
-            FaultTimeline timeline = FaultTimeline.start(chaos, steps, line -> System.out.println("[" + fault + "] "
+            FaultTimeline timeline = FaultTimeline.start(chaos.get(), steps, line -> System.out.println("[" + fault + "] "
                     + line));
             try {
                 await(fault + ": " + FAILOVERS + " failovers").atMost(Duration.ofMinutes(6))
@@ -455,7 +449,7 @@ class FailoverLossTest {
         }
         RedisNode finalMaster = group().awaitConverged(CONVERGE);
         for (Lane lane : lanes) {
-            try (DataSource source = DataSource.connect("final master", chaos.primaryEndpoint())) {
+            try (DataSource source = DataSource.connect("final master", chaos.get().primaryEndpoint())) {
                 verdicts.add(new HistoryChecker(lane.workload.kinds()).check(lane.history, List.of(source)));
             }
         }
@@ -469,7 +463,7 @@ class FailoverLossTest {
                             + "out of order %d,"
                             + " counter shortfall %d, excess %d, outage exceptions %d; applied() completed %d/%d%s;"
                             + " wall %.1f s%n",
-                    chaos.topology().serverVersion(), fault, lane.durabilityName, failovers.get(), w.written(),
+                    chaos.get().topology().serverVersion(), fault, lane.durabilityName, failovers.get(), w.written(),
                     w.spilled(), w.failed(), v.lost(), v.duplicated(), v.outOfOrder(), v.counterShortfall(),
                     v.counterExcess(), v.outageExceptions(), w.spilledApplied(), w.spilled(),
                     drained.get(i) ? "" : " (spill store NOT drained)", wall);

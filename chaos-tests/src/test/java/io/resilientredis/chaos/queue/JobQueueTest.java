@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import eu.rekawek.toxiproxy.Proxy;
 import eu.rekawek.toxiproxy.model.ToxicDirection;
 import io.resilientredis.chaos.ChaosTopology;
+import io.resilientredis.chaos.ChaosTopologyExtension;
 import io.resilientredis.chaos.topology.RedisTopology;
 import io.resilientredis.chaos.topology.RespConnection;
 import io.resilientredis.client.ClientStatus;
@@ -31,44 +32,33 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The queue's contract on one real Redis behind a fault proxy. */
 class JobQueueTest {
 
-    private static ChaosTopology chaos;
+    @RegisterExtension
+    static final ChaosTopologyExtension<ChaosTopology> chaos =
+            ChaosTopologyExtension.proxied(RedisTopology.standalone());
 
     @TempDir
     Path spill;
     private ResilientRedis redis;
     private String name;
 
-    @BeforeAll
-    static void start() {
-        chaos = ChaosTopology.start(RedisTopology.standalone());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (chaos != null) {
-            chaos.close();
-        }
-    }
-
     @BeforeEach
     void client() {
-        redis = QueueClients.fast(chaos.primaryEndpoint(), spill);
+        redis = QueueClients.fast(chaos.get().primaryEndpoint(), spill);
         name = "q-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     @AfterEach
     void closeClient() {
-        chaos.resetAll();
+        chaos.get().resetAll();
         if (redis != null) {
             redis.close();
         }
@@ -238,7 +228,7 @@ class JobQueueTest {
     @Test
     void anEnqueueWhoseReplyIsLostIsAppliedOnceThroughRetryAndReplay() throws Exception {
         JobQueue q = redis.queue(name);
-        Proxy proxy = chaos.proxy(chaos.topology().primary());
+        Proxy proxy = chaos.get().proxy(chaos.get().topology().primary());
         // Requests reach Redis; replies arrive after the client's timeout: the outcome is unknown.
         proxy.toxics().latency("slow-replies", ToxicDirection.DOWNSTREAM, 1500);
         WriteReceipt<Long> receipt = q.enqueue("once");
@@ -268,7 +258,7 @@ class JobQueueTest {
         }
         assertThat(rawLength()).isZero();
         redis.close();
-        redis = QueueClients.fast(chaos.primaryEndpoint(), spill);
+        redis = QueueClients.fast(chaos.get().primaryEndpoint(), spill);
         JobQueue again = redis.queue(name);
         List<String> got = new ArrayList<>();
         await().atMost(Duration.ofSeconds(10)).until(() -> {
@@ -291,7 +281,7 @@ class JobQueueTest {
             assertThatThrownBy(() -> q.worker("w-1")).isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("already registered");
             ClientStatus status = redis.status();
-            assertThat(status.activeEndpoint()).isEqualTo(chaos.primaryEndpoint().displayName());
+            assertThat(status.activeEndpoint()).isEqualTo(chaos.get().primaryEndpoint().displayName());
             assertThat(status.spill().enabled()).isTrue();
             QueueStatus qs = status.queues().stream().filter(s -> s.queue().equals(name)).findFirst().orElseThrow();
             assertThat(qs.available()).isTrue();
@@ -299,7 +289,7 @@ class JobQueueTest {
             assertThat(qs.stats().workers()).extracting(w -> w.name()).containsExactly("w-1");
             assertThat(qs.stats().oldestJobAge()).isLessThan(Duration.ofMinutes(1));
 
-            chaos.proxy(chaos.topology().primary()).disable();
+            chaos.get().proxy(chaos.get().topology().primary()).disable();
             long start = System.nanoTime();
             ClientStatus down = redis.status();
             long millis = (System.nanoTime() - start) / 1_000_000;
@@ -308,19 +298,19 @@ class JobQueueTest {
             assertThat(unavailable.problem()).isNotBlank();
             assertThat(millis).as("status() is bounded").isLessThan(5_000);
             System.out.printf("[measure] status() with Redis unreachable: %d ms (%s)%n", millis, unavailable.problem());
-            chaos.proxy(chaos.topology().primary()).enable();
+            chaos.get().proxy(chaos.get().topology().primary()).enable();
         }
         await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> q.workers().isEmpty());
     }
 
     private long rawLength() throws java.io.IOException {
-        try (RespConnection c = chaos.topology().primary().connect(Duration.ofSeconds(2))) {
+        try (RespConnection c = chaos.get().topology().primary().connect(Duration.ofSeconds(2))) {
             return (Long) c.call("LLEN", "rr:q:{" + name + "}:ready");
         }
     }
 
     private long hashLength(String which) {
-        try (RespConnection c = chaos.topology().primary().connect(Duration.ofSeconds(2))) {
+        try (RespConnection c = chaos.get().topology().primary().connect(Duration.ofSeconds(2))) {
             return (Long) c.call("HLEN", "rr:q:{" + name + "}:" + which);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);

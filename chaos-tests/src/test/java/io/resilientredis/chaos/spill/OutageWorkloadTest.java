@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.resilientredis.chaos.ChaosTopology;
+import io.resilientredis.chaos.ChaosTopologyExtension;
 import io.resilientredis.chaos.topology.RedisNode;
 import io.resilientredis.chaos.topology.RedisTopology;
 import io.resilientredis.client.ResilientRedis;
@@ -27,9 +28,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -40,26 +40,16 @@ class OutageWorkloadTest {
 
     private static final int WRITERS = 6;
 
-    private static ChaosTopology chaos;
+    @RegisterExtension
+    static final ChaosTopologyExtension<ChaosTopology> chaos =
+            ChaosTopologyExtension.proxied(RedisTopology.standalone());
 
     @TempDir
     Path spillDir;
 
-    @BeforeAll
-    static void start() {
-        chaos = ChaosTopology.start(RedisTopology.standalone());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (chaos != null) {
-            chaos.close();
-        }
-    }
-
     @Test
     void writersSeeNoExceptionAndEveryWriteIsAppliedOnceInOrder() throws Exception {
-        RedisNode redis = chaos.topology().primary();
+        RedisNode redis = chaos.get().topology().primary();
         List<FailoverEvent> events = new CopyOnWriteArrayList<>();
         Queue<Throwable> errors = new ConcurrentLinkedQueue<>();
         Queue<CompletionStage<Void>> applied = new ConcurrentLinkedQueue<>();
@@ -69,7 +59,7 @@ class OutageWorkloadTest {
         AtomicInteger[] done = new AtomicInteger[WRITERS];
         List<Thread> writers = new ArrayList<>();
 
-        try (ResilientRedis client = SpillChaos.client(chaos).spill(spillDir).listener(events::add).build()) {
+        try (ResilientRedis client = SpillChaos.client(chaos.get()).spill(spillDir).listener(events::add).build()) {
             for (int w = 0; w < WRITERS; w++) {
                 int writer = w;
                 done[w] = new AtomicInteger();
@@ -100,7 +90,7 @@ class OutageWorkloadTest {
                         .until(() -> IntStream.range(0, WRITERS).allMatch(w -> done[w].get() >= 30));
 
                 long outageStart = System.nanoTime();
-                chaos.disableAll();
+                chaos.get().disableAll();
                 await("writes spilled and the endpoint's breaker open").atMost(Duration.ofSeconds(30))
                         .until(() -> client.status().spill().depth() >= 600
                                 && client.status().endpoints().get(0).state() == BreakerState.OPEN);
@@ -111,7 +101,7 @@ class OutageWorkloadTest {
                 int[] atRecovery = IntStream.range(0, WRITERS).map(w -> done[w].get()).toArray();
                 long writtenAtRecovery = written.get();
 
-                chaos.resetAll();
+                chaos.get().resetAll();
                 long recoveryStart = System.nanoTime();
                 await("backlog replayed and writes direct again").atMost(Duration.ofSeconds(60))
                         .until(() -> client.status().spill().depth() == 0

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.resilientredis.chaos.ChaosTopology;
+import io.resilientredis.chaos.ChaosTopologyExtension;
 import io.resilientredis.chaos.topology.RedisTopology;
 import io.resilientredis.client.ResilientRedis;
 import io.resilientredis.failover.ReplaySettings;
@@ -18,10 +19,9 @@ import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,26 +31,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ReplayStatusTest {
 
-    private static ChaosTopology chaos;
+    @RegisterExtension
+    static final ChaosTopologyExtension<ChaosTopology> chaos =
+            ChaosTopologyExtension.proxied(RedisTopology.standalone());
 
     @TempDir
     Path spillDir;
 
-    @BeforeAll
-    static void start() {
-        chaos = ChaosTopology.start(RedisTopology.standalone());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (chaos != null) {
-            chaos.close();
-        }
-    }
-
     @AfterEach
     void heal() {
-        chaos.resetAll();
+        chaos.get().resetAll();
     }
 
     @Test
@@ -58,13 +48,13 @@ class ReplayStatusTest {
         int writes = 3000;
         String value = "v".repeat(100);
         ReplaySettings slow = ReplaySettings.builder().maxWritesPerSecond(1500).batchSize(100).build();
-        try (ResilientRedis client = SpillChaos.client(chaos).spill(spillDir).replay(slow).build()) {
+        try (ResilientRedis client = SpillChaos.client(chaos.get()).spill(spillDir).replay(slow).build()) {
             SpillStatus idle = client.status().spill();
             assertThat(idle.enabled()).isTrue();
             assertThat(idle.depth()).isZero();
             assertThat(idle.oldestEntryAge()).isEqualTo(Duration.ZERO);
 
-            chaos.disableAll();
+            chaos.get().disableAll();
             List<CompletionStage<WriteReceipt<Void>>> receipts = new ArrayList<>();
             for (int i = 0; i < writes; i++) {
                 receipts.add(client.async().set("st:" + i, value));
@@ -82,7 +72,7 @@ class ReplayStatusTest {
             await("the oldest entry's age grows").atMost(Duration.ofSeconds(10))
                     .until(() -> client.status().spill().oldestEntryAge().compareTo(firstAge.plusMillis(300)) > 0);
 
-            chaos.resetAll();
+            chaos.get().resetAll();
             AtomicReference<SpillStatus> during = new AtomicReference<>();
             await("status while replaying").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
                     .until(() -> {
@@ -105,7 +95,7 @@ class ReplayStatusTest {
             assertThat(after.bytes()).isZero();
             assertThat(after.oldestEntryAge()).isEqualTo(Duration.ZERO);
             assertThat(after.replayedTotal()).isEqualTo(writes);
-            assertThat(get(chaos.topology().primary(), "st:" + (writes - 1))).isEqualTo(value);
+            assertThat(get(chaos.get().topology().primary(), "st:" + (writes - 1))).isEqualTo(value);
         }
     }
 
@@ -121,7 +111,7 @@ class ReplayStatusTest {
     /** Spills writes (half SET, half exactly-once INCRBY) in maintenance mode, then times the drain. */
     private void drain(String prefix, int writes, ReplaySettings settings, String label) throws Exception {
         Path dir = spillDir.resolve(prefix.replace(":", ""));
-        try (ResilientRedis client = SpillChaos.client(chaos).spill(dir).replay(settings).build()) {
+        try (ResilientRedis client = SpillChaos.client(chaos.get()).spill(dir).replay(settings).build()) {
             client.maintenance(true);
             List<CompletionStage<? extends WriteReceipt<?>>> receipts = new ArrayList<>(writes);
             long spillStart = System.nanoTime();
@@ -148,8 +138,8 @@ class ReplayStatusTest {
                             + " writes/s (status peak %,.0f/s); spilling them took %d ms = %,.0f appends/s%n",
                     label, writes, nanos / 1_000_000, writes * 1e9 / nanos, peakRate, spillNanos / 1_000_000,
                     writes * 1e9 / spillNanos);
-            assertThat(get(chaos.topology().primary(), prefix + "n")).isEqualTo(Integer.toString(writes / 2));
-            assertThat(get(chaos.topology().primary(), prefix + "k:998")).isEqualTo(Integer.toString(writes - 2));
+            assertThat(get(chaos.get().topology().primary(), prefix + "n")).isEqualTo(Integer.toString(writes / 2));
+            assertThat(get(chaos.get().topology().primary(), prefix + "k:998")).isEqualTo(Integer.toString(writes - 2));
             assertThat(client.status().spill().replayedTotal()).isEqualTo(writes);
         }
     }

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.resilientredis.failover.ResilientRedisException;
 import io.resilientredis.chaos.ChaosTopology;
+import io.resilientredis.chaos.ChaosTopologyExtension;
 import io.resilientredis.chaos.topology.RedisNode;
 import io.resilientredis.chaos.topology.RedisTopology;
 import io.resilientredis.client.ResilientRedis;
@@ -27,10 +28,9 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -42,31 +42,21 @@ class SpillCrashTest {
 
     private static final int WRITERS = 4;
 
-    private static ChaosTopology chaos;
+    @RegisterExtension
+    static final ChaosTopologyExtension<ChaosTopology> chaos =
+            ChaosTopologyExtension.proxied(RedisTopology.standalone());
 
     @TempDir
     Path spillDir;
 
     private Child child;
 
-    @BeforeAll
-    static void start() {
-        chaos = ChaosTopology.start(RedisTopology.standalone());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (chaos != null) {
-            chaos.close();
-        }
-    }
-
     @AfterEach
     void cleanUp() throws InterruptedException {
         if (child != null) {
             child.kill();
         }
-        chaos.resetAll();
+        chaos.get().resetAll();
     }
 
     @Test
@@ -74,10 +64,10 @@ class SpillCrashTest {
         child = new Child("crash:spilling:", 0, 500);
         child.awaitWritten(20);
 
-        chaos.disableAll();
+        chaos.get().disableAll();
         child.awaitSpilled(400);
         // While the service runs, its directory is locked against any other process.
-        assertThatThrownBy(() -> SpillChaos.client(chaos).spill(spillDir).build())
+        assertThatThrownBy(() -> SpillChaos.client(chaos.get()).spill(spillDir).build())
                 .isInstanceOf(SpillStoreLockedException.class)
                 .isInstanceOf(ResilientRedisException.class)
                 .hasMessageContaining("in use by pid " + child.pid());
@@ -85,7 +75,7 @@ class SpillCrashTest {
         System.out.printf("[measure] killed while spilling: %d writes accepted (%d spilled)%n",
                 child.acked(), child.spilled.get());
 
-        chaos.resetAll();
+        chaos.get().resetAll();
         recoverAndVerify("crash:spilling:");
     }
 
@@ -95,9 +85,9 @@ class SpillCrashTest {
         child = new Child("crash:replaying:", 1000, 50);
         child.awaitWritten(20);
 
-        chaos.disableAll();
+        chaos.get().disableAll();
         child.awaitSpilled(3000);
-        chaos.resetAll();
+        chaos.get().resetAll();
         await("the service replaying its backlog").atMost(Duration.ofSeconds(60)).until(() -> {
             String[] s = child.status.get();
             return s != null && Boolean.parseBoolean(s[2]) && Long.parseLong(s[3]) >= 300 && Long.parseLong(s[1]) > 0;
@@ -115,7 +105,7 @@ class SpillCrashTest {
     private void recoverAndVerify(String prefix) throws Exception {
         List<FailoverEvent> events = new CopyOnWriteArrayList<>();
         long start = System.nanoTime();
-        try (ResilientRedis client = SpillChaos.client(chaos).spill(spillDir).listener(events::add).build()) {
+        try (ResilientRedis client = SpillChaos.client(chaos.get()).spill(spillDir).listener(events::add).build()) {
             await("the backlog of the killed service replayed").atMost(Duration.ofSeconds(60))
                     .until(() -> client.status().spill().depth() == 0 && client.status().spill().pendingAppends() == 0);
             System.out.printf("[measure] new client replayed the leftover backlog (%d writes) in %d ms%n",
@@ -124,7 +114,7 @@ class SpillCrashTest {
                     e -> e.type() == FailoverEvent.Type.SPILL_STARTED && e.detail().contains("earlier run")));
             assertThat(client.status().spill().replayedTotal()).isPositive();
         }
-        RedisNode redis = chaos.topology().primary();
+        RedisNode redis = chaos.get().topology().primary();
         for (int w = 0; w < WRITERS; w++) {
             int lastAccepted = child.lastAcked.get(w);
             List<String> actual = list(redis, prefix + w);
@@ -158,7 +148,7 @@ class SpillCrashTest {
             Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
             ProcessBuilder builder = new ProcessBuilder(java.toString(), "-Xmx256m",
                     "-cp", System.getProperty("java.class.path"), SpillWriterChild.class.getName(),
-                    spillDir.toString(), "redis://" + chaos.clientAddress(chaos.topology().primary()), prefix,
+                    spillDir.toString(), "redis://" + chaos.get().clientAddress(chaos.get().topology().primary()), prefix,
                     Integer.toString(WRITERS), Integer.toString(replayRate), Integer.toString(batchSize));
             builder.redirectErrorStream(true);
             process = builder.start();

@@ -10,6 +10,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.resilientredis.chaos.ChaosTopology;
+import io.resilientredis.chaos.ChaosTopologyExtension;
 import io.resilientredis.chaos.topology.RedisNode;
 import io.resilientredis.chaos.topology.RedisTopology;
 import io.resilientredis.client.ResilientRedis;
@@ -40,11 +41,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
@@ -56,7 +56,9 @@ import org.slf4j.LoggerFactory;
  */
 class SpillDamageTest {
 
-    private static ChaosTopology chaos;
+    @RegisterExtension
+    static final ChaosTopologyExtension<ChaosTopology> chaos =
+            ChaosTopologyExtension.proxied(RedisTopology.standalone());
 
     @TempDir
     Path spillDir;
@@ -64,18 +66,6 @@ class SpillDamageTest {
     private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
     private final Logger storeLog = (Logger) LoggerFactory.getLogger(SpillStore.class);
     private Process child;
-
-    @BeforeAll
-    static void start() {
-        chaos = ChaosTopology.start(RedisTopology.standalone());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (chaos != null) {
-            chaos.close();
-        }
-    }
 
     @BeforeEach
     void capture() {
@@ -90,7 +80,7 @@ class SpillDamageTest {
             child.destroyForcibly();
             child.waitFor(20, TimeUnit.SECONDS);
         }
-        chaos.resetAll();
+        chaos.get().resetAll();
     }
 
     private List<String> errors() {
@@ -100,9 +90,9 @@ class SpillDamageTest {
 
     @Test
     void spilledWritesAlteredOnDiskAreQuarantinedNotReplayedAndTheirAppliedFails() throws Exception {
-        RedisNode redis = chaos.topology().primary();
+        RedisNode redis = chaos.get().topology().primary();
         List<FailoverEvent> events = new CopyOnWriteArrayList<>();
-        try (ResilientRedis client = SpillChaos.client(chaos).spill(spillDir).listener(events::add).build()) {
+        try (ResilientRedis client = SpillChaos.client(chaos.get()).spill(spillDir).listener(events::add).build()) {
             client.maintenance(true);
             List<WriteReceipt<Void>> receipts = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
@@ -166,7 +156,7 @@ class SpillDamageTest {
         String prefix = "walloss:";
         child = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
                 "-cp", System.getProperty("java.class.path"), SpillWriterChild.class.getName(),
-                spillDir.toString(), "redis://" + chaos.clientAddress(chaos.topology().primary()), prefix,
+                spillDir.toString(), "redis://" + chaos.get().clientAddress(chaos.get().topology().primary()), prefix,
                 Integer.toString(writers), "0", "2000").redirectErrorStream(true).start();
         child.getOutputStream().close();
         List<String> other = new CopyOnWriteArrayList<>();
@@ -190,7 +180,7 @@ class SpillDamageTest {
         reader.start();
         await("the service writing directly").atMost(Duration.ofSeconds(60))
                 .failFast("the service exited: " + other, () -> !child.isAlive()).until(() -> written.get() >= 20);
-        chaos.disableAll();
+        chaos.get().disableAll();
         await("the service spilling").atMost(Duration.ofSeconds(60))
                 .failFast("the service exited: " + other, () -> !child.isAlive()).until(() -> spilled.get() >= 300);
         child.destroyForcibly(); // SIGKILL
@@ -211,17 +201,17 @@ class SpillDamageTest {
             f.write(junk);
         }
 
-        chaos.resetAll();
+        chaos.get().resetAll();
         List<FailoverEvent> events = new CopyOnWriteArrayList<>();
         long lost;
-        try (ResilientRedis client = SpillChaos.client(chaos).spill(spillDir).listener(events::add).build()) {
+        try (ResilientRedis client = SpillChaos.client(chaos.get()).spill(spillDir).listener(events::add).build()) {
             lost = client.status().spill().lostOnOpen();
             await("what is left replayed").atMost(Duration.ofSeconds(60))
                     .until(() -> client.status().spill().depth() == 0 && client.status().spill().pendingAppends() == 0);
             await().atMost(Duration.ofSeconds(10)).until(() -> events.stream()
                     .anyMatch(e -> e.type() == FailoverEvent.Type.SPILL_LOST && e.detail().contains("lost " + lost)));
         }
-        RedisNode redis = chaos.topology().primary();
+        RedisNode redis = chaos.get().topology().primary();
         int missing = 0;
         for (int w = 0; w < writers; w++) {
             List<String> actual = list(redis, prefix + w);

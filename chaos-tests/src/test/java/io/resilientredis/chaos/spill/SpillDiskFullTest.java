@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.resilientredis.failover.ResilientRedisException;
 import io.resilientredis.chaos.ChaosTopology;
+import io.resilientredis.chaos.ChaosTopologyExtension;
 import io.resilientredis.chaos.topology.RedisTopology;
 import io.resilientredis.client.ResilientRedis;
 import io.resilientredis.failover.FailoverEvent;
@@ -26,11 +27,10 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -41,28 +41,18 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SpillDiskFullTest {
 
-    private static ChaosTopology chaos;
+    @RegisterExtension
+    static final ChaosTopologyExtension<ChaosTopology> chaos =
+            ChaosTopologyExtension.proxied(RedisTopology.standalone());
 
     @TempDir
     Path tmp;
 
     private Path mount;
 
-    @BeforeAll
-    static void start() {
-        chaos = ChaosTopology.start(RedisTopology.standalone());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (chaos != null) {
-            chaos.close();
-        }
-    }
-
     @AfterEach
     void heal() throws Exception {
-        chaos.resetAll();
+        chaos.get().resetAll();
         if (mount != null) {
             String failed = run("umount", mount.toString());
             assertThat(failed).as("umount " + mount).isNull();
@@ -83,8 +73,8 @@ class SpillDiskFullTest {
         List<FailoverEvent> events = new CopyOnWriteArrayList<>();
         String key = "diskfull:list";
         String pad = "p".repeat(100);
-        try (ResilientRedis client = SpillChaos.client(chaos).spill(dir).listener(events::add).build()) {
-            chaos.disableAll();
+        try (ResilientRedis client = SpillChaos.client(chaos.get()).spill(dir).listener(events::add).build()) {
+            chaos.get().disableAll();
             List<WriteReceipt<Long>> accepted = new ArrayList<>();
             List<String> expected = new ArrayList<>();
             List<String> refused = new ArrayList<>();
@@ -117,7 +107,7 @@ class SpillDiskFullTest {
                     accepted.size(), size(dir));
 
             // Redis back: the backlog is applied, and writes go directly although the disk is full.
-            chaos.resetAll();
+            chaos.get().resetAll();
             SpillChaos.awaitAll(accepted.stream().map(WriteReceipt::applied).toList(), Duration.ofSeconds(60));
             int firstDirect = i;
             await("direct writes again").atMost(Duration.ofSeconds(15))
@@ -141,15 +131,15 @@ class SpillDiskFullTest {
             System.out.printf("[measure] after recovery the spill directory holds %d bytes%n", size(dir));
 
             // It spills and replays normally again.
-            chaos.disableAll();
+            chaos.get().disableAll();
             String last = i + pad;
             WriteReceipt<Long> again = client.rpush(key, last);
             assertThat(again.status()).isEqualTo(WriteStatus.SPILLED);
             expected.add(last);
-            chaos.resetAll();
+            chaos.get().resetAll();
             again.applied().toCompletableFuture().get(30, TimeUnit.SECONDS);
 
-            List<String> actual = list(chaos.topology().primary(), key);
+            List<String> actual = list(chaos.get().topology().primary(), key);
             assertThat(actual).as("every accepted write once, in order; no refused one").isEqualTo(expected);
         }
     }

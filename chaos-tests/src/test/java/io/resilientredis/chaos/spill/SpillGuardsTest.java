@@ -12,6 +12,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.resilientredis.failover.ResilientRedisException;
 import io.resilientredis.chaos.ChaosTopology;
+import io.resilientredis.chaos.ChaosTopologyExtension;
 import io.resilientredis.chaos.topology.RedisNode;
 import io.resilientredis.chaos.topology.RedisTopology;
 import io.resilientredis.client.ResilientRedis;
@@ -34,10 +35,9 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
@@ -48,38 +48,28 @@ import org.slf4j.LoggerFactory;
  */
 class SpillGuardsTest {
 
-    private static ChaosTopology chaos;
+    @RegisterExtension
+    static final ChaosTopologyExtension<ChaosTopology> chaos =
+            ChaosTopologyExtension.proxied(RedisTopology.standalone());
 
     @TempDir
     Path spillDir;
 
-    @BeforeAll
-    static void start() {
-        chaos = ChaosTopology.start(RedisTopology.standalone());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (chaos != null) {
-            chaos.close();
-        }
-    }
-
     @AfterEach
     void heal() {
-        chaos.resetAll();
+        chaos.get().resetAll();
     }
 
     private static RedisNode redis() {
-        return chaos.topology().primary();
+        return chaos.get().topology().primary();
     }
 
     @Test
     void aSecondClientOnTheSameDirectoryFailsWithAClearErrorAndLeavesNoThreads() {
-        try (ResilientRedis first = SpillChaos.client(chaos).spill(spillDir).build()) {
+        try (ResilientRedis first = SpillChaos.client(chaos.get()).spill(spillDir).build()) {
             List<String> threadsBefore = SpillChaos.clientThreads();
 
-            assertThatThrownBy(() -> SpillChaos.client(chaos).spill(spillDir).build())
+            assertThatThrownBy(() -> SpillChaos.client(chaos.get()).spill(spillDir).build())
                     .isInstanceOf(SpillStoreLockedException.class)
                     .hasMessageContaining(spillDir.toString())
                     .hasMessageContaining("in use by pid " + ProcessHandle.current().pid())
@@ -90,7 +80,7 @@ class SpillGuardsTest {
             assertThat(first.set("guard:lock", "still mine").status()).isEqualTo(WriteStatus.WRITTEN);
         }
         // Once the first client is closed, the directory is free.
-        try (ResilientRedis second = SpillChaos.client(chaos).spill(spillDir).build()) {
+        try (ResilientRedis second = SpillChaos.client(chaos.get()).spill(spillDir).build()) {
             assertThat(second.get("guard:lock")).isEqualTo("still mine");
         }
     }
@@ -99,8 +89,8 @@ class SpillGuardsTest {
     void aFullStoreRejectsWithSpillFullExceptionAndKeepsWhatItHolds() throws Exception {
         SpillStoreConfig config = SpillStoreConfig.builder(spillDir).maxEntries(5).build();
         List<WriteReceipt<Long>> spilled = new ArrayList<>();
-        try (ResilientRedis client = SpillChaos.client(chaos).spill(config).build()) {
-            chaos.disableAll();
+        try (ResilientRedis client = SpillChaos.client(chaos.get()).spill(config).build()) {
+            chaos.get().disableAll();
             for (int i = 0; i < 5; i++) {
                 WriteReceipt<Long> r = client.rpush("guard:full", Integer.toString(i));
                 assertThat(r.status()).isEqualTo(WriteStatus.SPILLED);
@@ -116,7 +106,7 @@ class SpillGuardsTest {
             assertThatThrownBy(() -> client.rpush("guard:full", "5")).isInstanceOf(ResilientRedisException.class);
             assertThat(client.status().spill().depth()).isEqualTo(5);
 
-            chaos.resetAll();
+            chaos.get().resetAll();
             SpillChaos.awaitAll(spilled.stream().map(WriteReceipt::applied).toList(), Duration.ofSeconds(30));
             assertThat(list(redis(), "guard:full")).containsExactly("0", "1", "2", "3", "4");
             await("direct writes again").atMost(Duration.ofSeconds(10))
@@ -129,8 +119,8 @@ class SpillGuardsTest {
     void theBlockingPolicyWaitsForRoomThenFails() {
         SpillStoreConfig config = SpillStoreConfig.builder(spillDir).maxEntries(3)
                 .overflowPolicy(OverflowPolicy.block(Duration.ofSeconds(1))).build();
-        try (ResilientRedis client = SpillChaos.client(chaos).spill(config).build()) {
-            chaos.disableAll();
+        try (ResilientRedis client = SpillChaos.client(chaos.get()).spill(config).build()) {
+            chaos.get().disableAll();
             for (int i = 0; i < 3; i++) {
                 assertThat(client.set("guard:block:" + i, "v").status()).isEqualTo(WriteStatus.SPILLED);
             }
@@ -150,8 +140,8 @@ class SpillGuardsTest {
     void aBlockedWriteGoesThroughWhenTheReplayMakesRoom() throws Exception {
         SpillStoreConfig config = SpillStoreConfig.builder(spillDir).maxEntries(2)
                 .overflowPolicy(OverflowPolicy.block(Duration.ofSeconds(60))).build();
-        try (ResilientRedis client = SpillChaos.client(chaos).spill(config).build()) {
-            chaos.disableAll();
+        try (ResilientRedis client = SpillChaos.client(chaos.get()).spill(config).build()) {
+            chaos.get().disableAll();
             assertThat(client.rpush("guard:room", "0").status()).isEqualTo(WriteStatus.SPILLED);
             assertThat(client.rpush("guard:room", "1").status()).isEqualTo(WriteStatus.SPILLED);
             CompletableFuture<WriteReceipt<Long>> blocked = CompletableFuture.supplyAsync(
@@ -159,7 +149,7 @@ class SpillGuardsTest {
             await("the third write waits while the store is full").during(Duration.ofMillis(500))
                     .atMost(Duration.ofSeconds(5)).until(() -> !blocked.isDone());
 
-            chaos.resetAll();
+            chaos.get().resetAll();
             WriteReceipt<Long> receipt = blocked.get(60, TimeUnit.SECONDS);
             assertThat(receipt.status()).isEqualTo(WriteStatus.SPILLED);
             receipt.applied().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -173,8 +163,8 @@ class SpillGuardsTest {
         // not be cut off by that bound (and then be applied after its caller was told it failed).
         SpillStoreConfig config = SpillStoreConfig.builder(spillDir).maxEntries(1)
                 .overflowPolicy(OverflowPolicy.block(Duration.ofSeconds(60))).build();
-        try (ResilientRedis client = SpillChaos.client(chaos).retry(RetrySettings.none()).spill(config).build()) {
-            chaos.disableAll();
+        try (ResilientRedis client = SpillChaos.client(chaos.get()).retry(RetrySettings.none()).spill(config).build()) {
+            chaos.get().disableAll();
             assertThat(client.rpush("guard:long", "0").status()).isEqualTo(WriteStatus.SPILLED);
             CompletableFuture<WriteReceipt<Long>> blocked = CompletableFuture.supplyAsync(
                     () -> client.rpush("guard:long", "1"));
@@ -182,7 +172,7 @@ class SpillGuardsTest {
             await("the write still waits for room").during(Duration.ofSeconds(14))
                     .atMost(Duration.ofSeconds(20)).until(() -> !blocked.isDone());
 
-            chaos.resetAll();
+            chaos.get().resetAll();
             WriteReceipt<Long> receipt = blocked.get(60, TimeUnit.SECONDS);
             assertThat(receipt.status()).isEqualTo(WriteStatus.SPILLED);
             receipt.applied().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -193,7 +183,7 @@ class SpillGuardsTest {
     @Test
     void aCorruptStoreIsMovedAsideAndReportedAndTheClientKeepsWorking() throws Exception {
         // A real store with a backlog, left behind by an earlier run...
-        try (ResilientRedis before = SpillChaos.client(chaos).spill(spillDir).build()) {
+        try (ResilientRedis before = SpillChaos.client(chaos.get()).spill(spillDir).build()) {
             before.maintenance(true);
             String big = "x".repeat(2000);
             for (int i = 0; i < 50; i++) {
@@ -222,7 +212,7 @@ class SpillGuardsTest {
         Logger storeLog = (Logger) LoggerFactory.getLogger(SpillStore.class);
         log.start();
         storeLog.addAppender(log);
-        try (ResilientRedis client = SpillChaos.client(chaos)
+        try (ResilientRedis client = SpillChaos.client(chaos.get())
                 .spill(SpillStoreConfig.builder(spillDir).listener(listener).build()).build()) {
             assertThat(movedTo).hasSize(1);
             assertThat(movedTo.get(0).getParent()).isEqualTo(db.getParent());

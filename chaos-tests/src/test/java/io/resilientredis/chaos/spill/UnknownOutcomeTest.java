@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import eu.rekawek.toxiproxy.Proxy;
 import eu.rekawek.toxiproxy.model.ToxicDirection;
 import io.resilientredis.chaos.ChaosTopology;
+import io.resilientredis.chaos.ChaosTopologyExtension;
 import io.resilientredis.chaos.topology.RedisNode;
 import io.resilientredis.chaos.topology.RedisTopology;
 import io.resilientredis.client.ResilientRedis;
@@ -18,9 +19,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,28 +30,18 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class UnknownOutcomeTest {
 
-    private static ChaosTopology chaos;
+    @RegisterExtension
+    static final ChaosTopologyExtension<ChaosTopology> chaos =
+            ChaosTopologyExtension.proxied(RedisTopology.standalone());
 
     @TempDir
     Path spillDir;
 
-    @BeforeAll
-    static void start() {
-        chaos = ChaosTopology.start(RedisTopology.standalone());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (chaos != null) {
-            chaos.close();
-        }
-    }
-
     @Test
     void aWriteThatLandedButTimedOutIsSpilledReplayedAndAppliedOnce() throws Exception {
-        RedisNode redis = chaos.topology().primary();
-        Proxy proxy = chaos.proxy(redis);
-        try (ResilientRedis client = SpillChaos.client(chaos).spill(spillDir).build()) {
+        RedisNode redis = chaos.get().topology().primary();
+        Proxy proxy = chaos.get().proxy(redis);
+        try (ResilientRedis client = SpillChaos.client(chaos.get()).spill(spillDir).build()) {
             // Also loads the exactly-once script, so that under the toxic the write is one EVALSHA that applies.
             assertThat(client.incrBy("uo:warm", 1).status()).isEqualTo(WriteStatus.WRITTEN);
 
@@ -91,7 +81,7 @@ class UnknownOutcomeTest {
             assertThat(client.rpush("uo:list", "b").reply()).isEqualTo(2L);
             assertThat(client.lrange("uo:list", 0, -1)).isEqualTo(List.of("a", "b"));
         } finally {
-            chaos.resetAll();
+            chaos.get().resetAll();
         }
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.resilientredis.chaos.ChaosTopology;
+import io.resilientredis.chaos.ChaosTopologyExtension;
 import io.resilientredis.chaos.drill.DataSource;
 import io.resilientredis.chaos.drill.History;
 import io.resilientredis.chaos.drill.HistoryChecker;
@@ -28,10 +29,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -46,31 +46,21 @@ class ClientCrashSuiteTest {
 
     private static final int WRITERS = 4;
 
-    private static ChaosTopology chaos;
+    @RegisterExtension
+    static final ChaosTopologyExtension<ChaosTopology> chaos =
+            ChaosTopologyExtension.proxied(RedisTopology.standalone());
 
     @TempDir
     Path spillDir;
 
     private final List<ServiceChild> children = new ArrayList<>();
 
-    @BeforeAll
-    static void start() {
-        chaos = ChaosTopology.start(RedisTopology.standalone());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (chaos != null) {
-            chaos.close();
-        }
-    }
-
     @AfterEach
     void cleanUp() throws Exception {
         for (ServiceChild c : children) {
             c.kill();
         }
-        chaos.resetAll();
+        chaos.get().resetAll();
     }
 
     @Test
@@ -81,10 +71,10 @@ class ClientCrashSuiteTest {
         // First service: writes directly, then spills through an outage, and is killed while spilling.
         ServiceChild first = start(ns + ":g0", 50_000, 500);
         first.awaitWritten(20);
-        chaos.disableAll();
+        chaos.get().disableAll();
         first.awaitSpilled(300);
         first.kill();
-        chaos.resetAll();
+        chaos.get().resetAll();
 
         // Second service on the same directory: replays the first one's backlog (slowly, 300 writes/s,
         // while its own writes queue behind it) and is killed in the middle of that replay.
@@ -101,13 +91,13 @@ class ClientCrashSuiteTest {
         assertThat(Long.parseLong(atKill[1])).as("backlog left at the second kill").isPositive();
 
         // A last client on the directory replays the rest.
-        try (ResilientRedis last = SuiteScenario.client(List.of(chaos.primaryEndpoint()), Durability.acknowledged(),
+        try (ResilientRedis last = SuiteScenario.client(List.of(chaos.get().primaryEndpoint()), Durability.acknowledged(),
                 spillDir).build()) {
             await("the leftover backlog replayed").atMost(Duration.ofSeconds(90)).until(() ->
                     last.status().spill().depth() == 0 && last.status().spill().pendingAppends() == 0);
         }
 
-        try (DataSource redis = DataSource.connect("primary", chaos.primaryEndpoint())) {
+        try (DataSource redis = DataSource.connect("primary", chaos.get().primaryEndpoint())) {
             for (ServiceChild c : List.of(first, second)) {
                 Verdict v = new HistoryChecker(OperationKinds.defaults()).check(c.history, List.of(redis));
                 System.out.printf("[measure] suite client-killed %s: accepted %d (written %d, spilled %d), in doubt %d;"
@@ -130,7 +120,7 @@ class ClientCrashSuiteTest {
     }
 
     private ServiceChild start(String namespace, int replayRate, int batch) throws IOException {
-        ServiceChild c = new ServiceChild(spillDir, "redis://" + chaos.clientAddress(chaos.topology().primary()),
+        ServiceChild c = new ServiceChild(spillDir, "redis://" + chaos.get().clientAddress(chaos.get().topology().primary()),
                 namespace, WRITERS, replayRate, batch);
         children.add(c);
         return c;

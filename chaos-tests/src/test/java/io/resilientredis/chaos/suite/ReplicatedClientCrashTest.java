@@ -3,6 +3,7 @@ package io.resilientredis.chaos.suite;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.resilientredis.chaos.ChaosTopologyExtension;
 import io.resilientredis.chaos.drill.DataSource;
 import io.resilientredis.chaos.drill.HistoryChecker;
 import io.resilientredis.chaos.drill.OperationKinds;
@@ -20,11 +21,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -42,25 +42,15 @@ class ReplicatedClientCrashTest {
 
     private static final int WRITERS = 4;
 
-    private static RedisTopology topology;
+    @RegisterExtension
+    static final ChaosTopologyExtension<RedisTopology> topology = ChaosTopologyExtension.direct(RedisTopology
+            .sentinelGroup(2).masterName("crash").downAfter(Duration.ofMillis(1500))
+            .failoverTimeout(Duration.ofSeconds(10)));
 
     @TempDir
     Path spillRoot;
 
     private final List<ServiceChild> children = new ArrayList<>();
-
-    @BeforeAll
-    static void start() {
-        topology = RedisTopology.sentinelGroup(2).masterName("crash").downAfter(Duration.ofMillis(1500))
-                .failoverTimeout(Duration.ofSeconds(10)).start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (topology != null) {
-            topology.close();
-        }
-    }
 
     @AfterEach
     void cleanUp() throws Exception {
@@ -70,7 +60,7 @@ class ReplicatedClientCrashTest {
     }
 
     private static RedisEndpoint endpoint() {
-        return RedisEndpoint.sentinel("crash", topology.sentinelGroup().sentinelAddresses());
+        return RedisEndpoint.sentinel("crash", topology.get().sentinelGroup().sentinelAddresses());
     }
 
     @Test
@@ -94,18 +84,18 @@ class ReplicatedClientCrashTest {
     private Verdict run(String name, long journalWindowMillis) throws Exception {
         Path dir = spillRoot.resolve(name);
         String ns = "crash:" + name + ":" + Long.toHexString(System.nanoTime() & 0xffffff);
-        String spec = "sentinel:crash@" + String.join(",", topology.sentinelGroup().sentinelAddresses());
-        RedisNode before = topology.sentinelGroup().awaitConverged(Duration.ofSeconds(60));
+        String spec = "sentinel:crash@" + String.join(",", topology.get().sentinelGroup().sentinelAddresses());
+        RedisNode before = topology.get().sentinelGroup().awaitConverged(Duration.ofSeconds(60));
         ServiceChild child = new ServiceChild(dir, spec, ns, WRITERS, 50_000, 500, "replicated",
                 Long.toString(journalWindowMillis), "5000");
         children.add(child);
         child.awaitWritten(20);
 
-        try (RespConnection s = topology.sentinelGroup().sentinels().get(0).connect(Duration.ofSeconds(2))) {
+        try (RespConnection s = topology.get().sentinelGroup().sentinels().get(0).connect(Duration.ofSeconds(2))) {
             s.call("SENTINEL", "FAILOVER", "crash");
         }
         await("a replica promoted").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
-                .until(() -> topology.sentinelGroup().dataNodes().stream()
+                .until(() -> topology.get().sentinelGroup().dataNodes().stream()
                         .anyMatch(n -> !n.equals(before) && n.role() == Role.MASTER));
         long atPromotion = child.written.get();
         // The old master goes on acknowledging, and the replica still following it confirming, for a moment.
@@ -114,7 +104,7 @@ class ReplicatedClientCrashTest {
         child.kill();
         long confirmedAfterPromotion = child.written.get() - atPromotion;
 
-        topology.sentinelGroup().awaitConverged(Duration.ofSeconds(60));
+        topology.get().sentinelGroup().awaitConverged(Duration.ofSeconds(60));
         // The next service on the directory: it re-applies the journal (and any backlog) before its own writes.
         try (ResilientRedis next = SuiteScenario.client(List.of(endpoint()), Durability.replicated(1,
                 Duration.ofMillis(500)), dir).failoverJournal(JournalSettings.builder()

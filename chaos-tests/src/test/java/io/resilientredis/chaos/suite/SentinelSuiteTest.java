@@ -3,6 +3,7 @@ package io.resilientredis.chaos.suite;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.resilientredis.chaos.ChaosTopology;
+import io.resilientredis.chaos.ChaosTopologyExtension;
 import io.resilientredis.chaos.drill.FaultStep;
 import io.resilientredis.chaos.drill.FaultSteps;
 import io.resilientredis.chaos.topology.RedisNode;
@@ -13,11 +14,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,39 +32,29 @@ class SentinelSuiteTest {
 
     private static final Duration RUN = Duration.ofSeconds(14);
 
-    private static ChaosTopology chaos;
+    @RegisterExtension
+    static final ChaosTopologyExtension<ChaosTopology> chaos =
+            ChaosTopologyExtension.proxied(RedisTopology.sentinelGroup(2).masterName("suite"));
 
     @TempDir
     Path spillDir;
 
-    @BeforeAll
-    static void start() {
-        chaos = ChaosTopology.start(RedisTopology.sentinelGroup(2).masterName("suite"));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (chaos != null) {
-            chaos.close();
-        }
-    }
-
     @AfterEach
     void reset() throws Exception {
-        chaos.resetAll();
-        SuiteScenario.flush(chaos.topology());
+        chaos.get().resetAll();
+        SuiteScenario.flush(chaos.get().topology());
     }
 
     private SuiteScenario.Result run(String name, List<FaultStep> steps) {
-        List<RedisEndpoint> deployments = List.of(chaos.primaryEndpoint());
-        return SuiteScenario.run(name, chaos,
+        List<RedisEndpoint> deployments = List.of(chaos.get().primaryEndpoint());
+        return SuiteScenario.run(name, chaos.get(),
                 SuiteScenario.client(deployments, Durability.replicated(1, Duration.ofMillis(500)), spillDir),
                 deployments, RUN, steps);
     }
 
     @Test
     void masterKilledUnderLoad() {
-        RedisNode before = chaos.topology().sentinelGroup().currentMaster();
+        RedisNode before = chaos.get().topology().sentinelGroup().currentMaster();
         AtomicReference<RedisNode> killed = new AtomicReference<>();
         AtomicReference<RedisNode> promoted = new AtomicReference<>();
         run("sentinel-master-killed", List.of(FaultSteps.killMaster(Duration.ofSeconds(3), killed),
@@ -84,7 +74,7 @@ class SentinelSuiteTest {
      */
     @Test
     void masterFrozenUntilAReplicaIsPromotedThenResumed() {
-        RedisNode before = chaos.topology().sentinelGroup().currentMaster();
+        RedisNode before = chaos.get().topology().sentinelGroup().currentMaster();
         AtomicReference<RedisNode> frozen = new AtomicReference<>();
         AtomicReference<RedisNode> promoted = new AtomicReference<>();
         run("sentinel-master-frozen", List.of(FaultSteps.freezeMaster(Duration.ofSeconds(3), frozen),
@@ -98,10 +88,10 @@ class SentinelSuiteTest {
 
     /** Shows, with the Sentinels' logs, a failover that happened after the scheduled one. */
     private static void noteLaterFailover(RedisNode promoted) {
-        RedisNode now = chaos.topology().sentinelGroup().currentMaster();
+        RedisNode now = chaos.get().topology().sentinelGroup().currentMaster();
         if (!now.equals(promoted)) {
             StringBuilder logs = new StringBuilder();
-            for (RedisNode sentinel : chaos.topology().sentinelGroup().sentinels()) {
+            for (RedisNode sentinel : chaos.get().topology().sentinelGroup().sentinels()) {
                 logs.append("\n  ").append(sentinel.name()).append(":\n").append(sentinel.logTail(25));
             }
             System.out.println("[note] the Sentinels failed over again later in the run, from " + promoted + " to "

@@ -4,6 +4,7 @@ import static io.resilientredis.chaos.suite.SuiteScenario.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.resilientredis.chaos.ChaosTopology;
+import io.resilientredis.chaos.ChaosTopologyExtension;
 import io.resilientredis.chaos.drill.FaultStep;
 import io.resilientredis.chaos.drill.FaultSteps;
 import io.resilientredis.chaos.topology.RedisTopology;
@@ -13,11 +14,10 @@ import io.resilientredis.failover.FailoverEvent;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,33 +34,23 @@ class StandaloneSuiteTest {
     private static final Duration FAULT_AT = Duration.ofSeconds(2);
     private static final Duration HEAL_AT = Duration.ofSeconds(5);
 
-    private static ChaosTopology chaos;
+    @RegisterExtension
+    static final ChaosTopologyExtension<ChaosTopology> chaos =
+            ChaosTopologyExtension.proxied(RedisTopology.standalone());
 
     @TempDir
     Path spillDir;
 
-    @BeforeAll
-    static void start() {
-        chaos = ChaosTopology.start(RedisTopology.standalone());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (chaos != null) {
-            chaos.close();
-        }
-    }
-
     @AfterEach
     void reset() throws Exception {
-        chaos.resetAll();
-        FaultSteps.liftMemoryLimit(chaos);
-        SuiteScenario.flush(chaos.topology());
+        chaos.get().resetAll();
+        FaultSteps.liftMemoryLimit(chaos.get());
+        SuiteScenario.flush(chaos.get().topology());
     }
 
     private SuiteScenario.Result run(String name, FaultStep fault) {
-        List<RedisEndpoint> deployments = List.of(chaos.primaryEndpoint());
-        return SuiteScenario.run(name, chaos,
+        List<RedisEndpoint> deployments = List.of(chaos.get().primaryEndpoint());
+        return SuiteScenario.run(name, chaos.get(),
                 SuiteScenario.client(deployments, Durability.acknowledged(), spillDir), deployments, RUN,
                 List.of(fault, FaultSteps.recover(HEAL_AT)));
     }

@@ -3,6 +3,7 @@ package io.resilientredis.chaos.suite;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.resilientredis.chaos.ChaosTopology;
+import io.resilientredis.chaos.ChaosTopologyExtension;
 import io.resilientredis.chaos.drill.FaultStep;
 import io.resilientredis.chaos.drill.FaultSteps;
 import io.resilientredis.chaos.topology.RedisTopology;
@@ -12,10 +13,9 @@ import io.resilientredis.failover.FailoverEvent;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,33 +28,24 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StandbySuiteTest {
 
-    private static ChaosTopology chaos;
+    @RegisterExtension
+    static final ChaosTopologyExtension<ChaosTopology> chaos =
+            ChaosTopologyExtension.proxied(RedisTopology.standalone(),
+                    RedisTopology.sentinelGroup(1).masterName("standby"));
 
     @TempDir
     Path spillDir;
 
-    @BeforeAll
-    static void start() {
-        chaos = ChaosTopology.start(RedisTopology.standalone(), RedisTopology.sentinelGroup(1).masterName("standby"));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (chaos != null) {
-            chaos.close();
-        }
-    }
-
     @AfterEach
     void reset() throws Exception {
-        chaos.resetAll();
-        SuiteScenario.flush(chaos.topology());
-        SuiteScenario.flush(chaos.standbyTopology());
+        chaos.get().resetAll();
+        SuiteScenario.flush(chaos.get().topology());
+        SuiteScenario.flush(chaos.get().standbyTopology());
     }
 
     private SuiteScenario.Result run(String name, Duration duration, List<FaultStep> steps) {
-        List<RedisEndpoint> deployments = List.of(chaos.primaryEndpoint(), chaos.standbyEndpoint());
-        return SuiteScenario.run(name, chaos, SuiteScenario.client(deployments, Durability.acknowledged(), spillDir),
+        List<RedisEndpoint> deployments = List.of(chaos.get().primaryEndpoint(), chaos.get().standbyEndpoint());
+        return SuiteScenario.run(name, chaos.get(), SuiteScenario.client(deployments, Durability.acknowledged(), spillDir),
                 deployments, duration, steps);
     }
 
