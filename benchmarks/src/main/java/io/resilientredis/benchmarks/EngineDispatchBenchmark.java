@@ -1,8 +1,8 @@
 package io.resilientredis.benchmarks;
 
-import io.resilientredis.failover.Endpoint;
-import io.resilientredis.failover.FailoverEngine;
-import io.resilientredis.failover.WriteOp;
+import io.resilientredis.failover.spi.Endpoint;
+import io.resilientredis.failover.spi.FailoverEngine;
+import io.resilientredis.failover.spi.WriteOp;
 import io.resilientredis.failover.WriteReceipt;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;

@@ -1,7 +1,7 @@
 package io.resilientredis.client;
 
-import io.resilientredis.failover.FailoverEngine;
-import io.resilientredis.failover.WriteOp;
+import io.resilientredis.failover.spi.FailoverEngine;
+import io.resilientredis.failover.spi.WriteOp;
 import io.resilientredis.failover.WriteReceipt;
 import java.util.concurrent.ConcurrentHashMap;
 import java.time.Duration;

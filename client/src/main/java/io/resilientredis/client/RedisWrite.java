@@ -1,6 +1,6 @@
 package io.resilientredis.client;
 
-import io.resilientredis.failover.WriteOp;
+import io.resilientredis.failover.spi.WriteOp;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletionStage;

@@ -1,7 +1,7 @@
 package io.resilientredis.client;
 
-import io.resilientredis.failover.FailureClassifier;
-import io.resilientredis.failover.FailureKind;
+import io.resilientredis.failover.spi.FailureClassifier;
+import io.resilientredis.failover.spi.FailureKind;
 import io.resilientredis.failover.RedisConfigurationException;
 import org.redisson.client.RedisAuthRequiredException;
 import org.redisson.client.RedisBusyException;

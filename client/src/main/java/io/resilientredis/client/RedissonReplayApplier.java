@@ -1,6 +1,6 @@
 package io.resilientredis.client;
 
-import io.resilientredis.failover.ReplayApplier;
+import io.resilientredis.failover.spi.ReplayApplier;
 import io.resilientredis.failover.spill.SpillEntry;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.resilientredis.client;
 
-import io.resilientredis.failover.FailureKind;
+import io.resilientredis.failover.spi.FailureKind;
 import io.resilientredis.failover.RedisConfigurationException;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;

@@ -1,6 +1,6 @@
 package io.resilientredis.client;
 
-import io.resilientredis.failover.EndpointTarget;
+import io.resilientredis.failover.spi.EndpointTarget;
 import io.resilientredis.failover.RedisConfigurationException;
 import java.io.IOException;
 import java.net.InetSocketAddress;

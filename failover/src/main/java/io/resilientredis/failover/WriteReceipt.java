@@ -24,11 +24,27 @@ public final class WriteReceipt<T> {
         this.applied = Objects.requireNonNull(applied);
     }
 
-    static <T> WriteReceipt<T> written(String id, T reply) {
+    /**
+     * A write Redis applied (the engine makes receipts; applications only read them).
+     *
+     * @param id the write's id
+     * @param reply Redis's reply
+     * @param <T> the reply type
+     * @return the receipt, {@link WriteStatus#WRITTEN}, its {@code applied()} stage complete
+     */
+    public static <T> WriteReceipt<T> written(String id, T reply) {
         return new WriteReceipt<>(WriteStatus.WRITTEN, id, reply, CompletableFuture.completedFuture(null));
     }
 
-    static <T> WriteReceipt<T> spilled(String id, CompletionStage<Void> applied) {
+    /**
+     * A write kept in the spill store (the engine makes receipts; applications only read them).
+     *
+     * @param id the write's id
+     * @param applied completes when the write was replayed into Redis
+     * @param <T> the reply type
+     * @return the receipt, {@link WriteStatus#SPILLED}
+     */
+    public static <T> WriteReceipt<T> spilled(String id, CompletionStage<Void> applied) {
         return new WriteReceipt<>(WriteStatus.SPILLED, id, null, applied);
     }
 
