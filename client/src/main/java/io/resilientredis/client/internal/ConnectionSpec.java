@@ -31,7 +31,23 @@ public record ConnectionSpec(String displayName, boolean sentinel, boolean tls, 
 
     private static volatile Function<RedisEndpoint, ConnectionSpec> reader;
 
-    /** Copies the lists and maps: the spec is immutable. */
+    /**
+     * Copies the list and the map: the spec is immutable.
+     *
+     * @param displayName the endpoint as logs show it, any password redacted
+     * @param sentinel whether this is a Sentinel group
+     * @param tls whether a standalone endpoint uses TLS
+     * @param host a standalone endpoint's host
+     * @param port a standalone endpoint's port
+     * @param database the logical database number
+     * @param username the data nodes' ACL user, or null
+     * @param password the data nodes' password, or null
+     * @param masterName a Sentinel group's master name
+     * @param sentinels a Sentinel group's {@code host:port} addresses
+     * @param sentinelUsername the Sentinels' ACL user, or null
+     * @param sentinelPassword the Sentinels' password, or null
+     * @param natMap reported {@code host:port} to dialled {@code host:port}
+     */
     public ConnectionSpec {
         Objects.requireNonNull(displayName, "displayName");
         sentinels = List.copyOf(sentinels);

@@ -26,7 +26,9 @@ public record RedisUrl(boolean tls, String username, String password, String hos
     public static final class Malformed extends IllegalArgumentException {
         private static final long serialVersionUID = 1L;
 
+        /** What is wrong, password redacted. */
         private final String problem;
+        /** How to fix it. */
         private final String fix;
 
         Malformed(String problem, String fix) {
