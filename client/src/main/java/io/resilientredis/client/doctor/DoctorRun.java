@@ -156,31 +156,8 @@ final class DoctorRun {
 
     private void afterConnect(RespClient connection, DataNode node, List<CheckName> remaining) {
         String target = node.address();
-        // AUTH
-        remaining.remove(CheckName.AUTH);
-        try {
-            if (!network.auth(connection, node)) {
-                findings.skipAll(remaining, target, CheckName.AUTH + " failed");
-                return;
-            }
-        } catch (IOException e) {
-            findings.add(DoctorCheck.fail(CheckName.AUTH, target, "no usable reply: " + NetworkSteps.describe(e),
-                    network.replyFailureFix(e)));
-            findings.skipAll(remaining, target, CheckName.AUTH + " failed");
-            return;
-        }
-
-        // PING
-        remaining.remove(CheckName.PING);
-        try {
-            if (!network.ping(connection, node)) {
-                findings.skipAll(remaining, target, CheckName.PING + " failed");
-                return;
-            }
-        } catch (IOException e) {
-            findings.add(DoctorCheck.fail(CheckName.PING, target, "no usable reply: " + NetworkSteps.describe(e),
-                    network.replyFailureFix(e)));
-            findings.skipAll(remaining, target, CheckName.PING + " failed");
+        if (!step(CheckName.AUTH, () -> network.auth(connection, node), target, remaining)
+                || !step(CheckName.PING, () -> network.ping(connection, node), target, remaining)) {
             return;
         }
 
@@ -223,6 +200,30 @@ final class DoctorRun {
         network.latency(connection, target);
     }
 
+    /** A step that adds its own check and says whether the walk goes on. */
+    private interface Step {
+        boolean run() throws IOException;
+    }
+
+    /**
+     * Runs a connection step ({@link CheckName#AUTH}, {@link CheckName#PING}); when it fails, or its
+     * reply does not come, the checks still {@code remaining} are skipped.
+     *
+     * @return whether the walk goes on
+     */
+    private boolean step(CheckName name, Step step, String target, List<CheckName> remaining) {
+        remaining.remove(name);
+        try {
+            if (step.run()) {
+                return true;
+            }
+        } catch (IOException e) {
+            findings.add(DoctorCheck.fail(name, target, "no usable reply: " + NetworkSteps.describe(e),
+                    network.replyFailureFix(e)));
+        }
+        findings.skipAll(remaining, target, name + " failed");
+        return false;
+    }
 
     private static boolean isLoopback(String host) {
         String h = host.toLowerCase(Locale.ROOT);
