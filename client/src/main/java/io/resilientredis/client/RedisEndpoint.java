@@ -1,5 +1,7 @@
 package io.resilientredis.client;
 
+import io.resilientredis.client.internal.ConnectionSpec;
+import io.resilientredis.client.internal.RedisUrl;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,6 +15,12 @@ import java.util.Objects;
  * {@link #toString()}, logs or exception messages.
  */
 public final class RedisEndpoint {
+
+    static {
+        // The doctor reads the connection details through this one door, never through accessors.
+        ConnectionSpec.install(e -> new ConnectionSpec(e.displayName(), e.sentinel, e.tls, e.host, e.port, e.database,
+                e.username, e.password, e.masterName, e.sentinels, e.sentinelUsername, e.sentinelPassword, e.natMap));
+    }
 
     private final boolean sentinel;
     private final boolean tls;
@@ -75,8 +83,8 @@ public final class RedisEndpoint {
         for (String a : sentinelAddresses) {
             String s = a.strip();
             if (s.regionMatches(true, 0, "rediss://", 0, 9)) {
-                throw new IllegalArgumentException("Sentinel address '" + redactUrl(a) + "' asks for TLS (rediss://), "
-                        + "which Sentinel groups do not support yet: the client would talk to the Sentinels in plain "
+                throw new IllegalArgumentException("Sentinel address '" + RedisUrl.redact(a) + "' asks for TLS "
+                        + "(rediss://), which Sentinel groups do not support yet: the client would talk to the Sentinels in plain "
                         + "TCP. Give host:port of Sentinels that accept plain connections, or use "
                         + "RedisEndpoint.standalone(\"rediss://...\") for a TLS master");
             }
@@ -84,7 +92,7 @@ public final class RedisEndpoint {
                 s = s.substring(s.indexOf("://") + 3);
             }
             if (!s.matches("[^:/@]+:\\d+")) {
-                throw new IllegalArgumentException("Sentinel address '" + redactUrl(a) + "' must be host:port");
+                throw new IllegalArgumentException("Sentinel address '" + RedisUrl.redact(a) + "' must be host:port");
             }
             RedisUrl.port(s.substring(s.lastIndexOf(':') + 1), "Sentinel address '" + s + "'", "", "",
                     "use the port the Sentinel listens on (26379 by default)");
@@ -224,21 +232,5 @@ public final class RedisEndpoint {
 
     Map<String, String> natMap() {
         return natMap;
-    }
-
-    /** Replaces whatever stands between {@code ://} and {@code @} by {@code ***}. */
-    static String redactUrl(String url) {
-        if (url == null) {
-            return "null";
-        }
-        int scheme = url.indexOf("://");
-        int at = url.lastIndexOf('@');
-        if (at > 0) {
-            int start = scheme >= 0 ? scheme + 3 : 0;
-            if (at > start) {
-                return url.substring(0, start) + "***" + url.substring(at);
-            }
-        }
-        return url;
     }
 }

@@ -1,10 +1,11 @@
 package io.resilientredis.client;
 
+import io.resilientredis.client.internal.resp.RespClient;
+import io.resilientredis.client.internal.resp.RespError;
+import io.resilientredis.client.internal.resp.RespReplies;
 import io.resilientredis.failover.spi.EndpointTarget;
 import io.resilientredis.failover.RedisConfigurationException;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -51,7 +52,7 @@ final class SentinelTracker implements AutoCloseable {
     private final ScheduledExecutorService discovery;
     private final EndpointTarget<RedissonClient> master;
     private final EndpointTarget<RedissonClient> replicas;
-    private final Map<String, DoctorConnection> sentinelConnections = new HashMap<>();
+    private final Map<String, RespClient> sentinelConnections = new HashMap<>();
     private final Map<String, RedissonClient> clients = new HashMap<>();
     private final CompletableFuture<Void> firstScan = new CompletableFuture<>();
     private volatile boolean closed;
@@ -143,11 +144,11 @@ final class SentinelTracker implements AutoCloseable {
         for (String sentinel : endpoint.sentinels()) {
             try {
                 Object reply = sentinelCall(sentinel, "SENTINEL", "MASTER", endpoint.masterName());
-                if (reply instanceof DoctorConnection.ErrorReply error) {
+                if (reply instanceof RespError error) {
                     configProblems.add(sentinelProblem(sentinel, error));
                     continue;
                 }
-                Map<String, String> fields = DoctorConnection.pairs(reply);
+                Map<String, String> fields = RespReplies.pairs(reply);
                 String ip = fields.get("ip");
                 String port = fields.get("port");
                 if (ip == null || port == null) {
@@ -247,7 +248,7 @@ final class SentinelTracker implements AutoCloseable {
         }
         List<String> healthy = new ArrayList<>();
         for (Object item : list) {
-            Map<String, String> fields = DoctorConnection.pairs(item);
+            Map<String, String> fields = RespReplies.pairs(item);
             String flags = String.valueOf(fields.get("flags"));
             if (fields.get("ip") == null || flags.contains("s_down") || flags.contains("o_down")
                     || flags.contains("disconnected")) {
@@ -265,7 +266,7 @@ final class SentinelTracker implements AutoCloseable {
     }
 
     private Object sentinelCall(String sentinel, String... command) throws IOException {
-        DoctorConnection c = sentinelConnections.get(sentinel);
+        RespClient c = sentinelConnections.get(sentinel);
         if (c == null) {
             c = open(sentinel, endpoint.sentinelUsername(), endpoint.sentinelPassword(), "Sentinel");
             sentinelConnections.put(sentinel, c);
@@ -275,7 +276,7 @@ final class SentinelTracker implements AutoCloseable {
 
     /** @return the first word of {@code ROLE} on a data node */
     private String role(String address) throws IOException {
-        try (DoctorConnection c = open(address, endpoint.username(), endpoint.password(), "Redis node")) {
+        try (RespClient c = open(address, endpoint.username(), endpoint.password(), "Redis node")) {
             Object reply = c.call("ROLE");
             if (reply instanceof List<?> list && !list.isEmpty()) {
                 return String.valueOf(list.get(0));
@@ -284,38 +285,36 @@ final class SentinelTracker implements AutoCloseable {
         }
     }
 
-    private DoctorConnection open(String address, String username, String password, String what) throws IOException {
+    private RespClient open(String address, String username, String password, String what) throws IOException {
         int colon = address.lastIndexOf(':');
         String host = address.substring(0, colon);
         int port = Integer.parseInt(address.substring(colon + 1));
-        Socket socket = new Socket();
+        RespClient c = null;
         try {
-            socket.connect(new InetSocketAddress(host, port), (int) connectTimeout.toMillis());
-            socket.setSoTimeout((int) timeout.toMillis());
-            socket.setTcpNoDelay(true);
-            DoctorConnection c = new DoctorConnection(socket);
+            c = RespClient.open(host, port, connectTimeout, timeout);
             if (password != null) {
                 Object auth = username == null ? c.call("AUTH", password) : c.call("AUTH", username, password);
-                if (auth instanceof DoctorConnection.ErrorReply error) {
-                    c.close();
+                if (auth instanceof RespError error) {
                     throw new IOException(what + " " + address + " refused the credentials: " + error.code());
                 }
             }
             return c;
         } catch (IOException | RuntimeException e) {
-            socket.close();
+            if (c != null) {
+                c.close();
+            }
             throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
         }
     }
 
     private void dropConnection(String sentinel) {
-        DoctorConnection c = sentinelConnections.remove(sentinel);
+        RespClient c = sentinelConnections.remove(sentinel);
         if (c != null) {
             c.close();
         }
     }
 
-    private String sentinelProblem(String sentinel, DoctorConnection.ErrorReply error) {
+    private String sentinelProblem(String sentinel, RespError error) {
         String m = error.message().toUpperCase(Locale.ROOT);
         if (m.contains("UNKNOWN COMMAND")) {
             return sentinel + " is not a Sentinel (it does not know the SENTINEL command); list the Sentinels' "
@@ -367,7 +366,7 @@ final class SentinelTracker implements AutoCloseable {
         closed = true;
         try {
             discovery.submit(() -> {
-                sentinelConnections.values().forEach(DoctorConnection::close);
+                sentinelConnections.values().forEach(RespClient::close);
                 sentinelConnections.clear();
             }).get(timeout.toMillis() + connectTimeout.toMillis() * endpoint.sentinels().size() + 1_000,
                     TimeUnit.MILLISECONDS);

@@ -1,7 +1,7 @@
 package io.resilientredis.chaos.cli;
 
 import io.resilientredis.chaos.toxiproxy.ToxiproxyServerMain;
-import io.resilientredis.client.DoctorCommand;
+import io.resilientredis.client.doctor.DoctorCommand;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

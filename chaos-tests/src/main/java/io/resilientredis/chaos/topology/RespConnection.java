@@ -1,18 +1,13 @@
 package io.resilientredis.chaos.topology;
 
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
+import io.resilientredis.client.internal.resp.RespClient;
+import io.resilientredis.client.internal.resp.RespError;
+import io.resilientredis.client.internal.resp.RespReplies;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,20 +18,18 @@ import java.util.Map;
  *
  * <p>Replies map to Java types as follows: simple and bulk strings to {@link String} (UTF-8), integers
  * to {@link Long}, arrays to {@link List}, nil to {@code null}; an error reply is thrown as
- * {@link ErrorReply} (inside an array, such as the reply to {@code EXEC}, it becomes that element). Every read and connect is bounded by the timeout given to {@link #open}. Not
- * thread-safe: one connection per thread.
+ * {@link ErrorReply} (inside an array, such as the reply to {@code EXEC}, it becomes that element).
+ * Every read and connect is bounded by the timeout given to {@link #open}. Not thread-safe: one
+ * connection per thread. The RESP reading and writing is the client's own
+ * ({@code io.resilientredis.client.internal.resp}); this class only adds the harness's conventions.
  */
 public final class RespConnection implements AutoCloseable {
 
-    private final Socket socket;
-    private final InputStream in;
-    private final OutputStream out;
+    private final RespClient client;
     private final String target;
 
-    private RespConnection(Socket socket, String target) throws IOException {
-        this.socket = socket;
-        this.in = new BufferedInputStream(socket.getInputStream());
-        this.out = socket.getOutputStream();
+    private RespConnection(RespClient client, String target) {
+        this.client = client;
         this.target = target;
     }
 
@@ -50,17 +43,7 @@ public final class RespConnection implements AutoCloseable {
      * @throws IOException when the connection is refused or does not complete in time
      */
     public static RespConnection open(String host, int port, Duration timeout) throws IOException {
-        int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
-        Socket socket = new Socket();
-        try {
-            socket.connect(new InetSocketAddress(host, port), millis);
-            socket.setSoTimeout(millis);
-            socket.setTcpNoDelay(true);
-            return new RespConnection(socket, host + ":" + port);
-        } catch (IOException e) {
-            socket.close();
-            throw e;
-        }
+        return new RespConnection(RespClient.open(host, port, timeout, timeout), host + ":" + port);
     }
 
     /**
@@ -75,18 +58,32 @@ public final class RespConnection implements AutoCloseable {
         if (args.length == 0) {
             throw new IllegalArgumentException("a command needs at least its name");
         }
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream(64);
-        writeLine(buffer, "*" + args.length);
-        for (String arg : args) {
-            byte[] bytes = arg.getBytes(StandardCharsets.UTF_8);
-            writeLine(buffer, "$" + bytes.length);
-            buffer.write(bytes);
-            buffer.write('\r');
-            buffer.write('\n');
+        Object reply;
+        try {
+            reply = client.call(args);
+        } catch (EOFException e) {
+            EOFException closed = new EOFException(target + " closed the connection while " + args[0]
+                    + " waited for its reply (" + e.getMessage() + ")");
+            closed.initCause(e);
+            throw closed;
         }
-        out.write(buffer.toByteArray());
-        out.flush();
-        return read(args[0]);
+        if (reply instanceof RespError error) {
+            throw new ErrorReply(target, args[0], error.message());
+        }
+        return withErrorReplies(reply, args[0]);
+    }
+
+    /** Turns the error elements of an array (as {@code EXEC} may send) into {@link ErrorReply} elements. */
+    private Object withErrorReplies(Object reply, String command) {
+        if (!(reply instanceof List<?> list)) {
+            return reply;
+        }
+        List<Object> items = new ArrayList<>(list.size());
+        for (Object item : list) {
+            items.add(item instanceof RespError error ? new ErrorReply(target, command, error.message())
+                    : withErrorReplies(item, command));
+        }
+        return Collections.unmodifiableList(items);
     }
 
     /**
@@ -133,17 +130,7 @@ public final class RespConnection implements AutoCloseable {
      * @return the fields, in order
      */
     public static Map<String, String> parseInfo(String info) {
-        Map<String, String> fields = new LinkedHashMap<>();
-        if (info == null) {
-            return fields;
-        }
-        for (String line : info.split("\r?\n")) {
-            int colon = line.indexOf(':');
-            if (!line.startsWith("#") && colon > 0) {
-                fields.put(line.substring(0, colon), line.substring(colon + 1).trim());
-            }
-        }
-        return fields;
+        return RespReplies.info(info);
     }
 
     /**
@@ -153,102 +140,17 @@ public final class RespConnection implements AutoCloseable {
      * @return the fields, in order
      */
     public static Map<String, String> pairs(Object reply) {
-        Map<String, String> map = new LinkedHashMap<>();
-        if (reply instanceof List<?> list) {
-            for (int i = 0; i + 1 < list.size(); i += 2) {
-                map.put(String.valueOf(list.get(i)), String.valueOf(list.get(i + 1)));
-            }
-        }
-        return map;
+        return RespReplies.pairs(reply);
     }
 
     @Override
     public void close() {
-        try {
-            socket.close();
-        } catch (IOException ignored) {
-            // closing a socket we are done with; nothing useful to do
-        }
+        client.close();
     }
 
     @Override
     public String toString() {
         return "RespConnection[" + target + "]";
-    }
-
-    private static void writeLine(ByteArrayOutputStream buffer, String line) {
-        byte[] bytes = line.getBytes(StandardCharsets.US_ASCII);
-        buffer.write(bytes, 0, bytes.length);
-        buffer.write('\r');
-        buffer.write('\n');
-    }
-
-    private Object read(String command) throws IOException {
-        int type = in.read();
-        if (type < 0) {
-            throw new EOFException(target + " closed the connection while " + command + " waited for its reply");
-        }
-        String line = readLine();
-        switch (type) {
-            case '+':
-                return line;
-            case '-':
-                throw new ErrorReply(target, command, line);
-            case ':':
-                return Long.parseLong(line);
-            case '$': {
-                int length = Integer.parseInt(line);
-                if (length < 0) {
-                    return null;
-                }
-                byte[] data = in.readNBytes(length + 2);
-                if (data.length < length + 2) {
-                    throw new EOFException(target + " closed the connection inside a reply to " + command);
-                }
-                return new String(data, 0, length, StandardCharsets.UTF_8);
-            }
-            case '*': {
-                int count = Integer.parseInt(line);
-                if (count < 0) {
-                    return null;
-                }
-                List<Object> items = new ArrayList<>(count);
-                for (int i = 0; i < count; i++) {
-                    try {
-                        items.add(read(command));
-                    } catch (ErrorReply nested) {
-                        items.add(nested);
-                    }
-                }
-                return Collections.unmodifiableList(items);
-            }
-            default:
-                throw new IOException(target + " sent an unexpected RESP type '" + (char) type + "' in reply to "
-                        + command);
-        }
-    }
-
-    private String readLine() throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream(32);
-        while (true) {
-            int b = in.read();
-            if (b < 0) {
-                throw new EOFException(target + " closed the connection mid-reply");
-            }
-            if (b == '\r') {
-                int next = in.read();
-                if (next == '\n') {
-                    return line.toString(StandardCharsets.UTF_8);
-                }
-                line.write(b);
-                if (next < 0) {
-                    throw new EOFException(target + " closed the connection mid-reply");
-                }
-                line.write(next);
-            } else {
-                line.write(b);
-            }
-        }
     }
 
     /** An error reply from the server, such as {@code NOAUTH} or {@code READONLY}. */

@@ -6,12 +6,13 @@ import static org.awaitility.Awaitility.await;
 import io.resilientredis.chaos.topology.RedisNode;
 import io.resilientredis.chaos.topology.RedisTopology;
 import io.resilientredis.chaos.topology.SentinelGroup;
-import io.resilientredis.client.Doctor;
-import io.resilientredis.client.DoctorCheck;
-import io.resilientredis.client.DoctorCheck.Status;
-import io.resilientredis.client.DoctorCommand;
-import io.resilientredis.client.DoctorReport;
 import io.resilientredis.client.RedisEndpoint;
+import io.resilientredis.client.doctor.CheckName;
+import io.resilientredis.client.doctor.Doctor;
+import io.resilientredis.client.doctor.DoctorCheck;
+import io.resilientredis.client.doctor.DoctorCheck.Status;
+import io.resilientredis.client.doctor.DoctorCommand;
+import io.resilientredis.client.doctor.DoctorReport;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -68,26 +69,26 @@ class DoctorSentinelTest {
                 (System.nanoTime() - start) / 1_000_000);
         System.out.print(report.render());
 
-        assertThat(report.checks()).extracting(DoctorCheck::name).containsExactly(Doctor.URL_FORM, Doctor.SENTINEL,
-                Doctor.SENTINEL, Doctor.SENTINEL, Doctor.SENTINEL_AGREEMENT, Doctor.SENTINEL_QUORUM,
-                Doctor.SENTINEL_MASTER, Doctor.SENTINEL_TOPOLOGY, Doctor.DNS, Doctor.TCP_CONNECT, Doctor.TLS_HANDSHAKE,
-                Doctor.AUTH, Doctor.PING, Doctor.ROLE, Doctor.PERSISTENCE, Doctor.MAXMEMORY, Doctor.EVICTION_POLICY,
-                Doctor.USED_MEMORY, Doctor.EVICTED_KEYS, Doctor.LATENCY);
-        assertThat(report.checks()).filteredOn(c -> !c.name().equals(Doctor.TLS_HANDSHAKE))
+        assertThat(report.checks()).extracting(DoctorCheck::name).containsExactly(CheckName.URL_FORM, CheckName.SENTINEL,
+                CheckName.SENTINEL, CheckName.SENTINEL, CheckName.SENTINEL_AGREEMENT, CheckName.SENTINEL_QUORUM,
+                CheckName.SENTINEL_MASTER, CheckName.SENTINEL_TOPOLOGY, CheckName.DNS, CheckName.TCP_CONNECT, CheckName.TLS_HANDSHAKE,
+                CheckName.AUTH, CheckName.PING, CheckName.ROLE, CheckName.PERSISTENCE, CheckName.MAXMEMORY, CheckName.EVICTION_POLICY,
+                CheckName.USED_MEMORY, CheckName.EVICTED_KEYS, CheckName.LATENCY);
+        assertThat(report.checks()).filteredOn(c -> !c.name().equals(CheckName.TLS_HANDSHAKE))
                 .allSatisfy(c -> assertThat(c.status()).as(c.render()).isEqualTo(Status.PASS));
         String master = address(group.primary());
-        assertThat(report.checks()).filteredOn(c -> c.name().equals(Doctor.SENTINEL))
+        assertThat(report.checks()).filteredOn(c -> c.name().equals(CheckName.SENTINEL))
                 .extracting(DoctorCheck::target).containsExactlyElementsOf(sentinelAddresses());
-        assertThat(report.checks()).filteredOn(c -> c.name().equals(Doctor.SENTINEL))
+        assertThat(report.checks()).filteredOn(c -> c.name().equals(CheckName.SENTINEL))
                 .allSatisfy(c -> assertThat(c.finding()).endsWith("reports master " + master));
-        assertThat(report.check(Doctor.SENTINEL_AGREEMENT).orElseThrow().finding())
+        assertThat(report.check(CheckName.SENTINEL_AGREEMENT).orElseThrow().finding())
                 .isEqualTo("all 3 answering Sentinels report master " + master);
-        assertThat(report.check(Doctor.SENTINEL_QUORUM).orElseThrow().finding())
+        assertThat(report.check(CheckName.SENTINEL_QUORUM).orElseThrow().finding())
                 .contains("3 usable Sentinels").contains("Quorum and failover authorization can be reached");
-        assertThat(report.check(Doctor.SENTINEL_TOPOLOGY).orElseThrow().finding())
+        assertThat(report.check(CheckName.SENTINEL_TOPOLOGY).orElseThrow().finding())
                 .startsWith("3 Sentinels know the master; replicas: " + address(group.replicas().get(0)) + " ok");
-        assertThat(report.check(Doctor.TCP_CONNECT).orElseThrow().target()).isEqualTo(master);
-        assertThat(report.check(Doctor.ROLE).orElseThrow().finding())
+        assertThat(report.check(CheckName.TCP_CONNECT).orElseThrow().target()).isEqualTo(master);
+        assertThat(report.check(CheckName.ROLE).orElseThrow().finding())
                 .startsWith("master, 1 connected replica(s): " + address(group.replicas().get(0)) + " online, ");
         assertThat(report.exitCode()).isZero();
         assertThat(report.render()).doesNotContain(PASSWORD);
@@ -110,14 +111,14 @@ class DoctorSentinelTest {
         DoctorReport report = Doctor.check(endpoint("no-such-master"));
         System.out.print(report.render());
 
-        assertThat(report.checks()).filteredOn(c -> c.name().equals(Doctor.SENTINEL)).hasSize(3)
+        assertThat(report.checks()).filteredOn(c -> c.name().equals(CheckName.SENTINEL)).hasSize(3)
                 .allSatisfy(c -> {
                     assertThat(c.status()).isEqualTo(Status.FAIL);
                     assertThat(c.finding()).isEqualTo("monitors no master named 'no-such-master' (it knows mymaster)");
                     assertThat(c.fix()).hasValueSatisfying(f -> assertThat(f).contains("sentinel monitor NAME"));
                 });
-        assertThat(report.checks()).filteredOn(c -> !c.name().equals(Doctor.SENTINEL)
-                        && !c.name().equals(Doctor.URL_FORM))
+        assertThat(report.checks()).filteredOn(c -> !c.name().equals(CheckName.SENTINEL)
+                        && !c.name().equals(CheckName.URL_FORM))
                 .hasSize(16).allSatisfy(c -> assertThat(c.status()).isEqualTo(Status.SKIP));
         assertThat(report.exitCode()).isEqualTo(1);
     }
@@ -127,13 +128,13 @@ class DoctorSentinelTest {
         RedisNode sentinel = group.sentinels().get(0);
         DoctorReport one = Doctor.check(RedisEndpoint.sentinel(group.masterName(), address(sentinel))
                 .withCredentials(null, PASSWORD));
-        assertThat(one.check(Doctor.URL_FORM).orElseThrow().status()).isEqualTo(Status.WARN);
-        assertThat(one.check(Doctor.URL_FORM).orElseThrow().fix())
+        assertThat(one.check(CheckName.URL_FORM).orElseThrow().status()).isEqualTo(Status.WARN);
+        assertThat(one.check(CheckName.URL_FORM).orElseThrow().fix())
                 .hasValueSatisfying(f -> assertThat(f).contains("three or more"));
         assertThat(one.passed()).as(one.render()).isTrue();
 
         RedisEndpoint dataPort = RedisEndpoint.sentinel(group.masterName(), address(group.primary()));
-        DoctorCheck wrong = Doctor.check(dataPort).check(Doctor.SENTINEL).orElseThrow();
+        DoctorCheck wrong = Doctor.check(dataPort).check(CheckName.SENTINEL).orElseThrow();
         assertThat(wrong.status()).as(wrong.render()).isEqualTo(Status.FAIL);
         assertThat(wrong.finding()).contains("unknown command");
         assertThat(wrong.fix()).hasValueSatisfying(f -> assertThat(f).contains("not a Sentinel"));
@@ -143,12 +144,12 @@ class DoctorSentinelTest {
     void aUrlThatPointsAtASentinelFailsTheRoleCheckAndSaysHowToCheckTheGroup() {
         DoctorReport report = Doctor.check("redis://" + address(group.sentinels().get(1)));
 
-        DoctorCheck role = report.check(Doctor.ROLE).orElseThrow();
+        DoctorCheck role = report.check(CheckName.ROLE).orElseThrow();
         assertThat(role.status()).isEqualTo(Status.FAIL);
         assertThat(role.finding()).contains("redis_mode:sentinel");
         assertThat(role.fix()).hasValueSatisfying(f -> assertThat(f).contains("--sentinel host:port,... --master NAME"));
-        assertThat(report.check(Doctor.PERSISTENCE).orElseThrow().status()).isEqualTo(Status.SKIP);
-        assertThat(report.check(Doctor.LATENCY).orElseThrow().status()).isEqualTo(Status.SKIP);
+        assertThat(report.check(CheckName.PERSISTENCE).orElseThrow().status()).isEqualTo(Status.SKIP);
+        assertThat(report.check(CheckName.LATENCY).orElseThrow().status()).isEqualTo(Status.SKIP);
         assertThat(report.exitCode()).isEqualTo(1);
     }
 
@@ -157,7 +158,7 @@ class DoctorSentinelTest {
         RedisNode replica = group.replicas().get(0);
         DoctorReport report = Doctor.check("redis://:" + PASSWORD + "@" + address(replica));
 
-        DoctorCheck role = report.check(Doctor.ROLE).orElseThrow();
+        DoctorCheck role = report.check(CheckName.ROLE).orElseThrow();
         assertThat(role.status()).isEqualTo(Status.WARN);
         assertThat(role.finding()).startsWith("replica of " + address(group.primary()) + ", link up")
                 .contains("READONLY");
@@ -177,9 +178,9 @@ class DoctorSentinelTest {
             RedisNode promoted = own.awaitFailover(Duration.ofSeconds(30));
             DoctorReport after = Doctor.check(endpoint);
             System.out.print(after.render());
-            assertThat(after.check(Doctor.TCP_CONNECT).orElseThrow().target()).isEqualTo(address(promoted));
-            assertThat(after.check(Doctor.ROLE).orElseThrow().status()).isEqualTo(Status.PASS);
-            DoctorCheck topologyCheck = after.check(Doctor.SENTINEL_TOPOLOGY).orElseThrow();
+            assertThat(after.check(CheckName.TCP_CONNECT).orElseThrow().target()).isEqualTo(address(promoted));
+            assertThat(after.check(CheckName.ROLE).orElseThrow().status()).isEqualTo(Status.PASS);
+            DoctorCheck topologyCheck = after.check(CheckName.SENTINEL_TOPOLOGY).orElseThrow();
             assertThat(topologyCheck.status()).isEqualTo(Status.WARN);
             assertThat(topologyCheck.finding()).contains("none healthy").contains(address(g.primary()));
             assertThat(topologyCheck.fix()).hasValueSatisfying(f -> assertThat(f).contains("cannot be failed over"));
@@ -188,23 +189,23 @@ class DoctorSentinelTest {
             promoted.kill();
             long killed = System.nanoTime();
             await().atMost(Duration.ofSeconds(20)).until(() ->
-                    Doctor.check(endpoint).check(Doctor.SENTINEL_MASTER).orElseThrow().status() == Status.FAIL);
+                    Doctor.check(endpoint).check(CheckName.SENTINEL_MASTER).orElseThrow().status() == Status.FAIL);
             System.out.printf("[measure] master killed -> doctor reports it down via Sentinel: %d ms%n",
                     (System.nanoTime() - killed) / 1_000_000);
             DoctorReport dead = Doctor.check(endpoint);
             System.out.print(dead.render());
 
-            assertThat(dead.checks()).filteredOn(c -> c.name().equals(Doctor.SENTINEL))
+            assertThat(dead.checks()).filteredOn(c -> c.name().equals(CheckName.SENTINEL))
                     .allSatisfy(c -> assertThat(c.finding()).endsWith("reports master " + address(promoted)));
-            DoctorCheck state = dead.check(Doctor.SENTINEL_MASTER).orElseThrow();
+            DoctorCheck state = dead.check(CheckName.SENTINEL_MASTER).orElseThrow();
             assertThat(state.finding()).contains("Sentinels see the master as down");
             assertThat(state.fix()).hasValueSatisfying(f -> assertThat(f).contains("bring the master back"));
-            DoctorCheck tcp = dead.check(Doctor.TCP_CONNECT).orElseThrow();
+            DoctorCheck tcp = dead.check(CheckName.TCP_CONNECT).orElseThrow();
             assertThat(tcp.status()).isEqualTo(Status.FAIL);
             assertThat(tcp.target()).isEqualTo(address(promoted));
             assertThat(tcp.finding()).startsWith("connection refused");
             assertThat(tcp.fix()).hasValueSatisfying(f -> assertThat(f).startsWith("start the master the Sentinels report"));
-            assertThat(dead.checks().stream().dropWhile(c -> !c.name().equals(Doctor.TLS_HANDSHAKE))
+            assertThat(dead.checks().stream().dropWhile(c -> !c.name().equals(CheckName.TLS_HANDSHAKE))
                     .map(DoctorCheck::status).collect(Collectors.toSet())).containsExactly(Status.SKIP);
             assertThat(dead.exitCode()).isEqualTo(1);
         }

@@ -4,13 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.resilientredis.chaos.topology.RedisNode;
 import io.resilientredis.chaos.topology.RedisTopology;
-import io.resilientredis.client.Doctor;
-import io.resilientredis.client.DoctorCheck;
-import io.resilientredis.client.DoctorCheck.Status;
-import io.resilientredis.client.DoctorCommand;
-import io.resilientredis.client.DoctorOptions;
-import io.resilientredis.client.DoctorReport;
 import io.resilientredis.client.RedisEndpoint;
+import io.resilientredis.client.doctor.CheckName;
+import io.resilientredis.client.doctor.Doctor;
+import io.resilientredis.client.doctor.DoctorCheck;
+import io.resilientredis.client.doctor.DoctorCheck.Status;
+import io.resilientredis.client.doctor.DoctorCommand;
+import io.resilientredis.client.doctor.DoctorOptions;
+import io.resilientredis.client.doctor.DoctorReport;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -58,18 +59,18 @@ class DoctorStandaloneTest {
                 (System.nanoTime() - start) / 1_000_000);
         System.out.print(report.render());
 
-        assertThat(report.checks()).extracting(DoctorCheck::name).containsExactly(Doctor.URL_FORM, Doctor.DNS,
-                Doctor.TCP_CONNECT, Doctor.TLS_HANDSHAKE, Doctor.AUTH, Doctor.PING, Doctor.ROLE, Doctor.PERSISTENCE,
-                Doctor.MAXMEMORY, Doctor.EVICTION_POLICY, Doctor.USED_MEMORY, Doctor.EVICTED_KEYS, Doctor.LATENCY);
-        assertThat(report.checks()).filteredOn(c -> !c.name().equals(Doctor.TLS_HANDSHAKE))
+        assertThat(report.checks()).extracting(DoctorCheck::name).containsExactly(CheckName.URL_FORM, CheckName.DNS,
+                CheckName.TCP_CONNECT, CheckName.TLS_HANDSHAKE, CheckName.AUTH, CheckName.PING, CheckName.ROLE, CheckName.PERSISTENCE,
+                CheckName.MAXMEMORY, CheckName.EVICTION_POLICY, CheckName.USED_MEMORY, CheckName.EVICTED_KEYS, CheckName.LATENCY);
+        assertThat(report.checks()).filteredOn(c -> !c.name().equals(CheckName.TLS_HANDSHAKE))
                 .allSatisfy(c -> assertThat(c.status()).as(c.render()).isEqualTo(Status.PASS));
-        assertThat(report.check(Doctor.TLS_HANDSHAKE).orElseThrow().status()).isEqualTo(Status.SKIP);
-        assertThat(report.check(Doctor.PING).orElseThrow().finding()).startsWith("PONG in ");
-        assertThat(report.check(Doctor.ROLE).orElseThrow().finding()).startsWith("master, 0 connected replica(s)");
-        assertThat(report.check(Doctor.PERSISTENCE).orElseThrow().finding()).contains("AOF on (appendfsync everysec)")
+        assertThat(report.check(CheckName.TLS_HANDSHAKE).orElseThrow().status()).isEqualTo(Status.SKIP);
+        assertThat(report.check(CheckName.PING).orElseThrow().finding()).startsWith("PONG in ");
+        assertThat(report.check(CheckName.ROLE).orElseThrow().finding()).startsWith("master, 0 connected replica(s)");
+        assertThat(report.check(CheckName.PERSISTENCE).orElseThrow().finding()).contains("AOF on (appendfsync everysec)")
                 .contains("rdb_last_bgsave_status:ok");
-        assertThat(report.check(Doctor.MAXMEMORY).orElseThrow().finding()).startsWith("maxmemory 64.0 MiB");
-        assertThat(report.check(Doctor.LATENCY).orElseThrow().finding()).startsWith("20 PINGs: p50 ");
+        assertThat(report.check(CheckName.MAXMEMORY).orElseThrow().finding()).startsWith("maxmemory 64.0 MiB");
+        assertThat(report.check(CheckName.LATENCY).orElseThrow().finding()).startsWith("20 PINGs: p50 ");
         assertThat(report.passed()).isTrue();
         assertThat(report.exitCode()).isZero();
         assertThat(report.render()).doesNotContain(PASSWORD).contains("redis://:***@127.0.0.1");
@@ -80,12 +81,12 @@ class DoctorStandaloneTest {
         DoctorReport report = Doctor.check(url(WRONG));
         System.out.print(report.render());
 
-        DoctorCheck auth = report.check(Doctor.AUTH).orElseThrow();
+        DoctorCheck auth = report.check(CheckName.AUTH).orElseThrow();
         assertThat(auth.status()).isEqualTo(Status.FAIL);
         assertThat(auth.finding()).contains("rejected the credentials").contains("WRONGPASS");
         assertThat(auth.fix()).hasValueSatisfying(fix -> assertThat(fix).contains("password").contains("wrong"));
-        assertThat(report.check(Doctor.TCP_CONNECT).orElseThrow().status()).isEqualTo(Status.PASS);
-        assertThat(report.checks().stream().dropWhile(c -> !c.name().equals(Doctor.PING)).toList())
+        assertThat(report.check(CheckName.TCP_CONNECT).orElseThrow().status()).isEqualTo(Status.PASS);
+        assertThat(report.checks().stream().dropWhile(c -> !c.name().equals(CheckName.PING)).toList())
                 .hasSize(8).allSatisfy(c -> assertThat(c.status()).isEqualTo(Status.SKIP));
         assertThat(report.exitCode()).isEqualTo(1);
         assertThat(report.render()).doesNotContain(WRONG).doesNotContain(PASSWORD);
@@ -95,7 +96,7 @@ class DoctorStandaloneTest {
     void aMissingPasswordFailsAuthWithNoauthAndSaysWhereToGiveIt() {
         DoctorReport report = Doctor.check(url(null));
 
-        DoctorCheck auth = report.check(Doctor.AUTH).orElseThrow();
+        DoctorCheck auth = report.check(CheckName.AUTH).orElseThrow();
         assertThat(auth.status()).isEqualTo(Status.FAIL);
         assertThat(auth.finding()).contains("requires a password and none was given").contains("NOAUTH");
         assertThat(auth.fix()).hasValueSatisfying(fix -> assertThat(fix).contains("REDIS_PASSWORD")
@@ -119,7 +120,7 @@ class DoctorStandaloneTest {
     void anEndpointWithAnAclUserAndTheDefaultUserWorks() {
         DoctorReport report = Doctor.check(RedisEndpoint.standalone(url(null)).withCredentials("default", PASSWORD));
 
-        assertThat(report.check(Doctor.AUTH).orElseThrow().finding()).isEqualTo("authenticated as ACL user default");
+        assertThat(report.check(CheckName.AUTH).orElseThrow().finding()).isEqualTo("authenticated as ACL user default");
         assertThat(report.passed()).as(report.render()).isTrue();
     }
 
@@ -129,10 +130,10 @@ class DoctorStandaloneTest {
                 DoctorOptions.builder().timeout(Duration.ofMillis(700)).build());
         System.out.print(report.render());
 
-        DoctorCheck tls = report.check(Doctor.TLS_HANDSHAKE).orElseThrow();
+        DoctorCheck tls = report.check(CheckName.TLS_HANDSHAKE).orElseThrow();
         assertThat(tls.status()).isEqualTo(Status.FAIL);
         assertThat(tls.fix()).hasValueSatisfying(fix -> assertThat(fix).contains("use redis://"));
-        assertThat(report.check(Doctor.AUTH).orElseThrow().status()).isEqualTo(Status.SKIP);
+        assertThat(report.check(CheckName.AUTH).orElseThrow().status()).isEqualTo(Status.SKIP);
         assertThat(report.render()).doesNotContain(PASSWORD);
     }
 
@@ -141,7 +142,7 @@ class DoctorStandaloneTest {
         DoctorReport report = Doctor.check(url(PASSWORD), DoctorOptions.builder().latencySamples(5)
                 .latencyWarning(Duration.ofNanos(1)).build());
 
-        DoctorCheck latency = report.check(Doctor.LATENCY).orElseThrow();
+        DoctorCheck latency = report.check(CheckName.LATENCY).orElseThrow();
         assertThat(latency.status()).isEqualTo(Status.WARN);
         assertThat(latency.finding()).startsWith("5 PINGs: p50 ").endsWith("(median above 0.00 ms)");
         assertThat(latency.fix()).hasValueSatisfying(f -> assertThat(f).contains("SLOWLOG"));
@@ -152,7 +153,7 @@ class DoctorStandaloneTest {
     void aMissingDatabaseFailsPingWithTheFix() {
         DoctorReport report = Doctor.check(url(PASSWORD) + "/99");
 
-        DoctorCheck ping = report.check(Doctor.PING).orElseThrow();
+        DoctorCheck ping = report.check(CheckName.PING).orElseThrow();
         assertThat(ping.status()).isEqualTo(Status.FAIL);
         assertThat(ping.finding()).contains("SELECT 99 failed");
         assertThat(ping.fix()).hasValueSatisfying(fix -> assertThat(fix).contains("databases"));

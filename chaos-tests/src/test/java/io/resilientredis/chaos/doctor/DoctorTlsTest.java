@@ -4,11 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.resilientredis.chaos.topology.RedisNode;
 import io.resilientredis.chaos.topology.RedisTopology;
-import io.resilientredis.client.Doctor;
-import io.resilientredis.client.DoctorCheck;
-import io.resilientredis.client.DoctorCheck.Status;
-import io.resilientredis.client.DoctorOptions;
-import io.resilientredis.client.DoctorReport;
+import io.resilientredis.client.doctor.CheckName;
+import io.resilientredis.client.doctor.Doctor;
+import io.resilientredis.client.doctor.DoctorCheck;
+import io.resilientredis.client.doctor.DoctorCheck.Status;
+import io.resilientredis.client.doctor.DoctorOptions;
+import io.resilientredis.client.doctor.DoctorReport;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -64,7 +65,7 @@ class DoctorTlsTest {
                 trusting(longLived));
         System.out.print(report.render());
 
-        DoctorCheck tls = report.check(Doctor.TLS_HANDSHAKE).orElseThrow();
+        DoctorCheck tls = report.check(CheckName.TLS_HANDSHAKE).orElseThrow();
         assertThat(tls.status()).isEqualTo(Status.PASS);
         assertThat(tls.finding()).startsWith("TLSv1.3 ").contains("certificate CN=localhost valid until");
         assertThat(report.checks()).allSatisfy(c -> assertThat(c.status()).as(c.render()).isEqualTo(Status.PASS));
@@ -75,11 +76,11 @@ class DoctorTlsTest {
     void anUntrustedCertificateFailsWithTheTrustStoreFix() {
         DoctorReport report = Doctor.check("rediss://:" + PASSWORD + "@localhost:" + longLived.port());
 
-        DoctorCheck tls = report.check(Doctor.TLS_HANDSHAKE).orElseThrow();
+        DoctorCheck tls = report.check(CheckName.TLS_HANDSHAKE).orElseThrow();
         assertThat(tls.status()).isEqualTo(Status.FAIL);
         assertThat(tls.finding()).startsWith("the server's certificate is not trusted");
         assertThat(tls.fix()).hasValueSatisfying(f -> assertThat(f).contains("-Djavax.net.ssl.trustStore"));
-        assertThat(report.check(Doctor.AUTH).orElseThrow().status()).isEqualTo(Status.SKIP);
+        assertThat(report.check(CheckName.AUTH).orElseThrow().status()).isEqualTo(Status.SKIP);
         assertThat(report.exitCode()).isEqualTo(1);
     }
 
@@ -88,7 +89,7 @@ class DoctorTlsTest {
         DoctorReport report = Doctor.check("rediss://:" + PASSWORD + "@127.0.0.1:" + longLived.port(),
                 trusting(longLived));
 
-        DoctorCheck tls = report.check(Doctor.TLS_HANDSHAKE).orElseThrow();
+        DoctorCheck tls = report.check(CheckName.TLS_HANDSHAKE).orElseThrow();
         assertThat(tls.status()).as(tls.render()).isEqualTo(Status.FAIL);
         assertThat(tls.finding()).startsWith("the certificate does not name this host");
         assertThat(tls.fix()).hasValueSatisfying(f -> assertThat(f).contains("subjectAltName"));
@@ -99,7 +100,7 @@ class DoctorTlsTest {
         DoctorReport report = Doctor.check("rediss://:" + PASSWORD + "@localhost:" + expiring.port(),
                 trusting(expiring));
 
-        DoctorCheck tls = report.check(Doctor.TLS_HANDSHAKE).orElseThrow();
+        DoctorCheck tls = report.check(CheckName.TLS_HANDSHAKE).orElseThrow();
         assertThat(tls.status()).isEqualTo(Status.WARN);
         assertThat(tls.finding()).endsWith("expires within 14 days");
         assertThat(tls.fix()).hasValueSatisfying(f -> assertThat(f).contains("renew"));

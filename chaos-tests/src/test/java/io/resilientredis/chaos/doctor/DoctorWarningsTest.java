@@ -6,11 +6,12 @@ import static org.awaitility.Awaitility.await;
 import io.resilientredis.chaos.topology.RedisNode;
 import io.resilientredis.chaos.topology.RedisTopology;
 import io.resilientredis.chaos.topology.RespConnection;
-import io.resilientredis.client.Doctor;
-import io.resilientredis.client.DoctorCheck;
-import io.resilientredis.client.DoctorCheck.Status;
-import io.resilientredis.client.DoctorOptions;
-import io.resilientredis.client.DoctorReport;
+import io.resilientredis.client.doctor.CheckName;
+import io.resilientredis.client.doctor.Doctor;
+import io.resilientredis.client.doctor.DoctorCheck;
+import io.resilientredis.client.doctor.DoctorCheck.Status;
+import io.resilientredis.client.doctor.DoctorOptions;
+import io.resilientredis.client.doctor.DoctorReport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +49,7 @@ class DoctorWarningsTest {
         return "redis://" + redis.host() + ":" + redis.port();
     }
 
-    private static DoctorCheck check(DoctorReport report, String name) {
+    private static DoctorCheck check(DoctorReport report, CheckName name) {
         return report.check(name).orElseThrow(() -> new AssertionError("no " + name + " check in\n" + report.render()));
     }
 
@@ -63,16 +64,16 @@ class DoctorWarningsTest {
         DoctorReport report = Doctor.check(url());
         System.out.print(report.render());
 
-        DoctorCheck persistence = check(report, Doctor.PERSISTENCE);
+        DoctorCheck persistence = check(report, CheckName.PERSISTENCE);
         assertThat(persistence.status()).isEqualTo(Status.WARN);
         assertThat(persistence.finding()).contains("no persistence").contains("AOF off").contains("RDB save points none");
         assertThat(persistence.fix()).hasValueSatisfying(f -> assertThat(f).contains("appendonly yes"));
-        DoctorCheck maxmemory = check(report, Doctor.MAXMEMORY);
+        DoctorCheck maxmemory = check(report, CheckName.MAXMEMORY);
         assertThat(maxmemory.status()).isEqualTo(Status.WARN);
         assertThat(maxmemory.finding()).startsWith("maxmemory 0 (no limit)");
         assertThat(maxmemory.fix()).hasValueSatisfying(f -> assertThat(f).contains("set maxmemory"));
-        assertThat(check(report, Doctor.EVICTION_POLICY).status()).isEqualTo(Status.PASS);
-        assertThat(check(report, Doctor.AUTH).finding()).contains("requires none");
+        assertThat(check(report, CheckName.EVICTION_POLICY).status()).isEqualTo(Status.PASS);
+        assertThat(check(report, CheckName.AUTH).finding()).contains("requires none");
         assertThat(report.passed()).isTrue();
         assertThat(report.exitCode()).isZero();
     }
@@ -82,20 +83,20 @@ class DoctorWarningsTest {
         config("maxmemory", "64mb");
         try {
             config("maxmemory-policy", "noeviction");
-            DoctorCheck noeviction = check(Doctor.check(url()), Doctor.EVICTION_POLICY);
+            DoctorCheck noeviction = check(Doctor.check(url()), CheckName.EVICTION_POLICY);
             assertThat(noeviction.status()).isEqualTo(Status.WARN);
             assertThat(noeviction.finding()).contains("refuses writes with OOM");
             assertThat(noeviction.fix()).hasValueSatisfying(f -> assertThat(f).contains("headroom"));
 
             config("maxmemory-policy", "volatile-lru");
-            DoctorCheck volatileLru = check(Doctor.check(url()), Doctor.EVICTION_POLICY);
+            DoctorCheck volatileLru = check(Doctor.check(url()), CheckName.EVICTION_POLICY);
             assertThat(volatileLru.status()).isEqualTo(Status.WARN);
             assertThat(volatileLru.finding()).contains("exactly-once markers");
 
             config("maxmemory-policy", "allkeys-lfu");
             DoctorReport lfu = Doctor.check(url());
-            assertThat(check(lfu, Doctor.EVICTION_POLICY).status()).isEqualTo(Status.PASS);
-            assertThat(check(lfu, Doctor.MAXMEMORY).status()).isEqualTo(Status.PASS);
+            assertThat(check(lfu, CheckName.EVICTION_POLICY).status()).isEqualTo(Status.PASS);
+            assertThat(check(lfu, CheckName.MAXMEMORY).status()).isEqualTo(Status.PASS);
         } finally {
             config("maxmemory-policy", "noeviction");
             config("maxmemory", "0");
@@ -116,10 +117,10 @@ class DoctorWarningsTest {
                 DoctorReport report = Doctor.check(url());
                 System.out.print(report.render());
 
-                DoctorCheck usedMemory = check(report, Doctor.USED_MEMORY);
+                DoctorCheck usedMemory = check(report, CheckName.USED_MEMORY);
                 assertThat(usedMemory.status()).isEqualTo(Status.WARN);
                 assertThat(usedMemory.fix()).hasValueSatisfying(f -> assertThat(f).contains("evicting"));
-                DoctorCheck evicted = check(report, Doctor.EVICTED_KEYS);
+                DoctorCheck evicted = check(report, CheckName.EVICTED_KEYS);
                 assertThat(evicted.status()).isEqualTo(Status.WARN);
                 assertThat(evicted.finding()).containsPattern("^[1-9][0-9]* keys evicted");
                 assertThat(report.passed()).isTrue();
@@ -149,7 +150,7 @@ class DoctorWarningsTest {
 
                 DoctorReport report = Doctor.check(url());
                 System.out.print(report.render());
-                DoctorCheck persistence = check(report, Doctor.PERSISTENCE);
+                DoctorCheck persistence = check(report, CheckName.PERSISTENCE);
                 assertThat(persistence.status()).isEqualTo(Status.FAIL);
                 assertThat(persistence.finding()).contains("the last RDB save failed")
                         .contains("rdb_last_bgsave_status:err");
@@ -175,12 +176,12 @@ class DoctorWarningsTest {
             DoctorReport report = Doctor.check(url(), DoctorOptions.builder().timeout(Duration.ofMillis(500)).build());
             System.out.print(report.render());
 
-            assertThat(check(report, Doctor.TCP_CONNECT).status()).isEqualTo(Status.PASS);
-            DoctorCheck auth = check(report, Doctor.AUTH);
+            assertThat(check(report, CheckName.TCP_CONNECT).status()).isEqualTo(Status.PASS);
+            DoctorCheck auth = check(report, CheckName.AUTH);
             assertThat(auth.status()).isEqualTo(Status.FAIL);
             assertThat(auth.finding()).contains("no reply within the timeout");
             assertThat(auth.fix()).hasValueSatisfying(f -> assertThat(f).contains("frozen or overloaded"));
-            assertThat(check(report, Doctor.LATENCY).status()).isEqualTo(Status.SKIP);
+            assertThat(check(report, CheckName.LATENCY).status()).isEqualTo(Status.SKIP);
         } finally {
             redis.resume();
         }
@@ -196,13 +197,13 @@ class DoctorWarningsTest {
             DoctorReport report = Doctor.check("redis://" + node.host() + ":" + node.port());
             System.out.print(report.render());
 
-            DoctorCheck tcp = check(report, Doctor.TCP_CONNECT);
+            DoctorCheck tcp = check(report, CheckName.TCP_CONNECT);
             assertThat(tcp.status()).isEqualTo(Status.FAIL);
             assertThat(tcp.target()).isEqualTo("127.0.0.1:" + node.port());
             assertThat(tcp.finding()).isEqualTo("connection refused: nothing listens on 127.0.0.1:" + node.port());
             assertThat(tcp.fix()).hasValueSatisfying(f -> assertThat(f).startsWith("start Redis there"));
-            assertThat(check(report, Doctor.DNS).status()).isEqualTo(Status.PASS);
-            assertThat(report.checks().stream().dropWhile(c -> !c.name().equals(Doctor.TLS_HANDSHAKE)).toList())
+            assertThat(check(report, CheckName.DNS).status()).isEqualTo(Status.PASS);
+            assertThat(report.checks().stream().dropWhile(c -> !c.name().equals(CheckName.TLS_HANDSHAKE)).toList())
                     .hasSize(10).allSatisfy(c -> assertThat(c.status()).isEqualTo(Status.SKIP));
             assertThat(report.exitCode()).isEqualTo(1);
         }

@@ -1,10 +1,12 @@
-package io.resilientredis.client;
+package io.resilientredis.client.doctor;
 
+import io.resilientredis.client.RedisEndpoint;
+import io.resilientredis.client.internal.ConnectionSpec;
+import io.resilientredis.client.internal.RedisUrl;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -135,7 +137,7 @@ public final class DoctorCommand {
         String shown;
         if (url != null) {
             parsed = DoctorUrlForm.standalone(url);
-            shown = RedisEndpoint.redactUrl(url.strip());
+            shown = RedisUrl.redact(url.strip());
         } else {
             parsed = DoctorUrlForm.sentinel(master, Arrays.asList(sentinels.split(",")));
             shown = "sentinel://" + master + "@" + sentinels;
@@ -143,8 +145,9 @@ public final class DoctorCommand {
         if (parsed.ok()) {
             RedisEndpoint endpoint = parsed.endpoint();
             if (password != null || user != null) {
-                endpoint = endpoint.withCredentials(user != null ? user : endpoint.username(),
-                        password != null ? password : endpoint.password());
+                ConnectionSpec given = ConnectionSpec.of(endpoint);
+                endpoint = endpoint.withCredentials(user != null ? user : given.username(),
+                        password != null ? password : given.password());
             }
             if (sentinelPassword != null) {
                 endpoint = endpoint.withSentinelCredentials(null, sentinelPassword);

@@ -1,5 +1,7 @@
-package io.resilientredis.client;
+package io.resilientredis.client.doctor;
 
+import io.resilientredis.client.RedisEndpoint;
+import io.resilientredis.client.internal.RedisUrl;
 import java.util.List;
 
 /**
@@ -42,7 +44,7 @@ final class DoctorUrlForm {
             String bare = a.contains("://") ? a.substring(a.indexOf("://") + 3) : a;
             int colon = bare.lastIndexOf(':');
             if (colon <= 0 || !bare.substring(colon + 1).matches("\\d{1,5}")) {
-                return problem("Sentinel address '" + RedisEndpoint.redactUrl(a) + "' is not host:port",
+                return problem("Sentinel address '" + RedisUrl.redact(a) + "' is not host:port",
                         "give each Sentinel as host:port, such as 10.0.0.7:26379 (26379 is Sentinel's default port)");
             }
             int p = Integer.parseInt(bare.substring(colon + 1));

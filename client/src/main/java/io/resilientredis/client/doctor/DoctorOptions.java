@@ -1,4 +1,4 @@
-package io.resilientredis.client;
+package io.resilientredis.client.doctor;
 
 import java.time.Duration;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package io.resilientredis.client;
+package io.resilientredis.client.doctor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,5 +1,8 @@
-package io.resilientredis.client;
+package io.resilientredis.client.doctor;
 
+import io.resilientredis.client.RedisEndpoint;
+import io.resilientredis.client.internal.ConnectionSpec;
+import io.resilientredis.client.internal.RedisUrl;
 import java.util.Objects;
 
 /**
@@ -16,32 +19,33 @@ import java.util.Objects;
  *
  * <p>The checks, in runbook order; a check that needs an earlier one that failed is {@code SKIP}:
  * <ol>
- * <li>{@value #URL_FORM}: the URL (or Sentinel address list) is well formed.</li>
- * <li>For a Sentinel group: {@value #SENTINEL} (one per Sentinel: reachable, the master it reports),
- *     {@value #SENTINEL_AGREEMENT}, {@value #SENTINEL_QUORUM} ({@code SENTINEL CKQUORUM}),
- *     {@value #SENTINEL_MASTER} (down flags), {@value #SENTINEL_TOPOLOGY} (known Sentinels and
+ * <li>{@link CheckName#URL_FORM}: the URL (or Sentinel address list) is well formed.</li>
+ * <li>For a Sentinel group: {@link CheckName#SENTINEL} (one per Sentinel: reachable, the master it reports),
+ *     {@link CheckName#SENTINEL_AGREEMENT}, {@link CheckName#SENTINEL_QUORUM} ({@code SENTINEL CKQUORUM}),
+ *     {@link CheckName#SENTINEL_MASTER} (down flags), {@link CheckName#SENTINEL_TOPOLOGY} (known Sentinels and
  *     replicas); then the data-node checks below run on the master the Sentinels report.</li>
- * <li>{@value #DNS}, {@value #TCP_CONNECT} (with its time), {@value #TLS_HANDSHAKE} ({@code rediss://}
- *     only), {@value #AUTH} ({@code NOAUTH}/{@code WRONGPASS} with the fix), {@value #PING}.</li>
- * <li>{@value #ROLE}: a master's connected replicas and their lag in bytes and seconds; a replica's
+ * <li>{@link CheckName#DNS}, {@link CheckName#TCP_CONNECT} (with its time),
+ *     {@link CheckName#TLS_HANDSHAKE} ({@code rediss://} only), {@link CheckName#AUTH}
+ *     ({@code NOAUTH}/{@code WRONGPASS} with the fix), {@link CheckName#PING}.</li>
+ * <li>{@link CheckName#ROLE}: a master's connected replicas and their lag in bytes and seconds; a replica's
  *     link to its master. A plain URL that points at a replica is a warning (writes fail with
  *     {@code READONLY}); a node the Sentinels call master that says it is a replica is a failure.</li>
- * <li>{@value #PERSISTENCE}: AOF and RDB, {@code rdb_last_bgsave_status} and
+ * <li>{@link CheckName#PERSISTENCE}: AOF and RDB, {@code rdb_last_bgsave_status} and
  *     {@code aof_last_write_status}; a failed save is a failure (Redis then refuses writes with
  *     {@code MISCONF}), no persistence at all a warning.</li>
- * <li>{@value #MAXMEMORY}: {@code 0} (no limit) is a warning. Without a limit Redis grows until the
+ * <li>{@link CheckName#MAXMEMORY}: {@code 0} (no limit) is a warning. Without a limit Redis grows until the
  *     host or container runs out of memory and the kernel kills it: a full outage that also loses
  *     every write since the last save, and inside a container Redis cannot even see the limit it will
  *     be killed at. A limit turns that into something visible and survivable (refused writes or
  *     evictions), so the doctor asks for one even for a service that uses Redis as its data store
  *     rather than as a cache.</li>
- * <li>{@value #EVICTION_POLICY}: with a limit, {@code noeviction} is a warning (writes are refused
+ * <li>{@link CheckName#EVICTION_POLICY}: with a limit, {@code noeviction} is a warning (writes are refused
  *     with {@code OOM} when full), and so are {@code volatile-*} (they evict keys with a TTL first,
  *     which includes this library's exactly-once markers) and {@code allkeys-random}; the
  *     {@code allkeys-lru}/{@code allkeys-lfu} policies pass, since they keep recently used keys.</li>
- * <li>{@value #USED_MEMORY} (a warning at 90% of maxmemory), {@value #EVICTED_KEYS} (a warning when
- *     any key was evicted), {@value #LATENCY} (a few PINGs: p50 and max; a warning when the median
- *     is above {@link DoctorOptions#latencyWarning()}).</li>
+ * <li>{@link CheckName#USED_MEMORY} (a warning at 90% of maxmemory), {@link CheckName#EVICTED_KEYS}
+ *     (a warning when any key was evicted), {@link CheckName#LATENCY} (a few PINGs: p50 and max; a
+ *     warning when the median is above {@link DoctorOptions#latencyWarning()}).</li>
  * </ol>
  *
  * <p>Every network step is bounded by {@link DoctorOptions#timeout()}; a run leaves no socket open
@@ -50,49 +54,12 @@ import java.util.Objects;
  */
 public final class Doctor {
 
-    /** Check name: the URL or Sentinel address list is well formed. */
-    public static final String URL_FORM = "URL form";
-    /** Check name: the host resolves. */
-    public static final String DNS = "DNS";
-    /** Check name: a TCP connection opens. */
-    public static final String TCP_CONNECT = "TCP connect";
-    /** Check name: the TLS handshake succeeds ({@code rediss://} only). */
-    public static final String TLS_HANDSHAKE = "TLS handshake";
-    /** Check name: the credentials are accepted (or none are needed). */
-    public static final String AUTH = "AUTH";
-    /** Check name: PING answers PONG (after SELECT of the URL's database). */
-    public static final String PING = "PING";
-    /** Check name: the node's role and its replication links. */
-    public static final String ROLE = "Role and replication";
-    /** Check name: one Sentinel answers and names the master (one check per Sentinel). */
-    public static final String SENTINEL = "Sentinel";
-    /** Check name: the Sentinels agree on the master. */
-    public static final String SENTINEL_AGREEMENT = "Sentinel agreement";
-    /** Check name: {@code SENTINEL CKQUORUM}. */
-    public static final String SENTINEL_QUORUM = "Sentinel quorum";
-    /** Check name: the Sentinels do not flag the master as down. */
-    public static final String SENTINEL_MASTER = "Sentinel master state";
-    /** Check name: known Sentinels and healthy replicas. */
-    public static final String SENTINEL_TOPOLOGY = "Sentinel topology";
-    /** Check name: AOF/RDB enabled and the last save and AOF write succeeded. */
-    public static final String PERSISTENCE = "Persistence";
-    /** Check name: a memory limit is set. */
-    public static final String MAXMEMORY = "maxmemory";
-    /** Check name: the eviction policy. */
-    public static final String EVICTION_POLICY = "Eviction policy";
-    /** Check name: used memory against the limit. */
-    public static final String USED_MEMORY = "Used memory";
-    /** Check name: no key was evicted. */
-    public static final String EVICTED_KEYS = "Evicted keys";
-    /** Check name: PING round trips. */
-    public static final String LATENCY = "Latency";
-
     private Doctor() {
     }
 
     /**
      * Checks a standalone Redis given as a URL, with {@link DoctorOptions#defaults()}. A malformed
-     * URL is reported as a failed {@value #URL_FORM} check, not thrown.
+     * URL is reported as a failed {@link CheckName#URL_FORM} check, not thrown.
      *
      * @param url {@code redis://[[user]:password@]host[:port][/database]} or {@code rediss://...}
      * @return the report
@@ -110,7 +77,7 @@ public final class Doctor {
     public static DoctorReport check(String url, DoctorOptions options) {
         Objects.requireNonNull(options, "options");
         DoctorUrlForm.Parsed parsed = DoctorUrlForm.standalone(url);
-        return new DoctorRun(options).report(parsed, url == null ? "(no URL)" : RedisEndpoint.redactUrl(url.strip()));
+        return new DoctorRun(options).report(parsed, url == null ? "(no URL)" : RedisUrl.redact(url.strip()));
     }
 
     /**
@@ -132,6 +99,6 @@ public final class Doctor {
     public static DoctorReport check(RedisEndpoint endpoint, DoctorOptions options) {
         Objects.requireNonNull(endpoint, "endpoint");
         Objects.requireNonNull(options, "options");
-        return new DoctorRun(options).report(endpoint);
+        return new DoctorRun(options).report(ConnectionSpec.of(endpoint));
     }
 }

@@ -1,4 +1,4 @@
-package io.resilientredis.client;
+package io.resilientredis.client.internal;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -7,17 +7,28 @@ import java.util.Locale;
 /**
  * A parsed {@code redis[s]://[[user]:password@]host[:port][/database]} URL. One parser for the
  * client and the doctor, so that a URL the doctor passes is one the client takes, and a URL the
- * client refuses is refused with the doctor's precise finding and fix. Never repeats a password.
+ * client refuses is refused with the doctor's precise finding and fix. Never repeats a password,
+ * not even in {@link #toString()}.
+ *
+ * @param tls whether the scheme is {@code rediss://}
+ * @param username the ACL user, or null
+ * @param password the password, or null
+ * @param host the host, without the brackets of an IPv6 address
+ * @param port the port
+ * @param database the database number
  */
-record RedisUrl(boolean tls, String username, String password, String host, int port, int database) {
+public record RedisUrl(boolean tls, String username, String password, String host, int port, int database) {
 
-    static final String FORM = "redis://[[user]:password@]host[:port][/database] (rediss:// for TLS)";
+    /** The form of a Redis URL, as findings and fixes quote it. */
+    public static final String FORM = "redis://[[user]:password@]host[:port][/database] (rediss:// for TLS)";
 
     /** A URL that is not well formed: what is wrong (password redacted) and how to fix it. */
-    static final class Malformed extends IllegalArgumentException {
+    public static final class Malformed extends IllegalArgumentException {
         private static final long serialVersionUID = 1L;
 
+        /** What is wrong, password redacted. */
         private final String problem;
+        /** How to fix it. */
         private final String fix;
 
         Malformed(String problem, String fix) {
@@ -26,11 +37,13 @@ record RedisUrl(boolean tls, String username, String password, String host, int 
             this.fix = fix;
         }
 
-        String problem() {
+        /** @return what is wrong, password redacted */
+        public String problem() {
             return problem;
         }
 
-        String fix() {
+        /** @return how to fix it */
+        public String fix() {
             return fix;
         }
     }
@@ -40,12 +53,12 @@ record RedisUrl(boolean tls, String username, String password, String host, int 
      * @return its parts, percent-decoded
      * @throws Malformed naming the bad part and the fix
      */
-    static RedisUrl parse(String url) {
+    public static RedisUrl parse(String url) {
         if (url == null || url.isBlank()) {
             throw new Malformed("no Redis URL given", "give one such as redis://localhost:6379; the form is " + FORM);
         }
         String text = url.strip();
-        String shown = RedisEndpoint.redactUrl(text);
+        String shown = redact(text);
         int sep = text.indexOf("://");
         if (sep < 0) {
             throw new Malformed(shown + " has no scheme", "write it as redis://" + shown + " (or rediss:// for TLS)");
@@ -148,10 +161,15 @@ record RedisUrl(boolean tls, String username, String password, String host, int 
     /**
      * Checks a {@code host:port} port: digits, within 1-65535.
      *
+     * @param port the port as written
+     * @param shown the address as findings show it (password redacted)
+     * @param notANumber the finding when the port is not a number
+     * @param numberFix the fix when the port is not a number
+     * @param rangeFix the fix when the port is outside 1-65535
      * @return the port number
      * @throws Malformed with {@code notANumber} or a range finding
      */
-    static int port(String port, String shown, String notANumber, String numberFix, String rangeFix) {
+    public static int port(String port, String shown, String notANumber, String numberFix, String rangeFix) {
         if (port.isEmpty()) {
             throw new Malformed(shown + " ends its host with ':' but gives no port",
                     "add the port (6379 by default) or drop the ':'");
@@ -164,6 +182,34 @@ record RedisUrl(boolean tls, String username, String password, String host, int 
             throw new Malformed("port " + p + " in " + shown + " is outside 1-65535", rangeFix);
         }
         return p;
+    }
+
+    /**
+     * Replaces whatever stands between {@code ://} and {@code @} by {@code ***}.
+     *
+     * @param url a URL, or null
+     * @return the URL with its user info redacted ({@code "null"} for null)
+     */
+    public static String redact(String url) {
+        if (url == null) {
+            return "null";
+        }
+        int scheme = url.indexOf("://");
+        int at = url.lastIndexOf('@');
+        if (at > 0) {
+            int start = scheme >= 0 ? scheme + 3 : 0;
+            if (at > start) {
+                return url.substring(0, start) + "***" + url.substring(at);
+            }
+        }
+        return url;
+    }
+
+    @Override
+    public String toString() {
+        return "RedisUrl[" + (tls ? "rediss://" : "redis://") + (username != null ? username : "")
+                + (password != null ? ":***" : "") + (username != null || password != null ? "@" : "")
+                + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port + "/" + database + "]";
     }
 
     /** A description of the first character that breaks a URL's user info, or null when none. */

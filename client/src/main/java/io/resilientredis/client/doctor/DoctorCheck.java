@@ -1,4 +1,4 @@
-package io.resilientredis.client;
+package io.resilientredis.client.doctor;
 
 import java.util.Objects;
 import java.util.Optional;
@@ -22,13 +22,13 @@ public final class DoctorCheck {
         SKIP
     }
 
-    private final String name;
+    private final CheckName name;
     private final String target;
     private final Status status;
     private final String finding;
     private final String fix;
 
-    DoctorCheck(String name, String target, Status status, String finding, String fix) {
+    DoctorCheck(CheckName name, String target, Status status, String finding, String fix) {
         this.name = Objects.requireNonNull(name, "name");
         this.target = target == null ? "" : target;
         this.status = Objects.requireNonNull(status, "status");
@@ -36,24 +36,24 @@ public final class DoctorCheck {
         this.fix = fix;
     }
 
-    static DoctorCheck pass(String name, String target, String finding) {
+    static DoctorCheck pass(CheckName name, String target, String finding) {
         return new DoctorCheck(name, target, Status.PASS, finding, null);
     }
 
-    static DoctorCheck warn(String name, String target, String finding, String fix) {
+    static DoctorCheck warn(CheckName name, String target, String finding, String fix) {
         return new DoctorCheck(name, target, Status.WARN, finding, Objects.requireNonNull(fix, "fix"));
     }
 
-    static DoctorCheck fail(String name, String target, String finding, String fix) {
+    static DoctorCheck fail(CheckName name, String target, String finding, String fix) {
         return new DoctorCheck(name, target, Status.FAIL, finding, Objects.requireNonNull(fix, "fix"));
     }
 
-    static DoctorCheck skip(String name, String target, String finding) {
+    static DoctorCheck skip(CheckName name, String target, String finding) {
         return new DoctorCheck(name, target, Status.SKIP, finding, null);
     }
 
-    /** @return the check's name, one of those listed on {@link Doctor}, such as {@code "TCP connect"} */
-    public String name() {
+    /** @return which check this is, such as {@link CheckName#TCP_CONNECT} (its label is {@code "TCP connect"}) */
+    public CheckName name() {
         return name;
     }
 
@@ -80,7 +80,7 @@ public final class DoctorCheck {
     /** @return the check as one line: status, name, target, finding and the fix if any */
     public String render() {
         StringBuilder line = new StringBuilder();
-        line.append(String.format("%-4s  %-22s %s", status, name, target.isEmpty() ? "-" : target));
+        line.append(String.format("%-4s  %-22s %s", status, name.label(), target.isEmpty() ? "-" : target));
         line.append("  ").append(finding);
         if (fix != null) {
             line.append("  | fix: ").append(fix);

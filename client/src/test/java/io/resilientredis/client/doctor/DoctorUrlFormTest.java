@@ -1,7 +1,8 @@
-package io.resilientredis.client;
+package io.resilientredis.client.doctor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.resilientredis.client.internal.ConnectionSpec;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -32,7 +33,7 @@ class DoctorUrlFormTest {
         DoctorReport report = Doctor.check(url);
 
         DoctorCheck form = report.checks().get(0);
-        assertThat(form.name()).isEqualTo(Doctor.URL_FORM);
+        assertThat(form.name()).isEqualTo(CheckName.URL_FORM);
         assertThat(form.status()).isEqualTo(DoctorCheck.Status.FAIL);
         assertThat(form.finding()).contains(finding);
         assertThat(form.fix()).hasValueSatisfying(f -> assertThat(f).contains(fix));
@@ -40,9 +41,9 @@ class DoctorUrlFormTest {
                 .isNotEmpty()
                 .allSatisfy(c -> assertThat(c.status()).isEqualTo(DoctorCheck.Status.SKIP))
                 .extracting(DoctorCheck::name)
-                .containsExactly(Doctor.DNS, Doctor.TCP_CONNECT, Doctor.TLS_HANDSHAKE, Doctor.AUTH, Doctor.PING,
-                        Doctor.ROLE, Doctor.PERSISTENCE, Doctor.MAXMEMORY, Doctor.EVICTION_POLICY, Doctor.USED_MEMORY,
-                        Doctor.EVICTED_KEYS, Doctor.LATENCY);
+                .containsExactly(CheckName.DNS, CheckName.TCP_CONNECT, CheckName.TLS_HANDSHAKE, CheckName.AUTH, CheckName.PING,
+                        CheckName.ROLE, CheckName.PERSISTENCE, CheckName.MAXMEMORY, CheckName.EVICTION_POLICY, CheckName.USED_MEMORY,
+                        CheckName.EVICTED_KEYS, CheckName.LATENCY);
         assertThat(report.passed()).isFalse();
         assertThat(report.exitCode()).isEqualTo(1);
         assertThat(report.render()).doesNotContain("ssw0rd-Q9").contains("FAIL  URL form");
@@ -52,7 +53,7 @@ class DoctorUrlFormTest {
     void aMissingUrlIsAFailureNotAnException() {
         DoctorReport report = Doctor.check((String) null);
 
-        assertThat(report.check(Doctor.URL_FORM).orElseThrow().finding()).isEqualTo("no Redis URL given");
+        assertThat(report.check(CheckName.URL_FORM).orElseThrow().finding()).isEqualTo("no Redis URL given");
         assertThat(report.exitCode()).isEqualTo(1);
     }
 
@@ -61,15 +62,15 @@ class DoctorUrlFormTest {
         DoctorUrlForm.Parsed parsed = DoctorUrlForm.standalone("rediss://app:s3cr%40t%2Fx@cache.example:6380/2");
 
         assertThat(parsed.ok()).isTrue();
-        RedisEndpoint endpoint = parsed.endpoint();
+        ConnectionSpec endpoint = ConnectionSpec.of(parsed.endpoint());
         assertThat(endpoint.password()).isEqualTo("s3cr@t/x");
         assertThat(endpoint.username()).isEqualTo("app");
         assertThat(endpoint.host()).isEqualTo("cache.example");
         assertThat(endpoint.port()).isEqualTo(6380);
         assertThat(endpoint.database()).isEqualTo(2);
         assertThat(endpoint.tls()).isTrue();
-        assertThat(DoctorUrlForm.standalone("redis://[::1]:7000").endpoint().port()).isEqualTo(7000);
-        assertThat(DoctorUrlForm.standalone("redis://localhost").endpoint().port()).isEqualTo(6379);
+        assertThat(ConnectionSpec.of(DoctorUrlForm.standalone("redis://[::1]:7000").endpoint()).port()).isEqualTo(7000);
+        assertThat(ConnectionSpec.of(DoctorUrlForm.standalone("redis://localhost").endpoint()).port()).isEqualTo(6379);
     }
 
     @Test
@@ -80,7 +81,7 @@ class DoctorUrlFormTest {
                 .contains("outside 1-65535");
         assertThat(DoctorUrlForm.sentinel(" ", List.of("10.0.0.1:26379")).fix()).contains("sentinel monitor NAME");
         assertThat(DoctorUrlForm.sentinel("mymaster", List.of()).problem()).isEqualTo("no Sentinel addresses given");
-        assertThat(DoctorUrlForm.sentinel("mymaster", List.of("redis://10.0.0.1:26379", "b:26380")).endpoint().sentinels())
-                .containsExactly("10.0.0.1:26379", "b:26380");
+        assertThat(ConnectionSpec.of(DoctorUrlForm.sentinel("mymaster", List.of("redis://10.0.0.1:26379", "b:26380"))
+                .endpoint()).sentinels()).containsExactly("10.0.0.1:26379", "b:26380");
     }
 }

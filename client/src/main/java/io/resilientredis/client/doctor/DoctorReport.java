@@ -1,4 +1,4 @@
-package io.resilientredis.client;
+package io.resilientredis.client.doctor;
 
 import java.util.List;
 import java.util.Optional;
@@ -28,11 +28,12 @@ public final class DoctorReport {
     }
 
     /**
-     * @param name a check name, such as {@code "AUTH"}
-     * @return the first check of that name (Sentinel endpoints have one {@code "Sentinel"} check per Sentinel)
+     * @param name a check, such as {@link CheckName#AUTH}
+     * @return the first check of that name (Sentinel endpoints have one {@link CheckName#SENTINEL} check per
+     *     Sentinel)
      */
-    public Optional<DoctorCheck> check(String name) {
-        return checks.stream().filter(c -> c.name().equals(name)).findFirst();
+    public Optional<DoctorCheck> check(CheckName name) {
+        return checks.stream().filter(c -> c.name() == name).findFirst();
     }
 
     /** @return true when no check failed (warnings and skipped checks do not fail a report) */
