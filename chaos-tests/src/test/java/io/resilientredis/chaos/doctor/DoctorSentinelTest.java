@@ -3,6 +3,7 @@ package io.resilientredis.chaos.doctor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.resilientredis.chaos.ChaosTopologyExtension;
 import io.resilientredis.chaos.topology.RedisNode;
 import io.resilientredis.chaos.topology.RedisTopology;
 import io.resilientredis.chaos.topology.SentinelGroup;
@@ -19,8 +20,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,22 +33,17 @@ class DoctorSentinelTest {
 
     private static final String PASSWORD = "Sentinel-group-pw-5e1";
 
-    private static RedisTopology topology;
+    @RegisterExtension
+    static final ChaosTopologyExtension<RedisTopology> topology =
+            ChaosTopologyExtension.direct(RedisTopology.sentinelGroup(1).password(PASSWORD).config("appendonly yes")
+                    .config("maxmemory 64mb").config("maxmemory-policy allkeys-lru"));
     private static SentinelGroup group;
 
     @BeforeAll
     static void start() {
-        topology = RedisTopology.sentinelGroup(1).password(PASSWORD).config("appendonly yes")
-                .config("maxmemory 64mb").config("maxmemory-policy allkeys-lru").start();
-        group = topology.sentinelGroup();
+        group = topology.get().sentinelGroup();
     }
 
-    @AfterAll
-    static void stop() {
-        if (topology != null) {
-            topology.close();
-        }
-    }
 
     private static List<String> sentinelAddresses() {
         return group.sentinels().stream().map(s -> s.host() + ":" + s.port()).toList();

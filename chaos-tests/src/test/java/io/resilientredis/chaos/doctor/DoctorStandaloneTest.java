@@ -2,6 +2,7 @@ package io.resilientredis.chaos.doctor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.resilientredis.chaos.ChaosTopologyExtension;
 import io.resilientredis.chaos.topology.RedisNode;
 import io.resilientredis.chaos.topology.RedisTopology;
 import io.resilientredis.client.RedisEndpoint;
@@ -16,8 +17,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,22 +31,17 @@ class DoctorStandaloneTest {
     private static final String PASSWORD = "Doc-pw-31c7e";
     private static final String WRONG = "Not-it-9d02a";
 
-    private static RedisTopology topology;
+    @RegisterExtension
+    static final ChaosTopologyExtension<RedisTopology> topology =
+            ChaosTopologyExtension.direct(RedisTopology.standalone().password(PASSWORD).config("appendonly yes")
+                    .config("maxmemory 64mb").config("maxmemory-policy allkeys-lru"));
     private static RedisNode redis;
 
     @BeforeAll
     static void start() {
-        topology = RedisTopology.standalone().password(PASSWORD).config("appendonly yes")
-                .config("maxmemory 64mb").config("maxmemory-policy allkeys-lru").start();
-        redis = topology.primary();
+        redis = topology.get().primary();
     }
 
-    @AfterAll
-    static void stop() {
-        if (topology != null) {
-            topology.close();
-        }
-    }
 
     private static String url(String password) {
         return "redis://" + (password == null ? "" : ":" + password + "@") + redis.host() + ":" + redis.port();

@@ -2,6 +2,7 @@ package io.resilientredis.chaos.doctor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.resilientredis.chaos.ChaosTopologyExtension;
 import io.resilientredis.chaos.topology.RedisNode;
 import io.resilientredis.chaos.topology.RedisTopology;
 import io.resilientredis.client.doctor.CheckName;
@@ -13,6 +14,7 @@ import io.resilientredis.client.doctor.DoctorReport;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,15 +31,16 @@ class DoctorTlsTest {
     @TempDir
     static Path directory;
 
-    private static RedisTopology topology;
+    @RegisterExtension
+    static final ChaosTopologyExtension<RedisTopology> topology =
+            ChaosTopologyExtension.direct(RedisTopology.standalone().password(PASSWORD).config("appendonly yes")
+                    .config("maxmemory 64mb").config("maxmemory-policy allkeys-lru"));
     private static TlsTerminator longLived;
     private static TlsTerminator expiring;
 
     @BeforeAll
     static void start() throws Exception {
-        topology = RedisTopology.standalone().password(PASSWORD).config("appendonly yes").config("maxmemory 64mb")
-                .config("maxmemory-policy allkeys-lru").start();
-        RedisNode redis = topology.primary();
+        RedisNode redis = topology.get().primary();
         longLived = TlsTerminator.start(directory, "localhost", 365, redis.port());
         expiring = TlsTerminator.start(directory, "localhost", 5, redis.port());
     }
@@ -49,9 +52,6 @@ class DoctorTlsTest {
         }
         if (expiring != null) {
             expiring.close();
-        }
-        if (topology != null) {
-            topology.close();
         }
     }
 

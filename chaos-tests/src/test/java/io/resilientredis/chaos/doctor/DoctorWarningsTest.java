@@ -3,6 +3,7 @@ package io.resilientredis.chaos.doctor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.resilientredis.chaos.ChaosTopologyExtension;
 import io.resilientredis.chaos.topology.RedisNode;
 import io.resilientredis.chaos.topology.RedisTopology;
 import io.resilientredis.chaos.topology.RespConnection;
@@ -16,8 +17,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,21 +30,16 @@ class DoctorWarningsTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(2);
 
-    private static RedisTopology topology;
+    @RegisterExtension
+    static final ChaosTopologyExtension<RedisTopology> topology =
+            ChaosTopologyExtension.direct(RedisTopology.standalone());
     private static RedisNode redis;
 
     @BeforeAll
     static void start() {
-        topology = RedisTopology.standalone().start();
-        redis = topology.primary();
+        redis = topology.get().primary();
     }
 
-    @AfterAll
-    static void stop() {
-        if (topology != null) {
-            topology.close();
-        }
-    }
 
     private static String url() {
         return "redis://" + redis.host() + ":" + redis.port();

@@ -3,6 +3,7 @@ package io.resilientredis.client.doctor;
 import static io.resilientredis.client.doctor.Format.millis;
 
 import io.resilientredis.client.internal.resp.RespClient;
+import io.resilientredis.failover.internal.Threads;
 import io.resilientredis.client.internal.resp.RespError;
 import java.io.EOFException;
 import java.io.IOException;
@@ -197,8 +198,7 @@ final class NetworkSteps {
             return InetAddress.getAllByName(bare);
         }
         FutureTask<InetAddress[]> lookup = new FutureTask<>(() -> InetAddress.getAllByName(bare));
-        Thread thread = new Thread(lookup, "resilient-redis-doctor-dns");
-        thread.setDaemon(true);
+        Thread thread = Threads.daemon("resilient-redis-doctor-dns", lookup);
         thread.start();
         try {
             return lookup.get(timeoutMillis, TimeUnit.MILLISECONDS);
