@@ -126,11 +126,16 @@ abstract class AbstractNode implements RedisNode {
         }
     }
 
-    /** Whether the server answering on our port is this node's own process (not a stranger on a reused port). */
+    /**
+     * Whether the server answering on our port is this node's own process (not a stranger on a reused port)
+     * and has loaded its data: INFO answers while the dataset is still loading, every data command only with
+     * {@code LOADING}.
+     */
     final boolean answersAsProcess(long pid) {
         try (RespConnection connection = connect(Duration.ofMillis(500))) {
             String processId = connection.info("server").get("process_id");
-            return processId != null && Long.parseLong(processId) == pid;
+            return processId != null && Long.parseLong(processId) == pid
+                    && !"1".equals(connection.info("persistence").get("loading"));
         } catch (IOException | RuntimeException e) {
             return false;
         }

@@ -75,10 +75,20 @@ class ReplicatedClientCrashTest {
 
     @Test
     void withoutItTheSameCrashLosesConfirmedWrites() throws Exception {
-        Verdict v = run("control", 1);
-        // The control: if nothing were lost here, the other test would prove nothing.
-        assertThat(v.lost()).isPositive();
-        assertThat(v.duplicated()).isZero();
+        // The control: if nothing could be lost here, the other test would prove nothing. Whether the
+        // writes after the promotion land on the old master depends on timing (on a loaded machine the
+        // old master may already be re-pointed when the test sees the promotion, and those writes are
+        // spilled instead), so the fault gets up to three tries to bite; it must bite in one of them.
+        List<Long> lost = new ArrayList<>();
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            Verdict v = run("control-" + attempt, 1);
+            assertThat(v.duplicated()).isZero();
+            lost.add(v.lost());
+            if (v.lost() > 0) {
+                break;
+            }
+        }
+        assertThat(lost).as("writes lost per control run").anyMatch(n -> n > 0);
     }
 
     private Verdict run(String name, long journalWindowMillis) throws Exception {
