@@ -30,6 +30,12 @@ import org.slf4j.LoggerFactory;
  * the reader stamps each chunk with its read time and queues it for the direction's writer thread (started
  * on the first toxic), which passes it through the toxics and writes it. The writer also runs the toxics'
  * timers (timeout, reset_peer, limit_data), so they act on idle connections too.
+ *
+ * <p>A connection never goes on with bytes missing from the middle of a stream, which no TCP connection does:
+ * once a toxic dropped data of it (timeout, reset_peer, limit_data), the toxic leaving the chain (removed or
+ * replaced, as when a fault heals) ends the connection (reset_peer resets it, the others close it), as Toxiproxy's
+ * own reset_peer resets a connection it took data from even when removed meanwhile. Left open, a client that
+ * matches replies to requests in order (every Redis client) would be one reply off for good.
  */
 final class Connection {
     private static final Logger log = LoggerFactory.getLogger(Connection.class);
@@ -76,10 +82,21 @@ final class Connection {
         for (ToxicSpec toxic : toxics) {
             (toxic.stream() == Stream.UPSTREAM ? upstream : downstream).add(toxic);
         }
-        boolean closeUp = up.updateChain(upstream);
-        boolean closeDown = down.updateChain(downstream);
-        if (closeUp || closeDown) {
-            log.debug("{}: a removed timeout toxic closes the connection", label);
+        ToxicState endUp = up.updateChain(upstream);
+        ToxicState endDown = down.updateChain(downstream);
+        ToxicState end = endDown != null ? endDown : endUp;
+        if (end != null) {
+            log.debug("{}: the removed {} toxic {} ends the connection", label, end.spec.kind().wireName(),
+                    end.spec.name());
+            end(end);
+        }
+    }
+
+    /** Ends the connection for a toxic that left the chain after dropping data: reset_peer resets, others close. */
+    private void end(ToxicState toxic) {
+        if (toxic.spec.kind() == ToxicKind.RESET_PEER) {
+            reset();
+        } else {
             close();
         }
     }
@@ -192,6 +209,8 @@ final class Connection {
         final AtomicLong transmitted;
         /** bandwidth: when the next piece may leave (writer thread only). */
         long nextSendNanos;
+        /** Whether this toxic dropped data of the connection; written under the direction's lock. */
+        boolean dropped;
 
         ToxicState(ToxicSpec spec, boolean active, long startNanos, AtomicLong transmitted) {
             this.spec = spec;
@@ -254,9 +273,12 @@ final class Connection {
             }
         }
 
-        /** Installs a new chain; returns true when a removed, acting timeout toxic means the connection must close. */
-        boolean updateChain(List<ToxicSpec> specs) {
-            boolean closeConnection = false;
+        /**
+         * Installs a new chain; returns the toxic that leaves it and must end the connection (a removed, acting
+         * timeout, or one that dropped data of this connection), or null.
+         */
+        ToxicState updateChain(List<ToxicSpec> specs) {
+            ToxicState end = null;
             lock.lock();
             try {
                 Map<String, ToxicState> previous = new HashMap<>();
@@ -270,14 +292,17 @@ final class Connection {
                     if (old != null && old.spec == spec) {
                         next.add(old);
                     } else {
+                        if (old != null && old.dropped) {
+                            end = old;
+                        }
                         boolean active = ThreadLocalRandom.current().nextFloat() < spec.toxicity();
                         next.add(new ToxicState(spec, active, now,
                                 old != null ? old.transmitted : new AtomicLong()));
                     }
                 }
                 for (ToxicState removed : previous.values()) {
-                    if (removed.active && removed.spec.kind() == ToxicKind.TIMEOUT) {
-                        closeConnection = true;
+                    if (removed.dropped || (removed.active && removed.spec.kind() == ToxicKind.TIMEOUT)) {
+                        end = removed;
                     }
                 }
                 chain = List.copyOf(next);
@@ -287,7 +312,27 @@ final class Connection {
             } finally {
                 lock.unlock();
             }
-            return closeConnection;
+            return end;
+        }
+
+        /**
+         * Records that a toxic of the writer's snapshot dropped data. When that toxic has left the chain meanwhile
+         * ({@link #updateChain} saw it clean), the connection ends here instead, so no stream goes on with a hole.
+         */
+        private void dropped(ToxicState state) {
+            boolean gone;
+            lock.lock();
+            try {
+                state.dropped = true;
+                gone = !chain.contains(state);
+            } finally {
+                lock.unlock();
+            }
+            if (gone) {
+                log.debug("{}: the {} toxic {} dropped data after it was removed; ending the connection", label,
+                        state.spec.kind().wireName(), state.spec.name());
+                end(state);
+            }
         }
 
         private void startWriterIfNeeded() {
@@ -535,12 +580,17 @@ final class Connection {
                     int forwarded = (int) Math.min(allowed, length);
                     state.transmitted.addAndGet(forwarded);
                     pass(snapshot, snapshotVersion, next, data, offset, forwarded, readNanos);
+                    if (forwarded < length) {
+                        dropped(state);
+                    }
                     // The writer loop closes the connection once the limit is reached.
                     return;
                 }
                 case TIMEOUT:
                 case RESET_PEER:
-                    // Data is dropped until the toxic acts (closes or resets) or is removed.
+                    // Data is dropped until the toxic acts (closes or resets); removing it then ends the
+                    // connection all the same (see dropped).
+                    dropped(state);
                     return;
                 case SLOW_CLOSE:
                 default:

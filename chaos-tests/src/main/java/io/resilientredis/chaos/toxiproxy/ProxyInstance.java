@@ -182,14 +182,22 @@ final class ProxyInstance {
             } catch (IOException ignored) {
                 // the client is gone already; the connection closes on first use
             }
+            List<ToxicSpec> initial = toxics;
             Connection connection = new Connection(this, name + "-" + connectionIds.incrementAndGet(), client,
-                    upstream, toxics, threads);
+                    upstream, initial, threads);
             synchronized (connectionLock) {
                 if (bound.closed) {
                     connection.close();
                     continue;
                 }
                 connections.add(connection);
+            }
+            // setToxics writes the list before it looks at the connection set: a change it made without seeing
+            // this connection (a fault healed while it was being accepted) is read here, so the connection does
+            // not keep the old toxics for as long as it lives.
+            List<ToxicSpec> current = toxics;
+            if (current != initial) {
+                connection.updateToxics(current);
             }
             connection.start();
         }

@@ -11,6 +11,7 @@ import eu.rekawek.toxiproxy.Proxy;
 import eu.rekawek.toxiproxy.ToxiproxyClient;
 import eu.rekawek.toxiproxy.model.ToxicDirection;
 import eu.rekawek.toxiproxy.model.toxic.Latency;
+import eu.rekawek.toxiproxy.model.toxic.ResetPeer;
 import eu.rekawek.toxiproxy.model.toxic.Timeout;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -120,6 +121,57 @@ class ToxicBehaviourTest {
             assertThatThrownBy(() -> socket.getInputStream().read())
                     .isInstanceOf(SocketException.class)
                     .hasMessageContaining("Connection reset");
+        }
+    }
+
+    /**
+     * A reset_peer toxic drops what it holds until it resets the connection. Removed before that, a connection it
+     * dropped data of must still be reset (as Toxiproxy's own does once it took data): left open it would go on with
+     * bytes missing from the middle of its stream, which no TCP connection does, and a client that matches replies
+     * to requests in order (Redis clients) would be off by one reply for good.
+     */
+    @Test
+    void aResetPeerThatDroppedDataStillResetsTheConnectionWhenRemoved() throws IOException {
+        upstream = TestUpstream.echo();
+        Proxy proxy = client.createProxy("p", "127.0.0.1:0", upstream.address());
+        try (Socket socket = connect(proxy.getListen())) {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write('x');
+            assertThat(socket.getInputStream().read()).isEqualTo('x');
+
+            ResetPeer rst = proxy.toxics().resetPeer("rst", ToxicDirection.DOWNSTREAM, 60_000);
+            socket.getOutputStream().write('y');
+            socket.setSoTimeout(1000);
+            assertThatThrownBy(() -> socket.getInputStream().read()).as("the echo of y is dropped")
+                    .isInstanceOf(SocketTimeoutException.class);
+            assertThat(upstream.received()).isEqualTo(2);
+
+            rst.remove();
+            socket.setSoTimeout(5000);
+            String outcome;
+            try {
+                socket.getOutputStream().write('z');
+                outcome = readOutcome(socket);
+            } catch (SocketException reset) {
+                outcome = "RESET"; // seen by the write (the socket reports a reset once)
+            }
+            assertThat(outcome).as("the connection that lost the echo of y is reset, z never echoed")
+                    .isEqualTo("RESET");
+        }
+    }
+
+    @Test
+    void aResetPeerRemovedBeforeItDroppedAnythingLeavesTheConnectionAlone() throws IOException {
+        upstream = TestUpstream.echo();
+        Proxy proxy = client.createProxy("p", "127.0.0.1:0", upstream.address());
+        try (Socket socket = connect(proxy.getListen())) {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write('x');
+            assertThat(socket.getInputStream().read()).isEqualTo('x');
+
+            proxy.toxics().resetPeer("rst", ToxicDirection.DOWNSTREAM, 60_000).remove();
+            socket.getOutputStream().write('y');
+            assertThat(socket.getInputStream().read()).isEqualTo('y');
         }
     }
 
