@@ -718,6 +718,17 @@ public final class FailoverEngine<C> implements AutoCloseable {
         return maintenance;
     }
 
+    /**
+     * The endpoint writes go to now, without building a snapshot: one volatile read while its
+     * breaker is closed, for metrics taken on every call.
+     *
+     * @return its priority (0 for the primary), or -1 when no endpoint admits calls
+     */
+    public int activePriority() {
+        EndpointHealth<C> active = router.active();
+        return active == null ? -1 : active.priority();
+    }
+
     /** @return a snapshot of every endpoint, the active one, maintenance and the spill store */
     public FailoverStatus status() {
         EndpointHealth<C> active = router.active();
