@@ -504,9 +504,11 @@ public final class ResilientRedis implements AutoCloseable {
         return engine.activePriority();
     }
 
-    /** Waits for a call, reporting its end to the metrics observer when one is installed. */
+    /** Waits for a call, reporting its end to the metrics observer and the tracer when they are installed. */
     private <T> T call(Command command, long start, CompletionStage<T> stage) {
-        if (start == ClientHooks.NOT_OBSERVED) {
+        // Traced from here, once the call is under way: a call whose arguments were refused opens no trace.
+        Object trace = hooks.begin(command);
+        if (start == ClientHooks.NOT_OBSERVED && trace == null) {
             return join(stage);
         }
         T reply;
@@ -514,9 +516,11 @@ public final class ResilientRedis implements AutoCloseable {
             reply = join(stage);
         } catch (RuntimeException | Error e) {
             hooks.failed(command, start, e);
+            hooks.failed(trace, e);
             throw e;
         }
         hooks.completed(command, start, reply);
+        hooks.completed(trace, reply);
         return reply;
     }
 

@@ -3,6 +3,7 @@ package io.resilientredis.client.internal;
 import io.resilientredis.client.queue.QueueStatus;
 import io.resilientredis.failover.FailoverEvent;
 import io.resilientredis.failover.FailoverStatus;
+import io.resilientredis.failover.WriteReceipt;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
@@ -29,6 +30,7 @@ public final class ClientHooks {
     private final Supplier<List<QueueStatus>> queues;
     private final Runnable refreshQueues;
     private volatile CallObserver observer;
+    private volatile CallTracer tracer;
 
     /**
      * @param status the engine's snapshot (in-memory figures only, never a Redis call)
@@ -98,6 +100,40 @@ public final class ClientHooks {
         }
     }
 
+    /**
+     * Installs the tracer; one per client.
+     *
+     * @param t the tracer
+     * @throws IllegalStateException when one is installed already
+     */
+    public synchronized void install(CallTracer t) {
+        Objects.requireNonNull(t, "tracer");
+        if (tracer != null) {
+            throw new IllegalStateException("this client is traced already (one observation registry per client)");
+        }
+        tracer = t;
+    }
+
+    /**
+     * Removes the tracer, if it is the one installed.
+     *
+     * @param t the tracer
+     */
+    public synchronized void uninstall(CallTracer t) {
+        if (tracer == t) {
+            tracer = null;
+        }
+    }
+
+    /**
+     * @param command the operation starting
+     * @return the call's trace context, or null when no tracer is installed
+     */
+    public Object begin(Command command) {
+        CallTracer t = tracer;
+        return t == null ? null : new Traced(t, t.begin(command));
+    }
+
     /** @return the engine's snapshot: in-memory figures, never a Redis call, never blocking */
     public FailoverStatus status() {
         return status.get();
@@ -133,6 +169,31 @@ public final class ClientHooks {
     }
 
     /**
+     * A traced call returned.
+     *
+     * @param trace what {@link #begin} returned (null: not traced)
+     * @param reply the reply
+     */
+    public void completed(Object trace, Object reply) {
+        if (trace instanceof Traced t) {
+            t.tracer.end(t.context, activeEndpoint.getAsInt(), Outcome.of(reply),
+                    reply instanceof WriteReceipt<?> r ? r.id() : null, null);
+        }
+    }
+
+    /**
+     * A traced call failed.
+     *
+     * @param trace what {@link #begin} returned (null: not traced)
+     * @param failure the failure
+     */
+    public void failed(Object trace, Throwable failure) {
+        if (trace instanceof Traced t) {
+            t.tracer.end(t.context, activeEndpoint.getAsInt(), Outcome.ofFailure(failure), null, failure);
+        }
+    }
+
+    /**
      * A call started at {@code start} failed.
      *
      * @param command the operation
@@ -147,23 +208,28 @@ public final class ClientHooks {
     }
 
     /**
-     * Reports an asynchronous call's end when it completes.
+     * Reports an asynchronous call's end when it completes, and traces it when a tracer is
+     * installed.
      *
      * @param command the operation
      * @param start what {@link #start()} returned
      * @param stage the call
      * @param <T> its reply type
-     * @return the same stage when not observed, else one completing with it
+     * @return the same stage when neither observed nor traced, else one completing with it
      */
     public <T> CompletionStage<T> observe(Command command, long start, CompletionStage<T> stage) {
-        if (start == NOT_OBSERVED) {
+        // Traced from here, once the call is under way: a call whose arguments were refused opens no trace.
+        Object trace = begin(command);
+        if (start == NOT_OBSERVED && trace == null) {
             return stage;
         }
         return stage.whenComplete((reply, failure) -> {
             if (failure == null) {
                 completed(command, start, reply);
+                completed(trace, reply);
             } else {
                 failed(command, start, failure);
+                failed(trace, failure);
             }
         });
     }
@@ -178,5 +244,9 @@ public final class ClientHooks {
         if (o != null) {
             o.event(event);
         }
+    }
+
+    /** A traced call: its tracer and the context the tracer made. */
+    private record Traced(CallTracer tracer, Object context) {
     }
 }
