@@ -84,7 +84,7 @@ public final class ResilientRedis implements AutoCloseable {
         this.markerTtlSeconds = Math.max(1, b.markerTtl.toSeconds());
         this.jobQueues = new JobQueues(new QueueSide(), b.timeout, b.timeout.plus(b.connectTimeout));
         this.hooks = new ClientHooks(this::engineStatus, this::activePriority, jobQueues::snapshot,
-                jobQueues::refreshSnapshot);
+                jobQueues::refreshSnapshot, this::observeReplay);
         this.discovery = b.endpoints.stream().anyMatch(RedisEndpoint::isSentinel) ? discoveryThread() : null;
         try {
             FailoverEngine.Builder<RedissonClient> eb = FailoverEngine.<RedissonClient>builder()
@@ -502,6 +502,10 @@ public final class ResilientRedis implements AutoCloseable {
 
     private int activePriority() {
         return engine.activePriority();
+    }
+
+    private void observeReplay(io.resilientredis.failover.spi.ReplayBatchObserver observer) {
+        engine.replayBatchObserver(observer);
     }
 
     /** Waits for a call, reporting its end to the metrics observer and the tracer when they are installed. */

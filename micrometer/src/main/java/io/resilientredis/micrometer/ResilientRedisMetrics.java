@@ -111,7 +111,6 @@ public final class ResilientRedisMetrics implements MeterBinder, AutoCloseable {
         if (registry != null) {
             throw new IllegalStateException("bound already; bind one CompositeMeterRegistry to export to several");
         }
-        registry = meterRegistry;
         List<String> names = new ArrayList<>();
         for (EndpointStatus e : hooks.status().endpoints()) {
             if ("master".equals(e.role())) {
@@ -120,10 +119,17 @@ public final class ResilientRedisMetrics implements MeterBinder, AutoCloseable {
         }
         endpoints = List.copyOf(names);
         timers = new Timer[COMMANDS.length * (endpoints.size() + 1) * OUTCOMES.length];
+        // Installed before any meter: a client that has a binder already gets no second set of meters.
+        registry = meterRegistry;
+        try {
+            hooks.install(observer);
+        } catch (RuntimeException e) {
+            registry = null;
+            throw e;
+        }
         bindEndpoints();
         bindSpill();
         bindJournal();
-        hooks.install(observer);
         refresher = Executors.newSingleThreadScheduledExecutor(Threads.daemonFactory("resilient-redis-metrics-"));
         refresher.scheduleWithFixedDelay(this::refreshQueues, 0, queueRefresh.toMillis(), TimeUnit.MILLISECONDS);
     }

@@ -8,6 +8,7 @@ import io.resilientredis.client.internal.ClientHooks;
 import io.resilientredis.client.internal.Command;
 import io.resilientredis.client.internal.Outcome;
 import io.resilientredis.failover.EndpointStatus;
+import io.resilientredis.failover.spi.ReplayBatchObserver;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -16,7 +17,10 @@ import java.util.Objects;
  * Traces a {@link ResilientRedis} through the Micrometer Observation API: one observation per facade
  * call (sync and {@code async()}), named {@value #NAME}, with the low-cardinality keys
  * {@code command}, {@code outcome} (as {@code resilientredis.commands} tags it) and {@code endpoint},
- * and the write's id as the high-cardinality key {@code write.id} when it was written or spilled.
+ * and the write's id as the high-cardinality key {@code write.id} when it was written or spilled;
+ * and one per batch of spilled writes replayed, named {@value #REPLAY_NAME}, with {@code endpoint},
+ * {@code outcome} ({@code replayed} or {@code failed}) and the high-cardinality {@code writes} (the
+ * batch's size).
  * With micrometer-tracing's bridge each observation is a span in OpenTelemetry or Brave. Nothing is
  * traced until this is installed with an {@link ObservationRegistry}.
  *
@@ -33,15 +37,20 @@ import java.util.Objects;
  */
 public final class ResilientRedisObservations implements AutoCloseable {
 
-    /** The observations' name. */
+    /** The name of a facade call's observation. */
     public static final String NAME = "resilientredis.command";
+
+    /** The name of a replayed batch's observation. */
+    public static final String REPLAY_NAME = "resilientredis.replay.batch";
 
     private final ClientHooks hooks;
     private final Tracer tracer;
+    private final ReplayTracer replayTracer;
 
     private ResilientRedisObservations(ClientHooks hooks, ObservationRegistry registry, List<String> endpoints) {
         this.hooks = hooks;
         this.tracer = new Tracer(registry, endpoints);
+        this.replayTracer = new ReplayTracer(registry);
     }
 
     /**
@@ -62,6 +71,7 @@ public final class ResilientRedisObservations implements AutoCloseable {
         }
         ResilientRedisObservations o = new ResilientRedisObservations(hooks, registry, List.copyOf(endpoints));
         hooks.install(o.tracer);
+        hooks.observeReplay(o.replayTracer);
         return o;
     }
 
@@ -69,6 +79,33 @@ public final class ResilientRedisObservations implements AutoCloseable {
     @Override
     public void close() {
         hooks.uninstall(tracer);
+        hooks.observeReplay(null);
+    }
+
+    /** One observation per replayed batch: the endpoint, the batch's size, and its failure if any. */
+    private static final class ReplayTracer implements ReplayBatchObserver {
+        private final ObservationRegistry registry;
+
+        ReplayTracer(ObservationRegistry registry) {
+            this.registry = registry;
+        }
+
+        @Override
+        public Object started(String endpoint, int writes) {
+            return Observation.createNotStarted(REPLAY_NAME, registry).contextualName("redis replay")
+                    .lowCardinalityKeyValue("endpoint", endpoint)
+                    .highCardinalityKeyValue("writes", Integer.toString(writes)).start();
+        }
+
+        @Override
+        public void ended(Object context, Throwable failure) {
+            Observation o = (Observation) context;
+            o.lowCardinalityKeyValue("outcome", failure == null ? "replayed" : "failed");
+            if (failure != null) {
+                o.error(failure);
+            }
+            o.stop();
+        }
     }
 
     private static final class Tracer implements CallTracer {

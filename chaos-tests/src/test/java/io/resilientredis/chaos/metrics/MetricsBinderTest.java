@@ -144,8 +144,10 @@ class MetricsBinderTest {
             metrics.bindTo(registry);
             assertThatThrownBy(() -> metrics.bindTo(new SimpleMeterRegistry()))
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("CompositeMeterRegistry");
-            assertThatThrownBy(() -> ResilientRedisMetrics.of(redis).bindTo(new SimpleMeterRegistry()))
+            SimpleMeterRegistry second = new SimpleMeterRegistry();
+            assertThatThrownBy(() -> ResilientRedisMetrics.of(redis).bindTo(second))
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("one binder per client");
+            assertThat(second.getMeters()).as("the refused binder's meters").isEmpty();
             redis.set("mb:one", "1");
             metrics.close();
             redis.set("mb:one", "2");

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Facade calls as Micrometer observations against a real Redis behind a fault proxy: one per call,
- * started and stopped, with the outcome, the endpoint and the write's id; none once tracing is closed.
+ * started and stopped, with the outcome, the endpoint and the write's id; one per replayed batch; none
+ * once tracing is closed.
  */
 class ObservationsTest {
 
@@ -106,8 +107,11 @@ class ObservationsTest {
             assertThat(recorder.stopped.get(2)).containsEntry("command", "incrby").containsEntry("write.id", async.id());
 
             chaos.get().disableAll();
-            await("writes spill").atMost(Duration.ofSeconds(20))
-                    .until(() -> redis.set("ob:o", "w").status() == WriteStatus.SPILLED);
+            // Spilled, and once the breaker is open, while no endpoint admits calls.
+            await("writes spill and the breaker opens").atMost(Duration.ofSeconds(20))
+                    .until(() -> redis.set("ob:o", "w").status() == WriteStatus.SPILLED
+                            && redis.status().activeEndpoint() == null);
+            redis.set("ob:o", "w2");
             Map<String, String> spilled = recorder.stopped.get(recorder.stopped.size() - 1);
             assertThat(spilled).containsEntry("outcome", "spilled").containsEntry("endpoint", "none")
                     .containsKey("write.id");
@@ -115,6 +119,25 @@ class ObservationsTest {
             assertThat(recorder.stopped.get(recorder.stopped.size() - 1)).containsEntry("outcome", "unavailable")
                     .containsEntry("error", "RedisUnavailableException");
             assertThat(recorder.started).hasSameSizeAs(recorder.stopped);
+
+            chaos.get().resetAll();
+            await("the spilled write is replayed").atMost(Duration.ofSeconds(30))
+                    .until(() -> redis.status().spill().depth() == 0);
+            // Batches tried while Redis was still down are observed too, as failed, with a user-facing error.
+            await("the replayed batch's observation").atMost(Duration.ofSeconds(5)).until(() -> recorder.stopped
+                    .stream().anyMatch(m -> ResilientRedisObservations.REPLAY_NAME.equals(m.get("name"))
+                            && "replayed".equals(m.get("outcome"))));
+            for (Map<String, String> batch : recorder.stopped) {
+                if (ResilientRedisObservations.REPLAY_NAME.equals(batch.get("name"))) {
+                    assertThat(batch).containsEntry("endpoint", endpoint).containsEntry("contextual", "redis replay");
+                    assertThat(Integer.parseInt(batch.get("writes"))).isPositive();
+                    if ("failed".equals(batch.get("outcome"))) {
+                        assertThat(batch.get("error")).isNotEqualTo("AttemptFailure").endsWith("Exception");
+                    } else {
+                        assertThat(batch).containsEntry("outcome", "replayed").doesNotContainKey("error");
+                    }
+                }
+            }
 
             tracing.close();
             int before = recorder.started.size();

@@ -4,9 +4,11 @@ import io.resilientredis.client.queue.QueueStatus;
 import io.resilientredis.failover.FailoverEvent;
 import io.resilientredis.failover.FailoverStatus;
 import io.resilientredis.failover.WriteReceipt;
+import io.resilientredis.failover.spi.ReplayBatchObserver;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
@@ -29,6 +31,7 @@ public final class ClientHooks {
     private final IntSupplier activeEndpoint;
     private final Supplier<List<QueueStatus>> queues;
     private final Runnable refreshQueues;
+    private final Consumer<ReplayBatchObserver> replayBatches;
     private volatile CallObserver observer;
     private volatile CallTracer tracer;
 
@@ -37,13 +40,15 @@ public final class ClientHooks {
      * @param activeEndpoint the active endpoint's priority, or -1
      * @param queues the queues' stats as last refreshed
      * @param refreshQueues starts reading the queues' stats again, without waiting for them
+     * @param replayBatches installs (or, with null, removes) the engine's replay batch observer
      */
     public ClientHooks(Supplier<FailoverStatus> status, IntSupplier activeEndpoint, Supplier<List<QueueStatus>> queues,
-                       Runnable refreshQueues) {
+                       Runnable refreshQueues, Consumer<ReplayBatchObserver> replayBatches) {
         this.status = Objects.requireNonNull(status, "status");
         this.activeEndpoint = Objects.requireNonNull(activeEndpoint, "activeEndpoint");
         this.queues = Objects.requireNonNull(queues, "queues");
         this.refreshQueues = Objects.requireNonNull(refreshQueues, "refreshQueues");
+        this.replayBatches = Objects.requireNonNull(replayBatches, "replayBatches");
     }
 
     /**
@@ -123,6 +128,15 @@ public final class ClientHooks {
         if (tracer == t) {
             tracer = null;
         }
+    }
+
+    /**
+     * Installs (or, with null, removes) what sees each batch of spilled writes the client replays.
+     *
+     * @param observer the observer, or null
+     */
+    public void observeReplay(ReplayBatchObserver observer) {
+        replayBatches.accept(observer);
     }
 
     /**
