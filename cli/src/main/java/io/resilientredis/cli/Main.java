@@ -172,6 +172,8 @@ public final class Main {
         String durability;
         @Option(names = "--report-dir", paramLabel = "DIR")
         String reportDir;
+        @Option(names = "--metrics-port", paramLabel = "PORT")
+        String metricsPort;
         @Option(names = "--primary", paramLabel = "URL")
         String primary;
         @Option(names = "--standby", paramLabel = "URL")

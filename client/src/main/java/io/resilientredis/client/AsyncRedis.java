@@ -1,5 +1,7 @@
 package io.resilientredis.client;
 
+import io.resilientredis.client.internal.ClientHooks;
+import io.resilientredis.client.internal.Command;
 import io.resilientredis.failover.spi.FailoverEngine;
 import io.resilientredis.failover.spi.WriteOp;
 import io.resilientredis.failover.WriteReceipt;
@@ -25,17 +27,41 @@ public final class AsyncRedis {
     private final FailoverEngine<RedissonClient> engine;
     private final long markerTtlSeconds;
     private final Durability durability;
-    private final Map<RedissonClient, ReplicationBatcher> batchers = new ConcurrentHashMap<>();
+    private final Map<RedissonClient, ReplicationBatcher> batchers;
     private final long maxBulkBytes;
     private final long maxEntryBytes;
+    /** Where metrics observe the calls; null in the sync facade's copy, which observes them itself. */
+    private final ClientHooks hooks;
 
     AsyncRedis(FailoverEngine<RedissonClient> engine, Duration markerTtl, Durability durability, long maxBulkBytes,
                long maxEntryBytes) {
+        this(engine, markerTtl, durability, maxBulkBytes, maxEntryBytes, new ConcurrentHashMap<>(), null);
+    }
+
+    private AsyncRedis(FailoverEngine<RedissonClient> engine, Duration markerTtl, Durability durability,
+                       long maxBulkBytes, long maxEntryBytes, Map<RedissonClient, ReplicationBatcher> batchers,
+                       ClientHooks hooks) {
         this.engine = engine;
+        this.batchers = batchers;
+        this.hooks = hooks;
         this.markerTtlSeconds = Math.max(1, markerTtl.toSeconds());
         this.durability = durability;
         this.maxBulkBytes = maxBulkBytes;
         this.maxEntryBytes = maxEntryBytes;
+    }
+
+    /** @return the same operations, each call reported to the hooks' observer when one is installed */
+    AsyncRedis observedBy(ClientHooks observer) {
+        return new AsyncRedis(engine, Duration.ofSeconds(markerTtlSeconds), durability, maxBulkBytes, maxEntryBytes,
+                batchers, observer);
+    }
+
+    private long start() {
+        return hooks == null ? ClientHooks.NOT_OBSERVED : hooks.start();
+    }
+
+    private <T> CompletionStage<T> observed(Command command, long start, CompletionStage<T> call) {
+        return hooks == null ? call : hooks.observe(command, start, call);
     }
 
     /**
@@ -74,8 +100,9 @@ public final class AsyncRedis {
      * @return the value, or null when absent
      */
     public CompletionStage<String> get(String key) {
+        long t = start();
         Objects.requireNonNull(key, "key");
-        return engine.read(c -> c.<String>getBucket(key, StringCodec.INSTANCE).getAsync());
+        return observed(Command.GET, t, engine.read(c -> c.<String>getBucket(key, StringCodec.INSTANCE).getAsync()));
     }
 
     /**
@@ -86,11 +113,12 @@ public final class AsyncRedis {
      * @return the receipt
      */
     public CompletionStage<WriteReceipt<Void>> set(String key, String value) {
+        long t = start();
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(value, "value");
-        return write(RedisWrite.idempotent("SET",
+        return observed(Command.SET, t, write(RedisWrite.idempotent("SET",
                 c -> c.<String>getBucket(key, StringCodec.INSTANCE).setAsync(value), key, value)
-                .withScriptReply(r -> null));
+                .withScriptReply(r -> null)));
     }
 
     /**
@@ -102,12 +130,13 @@ public final class AsyncRedis {
      * @return the receipt
      */
     public CompletionStage<WriteReceipt<Void>> set(String key, String value, Duration ttl) {
+        long t = start();
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(value, "value");
         long ms = ttlMillis(ttl);
-        return write(RedisWrite.idempotent("SET",
+        return observed(Command.SET, t, write(RedisWrite.idempotent("SET",
                 c -> c.<String>getBucket(key, StringCodec.INSTANCE).setAsync(value, Duration.ofMillis(ms)),
-                key, value, "PX", Long.toString(ms)).withScriptReply(r -> null));
+                key, value, "PX", Long.toString(ms)).withScriptReply(r -> null)));
     }
 
     /**
@@ -119,12 +148,13 @@ public final class AsyncRedis {
      * @return the receipt; its reply is true when the key was set
      */
     public CompletionStage<WriteReceipt<Boolean>> setIfAbsent(String key, String value, Duration ttl) {
+        long t = start();
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(value, "value");
         long ms = ttlMillis(ttl);
-        return write(RedisWrite.idempotent("SET",
+        return observed(Command.SETNX, t, write(RedisWrite.idempotent("SET",
                 c -> c.<String>getBucket(key, StringCodec.INSTANCE).setIfAbsentAsync(value, Duration.ofMillis(ms)),
-                key, value, "NX", "PX", Long.toString(ms)).withScriptReply("OK"::equals));
+                key, value, "NX", "PX", Long.toString(ms)).withScriptReply("OK"::equals)));
     }
 
     /**
@@ -134,12 +164,13 @@ public final class AsyncRedis {
      * @return the receipt; its reply is the number of keys removed
      */
     public CompletionStage<WriteReceipt<Long>> del(String... keys) {
+        long t = start();
         requireKeys(keys);
         List<byte[]> a = new ArrayList<>(keys.length);
         for (String k : keys) {
             a.add(RedisWrite.bytes(k));
         }
-        return write(RedisWrite.idempotent("DEL", a, c -> c.getKeys().deleteAsync(keys)).withScriptReply(Long::valueOf));
+        return observed(Command.DEL, t, write(RedisWrite.idempotent("DEL", a, c -> c.getKeys().deleteAsync(keys)).withScriptReply(Long::valueOf)));
     }
 
     /**
@@ -147,8 +178,9 @@ public final class AsyncRedis {
      * @return whether it exists
      */
     public CompletionStage<Boolean> exists(String key) {
+        long t = start();
         Objects.requireNonNull(key, "key");
-        return engine.read(c -> c.getKeys().countExistsAsync(key).thenApply(n -> n > 0));
+        return observed(Command.EXISTS, t, engine.read(c -> c.getKeys().countExistsAsync(key).thenApply(n -> n > 0)));
     }
 
     /**
@@ -159,10 +191,11 @@ public final class AsyncRedis {
      * @return the receipt; its reply is whether the key exists
      */
     public CompletionStage<WriteReceipt<Boolean>> expire(String key, Duration ttl) {
+        long t = start();
         Objects.requireNonNull(key, "key");
         long ms = ttlMillis(ttl);
-        return write(RedisWrite.idempotent("PEXPIRE", args(key, Long.toString(ms)),
-                c -> c.getBucket(key).expireAsync(Duration.ofMillis(ms))).withScriptReply("1"::equals));
+        return observed(Command.PEXPIRE, t, write(RedisWrite.idempotent("PEXPIRE", args(key, Long.toString(ms)),
+                c -> c.getBucket(key).expireAsync(Duration.ofMillis(ms))).withScriptReply("1"::equals)));
     }
 
     /**
@@ -173,9 +206,10 @@ public final class AsyncRedis {
      * @return the receipt; its reply is the new value (null when spilled)
      */
     public CompletionStage<WriteReceipt<Long>> incrBy(String key, long delta) {
+        long t = start();
         Objects.requireNonNull(key, "key");
-        return write(RedisWrite.exactlyOnce("INCRBY", args(key, Long.toString(delta)), markerTtlSeconds,
-                Long::valueOf));
+        return observed(Command.INCRBY, t, write(RedisWrite.exactlyOnce("INCRBY", args(key, Long.toString(delta)), markerTtlSeconds,
+                Long::valueOf)));
     }
 
     // ------------------------------------------------------------------ hashes
@@ -186,9 +220,10 @@ public final class AsyncRedis {
      * @return the value, or null
      */
     public CompletionStage<String> hget(String key, String field) {
+        long t = start();
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(field, "field");
-        return engine.read(c -> c.<String, String>getMap(key, StringCodec.INSTANCE).getAsync(field));
+        return observed(Command.HGET, t, engine.read(c -> c.<String, String>getMap(key, StringCodec.INSTANCE).getAsync(field)));
     }
 
     /**
@@ -200,12 +235,13 @@ public final class AsyncRedis {
      * @return the receipt; its reply is true when the field is new
      */
     public CompletionStage<WriteReceipt<Boolean>> hset(String key, String field, String value) {
+        long t = start();
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(field, "field");
         Objects.requireNonNull(value, "value");
-        return write(RedisWrite.idempotent("HSET",
+        return observed(Command.HSET, t, write(RedisWrite.idempotent("HSET",
                 c -> c.<String, String>getMap(key, StringCodec.INSTANCE).fastPutAsync(field, value),
-                key, field, value).withScriptReply("1"::equals));
+                key, field, value).withScriptReply("1"::equals)));
     }
 
     /**
@@ -213,8 +249,9 @@ public final class AsyncRedis {
      * @return every field and value (empty when absent)
      */
     public CompletionStage<Map<String, String>> hgetAll(String key) {
+        long t = start();
         Objects.requireNonNull(key, "key");
-        return engine.read(c -> c.<String, String>getMap(key, StringCodec.INSTANCE).readAllMapAsync());
+        return observed(Command.HGETALL, t, engine.read(c -> c.<String, String>getMap(key, StringCodec.INSTANCE).readAllMapAsync()));
     }
 
     /**
@@ -225,6 +262,7 @@ public final class AsyncRedis {
      * @return the receipt; its reply is the number removed
      */
     public CompletionStage<WriteReceipt<Long>> hdel(String key, String... fields) {
+        long t = start();
         Objects.requireNonNull(key, "key");
         requireKeys(fields);
         List<byte[]> a = new ArrayList<>(fields.length + 1);
@@ -232,9 +270,9 @@ public final class AsyncRedis {
         for (String f : fields) {
             a.add(RedisWrite.bytes(f));
         }
-        return write(RedisWrite.idempotent("HDEL", a,
+        return observed(Command.HDEL, t, write(RedisWrite.idempotent("HDEL", a,
                 c -> c.<String, String>getMap(key, StringCodec.INSTANCE).fastRemoveAsync(fields))
-                .withScriptReply(Long::valueOf));
+                .withScriptReply(Long::valueOf)));
     }
 
     // ------------------------------------------------------------------ lists
@@ -247,7 +285,8 @@ public final class AsyncRedis {
      * @return the receipt; its reply is the new length (null when spilled)
      */
     public CompletionStage<WriteReceipt<Long>> lpush(String key, String... values) {
-        return push("LPUSH", key, values);
+        long t = start();
+        return observed(Command.LPUSH, t, push("LPUSH", key, values));
     }
 
     /**
@@ -258,7 +297,8 @@ public final class AsyncRedis {
      * @return the receipt; its reply is the new length (null when spilled)
      */
     public CompletionStage<WriteReceipt<Long>> rpush(String key, String... values) {
-        return push("RPUSH", key, values);
+        long t = start();
+        return observed(Command.RPUSH, t, push("RPUSH", key, values));
     }
 
     private CompletionStage<WriteReceipt<Long>> push(String command, String key, String... values) {
@@ -281,11 +321,12 @@ public final class AsyncRedis {
      * @return the elements
      */
     public CompletionStage<List<String>> lrange(String key, int start, int stop) {
+        long t = start();
         Objects.requireNonNull(key, "key");
-        return engine.read(c -> Scripts.bytes(c).<List<Object>>evalAsync(RScript.Mode.READ_ONLY,
+        return observed(Command.LRANGE, t, engine.read(c -> Scripts.bytes(c).<List<Object>>evalAsync(RScript.Mode.READ_ONLY,
                         "return redis.call('LRANGE', KEYS[1], ARGV[1], ARGV[2])", RScript.ReturnType.LIST,
                         List.of(key), RedisWrite.bytes(Integer.toString(start)), RedisWrite.bytes(Integer.toString(stop)))
-                .thenApply(AsyncRedis::texts));
+                .thenApply(AsyncRedis::texts)));
     }
 
     /**
@@ -293,8 +334,9 @@ public final class AsyncRedis {
      * @return its length (0 when absent)
      */
     public CompletionStage<Long> llen(String key) {
+        long t = start();
         Objects.requireNonNull(key, "key");
-        return engine.read(c -> c.getList(key, StringCodec.INSTANCE).sizeAsync().thenApply(Integer::longValue));
+        return observed(Command.LLEN, t, engine.read(c -> c.getList(key, StringCodec.INSTANCE).sizeAsync().thenApply(Integer::longValue)));
     }
 
     // ------------------------------------------------------------------ any command
@@ -306,11 +348,12 @@ public final class AsyncRedis {
      * @return the reply, typed as the command declares
      */
     public CompletionStage<Object> execute(RedisCommand.Read command) {
+        long t = start();
         Objects.requireNonNull(command, "command");
         Object[] argv = argv(command.name(), command.args());
-        return engine.read(c -> Scripts.bytes(c).<Object>evalAsync(RScript.Mode.READ_ONLY,
+        return observed(Command.EXECUTE_READ, t, engine.read(c -> Scripts.bytes(c).<Object>evalAsync(RScript.Mode.READ_ONLY,
                 "return redis.call(unpack(ARGV))", returnType(command.replyType()), List.of(), argv)
-                .thenApply(AsyncRedis::plain));
+                .thenApply(AsyncRedis::plain)));
     }
 
     /**
@@ -320,19 +363,21 @@ public final class AsyncRedis {
      * @return the receipt; its reply is typed as the command declares (as a String for exactly-once writes)
      */
     public CompletionStage<WriteReceipt<Object>> execute(RedisCommand.Write command) {
+        long t = start();
         Objects.requireNonNull(command, "command");
         List<byte[]> a = new ArrayList<>(command.args().size());
         for (String s : command.args()) {
             a.add(RedisWrite.bytes(s));
         }
         if (!command.isIdempotent()) {
-            return write(RedisWrite.exactlyOnce(command.name(), a, markerTtlSeconds, s -> s));
+            return observed(Command.EXECUTE_WRITE, t,
+                    write(RedisWrite.exactlyOnce(command.name(), a, markerTtlSeconds, s -> s)));
         }
         Object[] argv = argv(command.name(), command.args());
         RScript.ReturnType type = returnType(command.replyType());
-        return write(RedisWrite.idempotent(command.name(), a,
+        return observed(Command.EXECUTE_WRITE, t, write(RedisWrite.idempotent(command.name(), a,
                 c -> Scripts.bytes(c).<Object>evalAsync(RScript.Mode.READ_WRITE, "return redis.call(unpack(ARGV))",
-                        type, List.of(), argv).thenApply(AsyncRedis::plain)).withScriptReply(r -> r));
+                        type, List.of(), argv).thenApply(AsyncRedis::plain)).withScriptReply(r -> r)));
     }
 
     // ------------------------------------------------------------------ helpers

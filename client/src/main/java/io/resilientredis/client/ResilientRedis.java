@@ -1,5 +1,7 @@
 package io.resilientredis.client;
 
+import io.resilientredis.client.internal.ClientHooks;
+import io.resilientredis.client.internal.Command;
 import io.resilientredis.client.internal.QueuePort;
 import io.resilientredis.client.queue.JobQueue;
 import io.resilientredis.client.queue.JobQueues;
@@ -60,7 +62,11 @@ public final class ResilientRedis implements AutoCloseable {
 
     private final RedissonBinding binding;
     private final FailoverEngine<RedissonClient> engine;
+    /** The operations the sync facade runs (it observes its calls itself, around the wait). */
     private final AsyncRedis async;
+    /** The operations {@link #async()} hands out, each call observed. */
+    private final AsyncRedis observedAsync;
+    private final ClientHooks hooks;
     private final long callBoundMillis;
     private final String description;
     private final long markerTtlSeconds;
@@ -69,10 +75,16 @@ public final class ResilientRedis implements AutoCloseable {
     private final java.util.concurrent.ScheduledThreadPoolExecutor discovery;
     private final List<SentinelTracker> trackers = new ArrayList<>();
 
+    static {
+        ClientHooks.register(client -> ((ResilientRedis) client).hooks);
+    }
+
     private ResilientRedis(Builder b) {
         this.binding = new RedissonBinding(b.timeout, b.connectTimeout, b.nettyThreads, b.redisson);
         this.markerTtlSeconds = Math.max(1, b.markerTtl.toSeconds());
         this.jobQueues = new JobQueues(new QueueSide(), b.timeout, b.timeout.plus(b.connectTimeout));
+        this.hooks = new ClientHooks(this::engineStatus, this::activePriority, jobQueues::snapshot,
+                jobQueues::refreshSnapshot, this::observeReplay);
         this.discovery = b.endpoints.stream().anyMatch(RedisEndpoint::isSentinel) ? discoveryThread() : null;
         try {
             FailoverEngine.Builder<RedissonClient> eb = FailoverEngine.<RedissonClient>builder()
@@ -101,6 +113,7 @@ public final class ResilientRedis implements AutoCloseable {
             for (FailoverListener l : b.listeners) {
                 eb.listener(l);
             }
+            eb.listener(hooks::event);
             // Worker heartbeats are not spilled: re-assert them as soon as an endpoint is back.
             eb.listener(event -> {
                 if (event.type() == FailoverEvent.Type.ENDPOINT_UP || event.type() == FailoverEvent.Type.SWITCHED
@@ -138,6 +151,7 @@ public final class ResilientRedis implements AutoCloseable {
         }
         this.async = new AsyncRedis(engine, b.markerTtl, b.durability, b.protoMaxBulkLen,
                 b.spill == null ? Long.MAX_VALUE : b.spill.maxEntryBytes());
+        this.observedAsync = async.observedBy(hooks);
         this.callBoundMillis = (b.timeout.plus(b.connectTimeout).plus(b.durability.timeout()).toMillis())
                 * (b.retry.maxAttempts() + 1)
                 + b.retry.maxDuration().toMillis() + 10_000
@@ -186,7 +200,7 @@ public final class ResilientRedis implements AutoCloseable {
 
     /** @return the asynchronous form of every operation */
     public AsyncRedis async() {
-        return async;
+        return observedAsync;
     }
 
     // ------------------------------------------------------------------ strings
@@ -196,7 +210,7 @@ public final class ResilientRedis implements AutoCloseable {
      * @return the value, or null when absent
      */
     public String get(String key) {
-        return join(async.get(key));
+        return call(Command.GET, hooks.start(), async.get(key));
     }
 
     /**
@@ -207,7 +221,7 @@ public final class ResilientRedis implements AutoCloseable {
      * @return the receipt: WRITTEN, or SPILLED when no endpoint took it
      */
     public WriteReceipt<Void> set(String key, String value) {
-        return join(async.set(key, value));
+        return call(Command.SET, hooks.start(), async.set(key, value));
     }
 
     /**
@@ -219,7 +233,7 @@ public final class ResilientRedis implements AutoCloseable {
      * @return the receipt
      */
     public WriteReceipt<Void> set(String key, String value, Duration ttl) {
-        return join(async.set(key, value, ttl));
+        return call(Command.SET, hooks.start(), async.set(key, value, ttl));
     }
 
     /**
@@ -231,7 +245,7 @@ public final class ResilientRedis implements AutoCloseable {
      * @return the receipt; its reply is whether the key was set (null when spilled)
      */
     public WriteReceipt<Boolean> setIfAbsent(String key, String value, Duration ttl) {
-        return join(async.setIfAbsent(key, value, ttl));
+        return call(Command.SETNX, hooks.start(), async.setIfAbsent(key, value, ttl));
     }
 
     /**
@@ -241,7 +255,7 @@ public final class ResilientRedis implements AutoCloseable {
      * @return the receipt; its reply is the number removed
      */
     public WriteReceipt<Long> del(String... keys) {
-        return join(async.del(keys));
+        return call(Command.DEL, hooks.start(), async.del(keys));
     }
 
     /**
@@ -249,7 +263,7 @@ public final class ResilientRedis implements AutoCloseable {
      * @return whether it exists
      */
     public boolean exists(String key) {
-        return join(async.exists(key));
+        return call(Command.EXISTS, hooks.start(), async.exists(key));
     }
 
     /**
@@ -260,7 +274,7 @@ public final class ResilientRedis implements AutoCloseable {
      * @return the receipt
      */
     public WriteReceipt<Boolean> expire(String key, Duration ttl) {
-        return join(async.expire(key, ttl));
+        return call(Command.PEXPIRE, hooks.start(), async.expire(key, ttl));
     }
 
     /**
@@ -271,7 +285,7 @@ public final class ResilientRedis implements AutoCloseable {
      * @return the receipt; its reply is the new value (null when spilled)
      */
     public WriteReceipt<Long> incrBy(String key, long delta) {
-        return join(async.incrBy(key, delta));
+        return call(Command.INCRBY, hooks.start(), async.incrBy(key, delta));
     }
 
     // ------------------------------------------------------------------ hashes
@@ -282,7 +296,7 @@ public final class ResilientRedis implements AutoCloseable {
      * @return the value, or null
      */
     public String hget(String key, String field) {
-        return join(async.hget(key, field));
+        return call(Command.HGET, hooks.start(), async.hget(key, field));
     }
 
     /**
@@ -294,7 +308,7 @@ public final class ResilientRedis implements AutoCloseable {
      * @return the receipt
      */
     public WriteReceipt<Boolean> hset(String key, String field, String value) {
-        return join(async.hset(key, field, value));
+        return call(Command.HSET, hooks.start(), async.hset(key, field, value));
     }
 
     /**
@@ -302,7 +316,7 @@ public final class ResilientRedis implements AutoCloseable {
      * @return every field and value
      */
     public Map<String, String> hgetAll(String key) {
-        return join(async.hgetAll(key));
+        return call(Command.HGETALL, hooks.start(), async.hgetAll(key));
     }
 
     /**
@@ -313,7 +327,7 @@ public final class ResilientRedis implements AutoCloseable {
      * @return the receipt
      */
     public WriteReceipt<Long> hdel(String key, String... fields) {
-        return join(async.hdel(key, fields));
+        return call(Command.HDEL, hooks.start(), async.hdel(key, fields));
     }
 
     // ------------------------------------------------------------------ lists
@@ -326,7 +340,7 @@ public final class ResilientRedis implements AutoCloseable {
      * @return the receipt; its reply is the new length (null when spilled)
      */
     public WriteReceipt<Long> lpush(String key, String... values) {
-        return join(async.lpush(key, values));
+        return call(Command.LPUSH, hooks.start(), async.lpush(key, values));
     }
 
     /**
@@ -337,7 +351,7 @@ public final class ResilientRedis implements AutoCloseable {
      * @return the receipt; its reply is the new length (null when spilled)
      */
     public WriteReceipt<Long> rpush(String key, String... values) {
-        return join(async.rpush(key, values));
+        return call(Command.RPUSH, hooks.start(), async.rpush(key, values));
     }
 
     /**
@@ -347,7 +361,7 @@ public final class ResilientRedis implements AutoCloseable {
      * @return the elements
      */
     public List<String> lrange(String key, int start, int stop) {
-        return join(async.lrange(key, start, stop));
+        return call(Command.LRANGE, hooks.start(), async.lrange(key, start, stop));
     }
 
     /**
@@ -355,7 +369,7 @@ public final class ResilientRedis implements AutoCloseable {
      * @return its length
      */
     public long llen(String key) {
-        return join(async.llen(key));
+        return call(Command.LLEN, hooks.start(), async.llen(key));
     }
 
     // ------------------------------------------------------------------ any command
@@ -365,7 +379,7 @@ public final class ResilientRedis implements AutoCloseable {
      * @return its reply
      */
     public Object execute(RedisCommand.Read command) {
-        return join(async.execute(command));
+        return call(Command.EXECUTE_READ, hooks.start(), async.execute(command));
     }
 
     /**
@@ -373,7 +387,7 @@ public final class ResilientRedis implements AutoCloseable {
      * @return the receipt
      */
     public WriteReceipt<Object> execute(RedisCommand.Write command) {
-        return join(async.execute(command));
+        return call(Command.EXECUTE_WRITE, hooks.start(), async.execute(command));
     }
 
     // ------------------------------------------------------------------ job queues
@@ -480,6 +494,38 @@ public final class ResilientRedis implements AutoCloseable {
     @Override
     public String toString() {
         return description;
+    }
+
+    private FailoverStatus engineStatus() {
+        return engine.status();
+    }
+
+    private int activePriority() {
+        return engine.activePriority();
+    }
+
+    private void observeReplay(io.resilientredis.failover.spi.ReplayBatchObserver observer) {
+        engine.replayBatchObserver(observer);
+    }
+
+    /** Waits for a call, reporting its end to the metrics observer and the tracer when they are installed. */
+    private <T> T call(Command command, long start, CompletionStage<T> stage) {
+        // Traced from here, once the call is under way: a call whose arguments were refused opens no trace.
+        Object trace = hooks.begin(command);
+        if (start == ClientHooks.NOT_OBSERVED && trace == null) {
+            return join(stage);
+        }
+        T reply;
+        try {
+            reply = join(stage);
+        } catch (RuntimeException | Error e) {
+            hooks.failed(command, start, e);
+            hooks.failed(trace, e);
+            throw e;
+        }
+        hooks.completed(command, start, reply);
+        hooks.completed(trace, reply);
+        return reply;
     }
 
     private <T> T join(CompletionStage<T> stage) {

@@ -115,6 +115,7 @@ final class DrillCommand implements ResilientRedisCli.Command {
                 case "--writers" -> writers = number(value(args, ++i, option), option);
                 case "--readers" -> readers = number(value(args, ++i, option), option);
                 case "--report-dir" -> drill.reportDir(Path.of(value(args, ++i, option)));
+                case "--metrics-port" -> drill.metricsPort(port(value(args, ++i, option), option));
                 case "--primary" -> primary = endpoint(value(args, ++i, option), env);
                 case "--standby" -> standby = endpoint(value(args, ++i, option), env);
                 case "--seed" -> {
@@ -146,6 +147,18 @@ final class DrillCommand implements ResilientRedisCli.Command {
             });
         }
         return true;
+    }
+
+    private static int port(String v, String option) {
+        try {
+            int port = Integer.parseInt(v);
+            if (port >= 0 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(option + " takes a port, 0-65535 (0 for a free one), was '" + v + "'");
     }
 
     /** {@code --rate=500} as {@code --rate 500}. */

@@ -57,6 +57,7 @@ public final class Drill {
     private final boolean tty;
     private final Duration timeout;
     private final Duration drainTimeout;
+    private final int metricsPort;
     private final Durability durability;
     private final long seed;
     private final Path runDir;
@@ -77,6 +78,7 @@ public final class Drill {
         this.tty = b.tty;
         this.timeout = b.timeout;
         this.drainTimeout = b.drainTimeout;
+        this.metricsPort = b.metricsPort;
     }
 
     /** @return a builder with the defaults: 60 s, scenario {@code outage}, 200 writes/s, embedded topology */
@@ -186,7 +188,7 @@ public final class Drill {
             t.setDaemon(true);
             return t;
         });
-        try (ResilientRedis redis = client.build()) {
+        try (ResilientRedis redis = client.build(); Served metrics = serveMetrics(redis, progress)) {
             progress.line(String.format(Locale.ROOT, "Drill: scenario %s%s, %d s, %d writes/s over %d writers, %d "
                             + "readers; reports in %s", scenario.name(), scenario.random() ? " (seed " + seed + ")" : "",
                     duration.toSeconds(), rate, writers, readers, runDir.toAbsolutePath()));
@@ -307,6 +309,34 @@ public final class Drill {
         return r;
     }
 
+    /** The metrics endpoint, closed without a checked exception. */
+    private interface Served extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * Starts the metrics endpoint when {@code --metrics-port} asked for one, else returns null. The
+     * endpoint's classes (Micrometer's) are only loaded then: they are optional for the harness.
+     */
+    private Served serveMetrics(ResilientRedis redis, Progress progress) {
+        if (metricsPort < 0) {
+            return null;
+        }
+        return MetricsServing.start(redis, metricsPort, progress);
+    }
+
+    /** Holds the one reference to the Micrometer-backed endpoint. */
+    private static final class MetricsServing {
+        static Served start(ResilientRedis redis, int port, Progress progress) {
+            io.resilientredis.chaos.metrics.MetricsEndpoint endpoint =
+                    io.resilientredis.chaos.metrics.MetricsEndpoint.start(redis, "127.0.0.1", port);
+            progress.line("Metrics: http://" + endpoint.target() + "/metrics (Prometheus text format) while the drill"
+                    + " runs");
+            return endpoint::close;
+        }
+    }
+
     private static Sample sample(ResilientRedis redis, Workload w, FaultTimeline timeline, Map<String, String> labels,
                                  long start) {
         ClientStatus s = redis.status();
@@ -401,6 +431,7 @@ public final class Drill {
         private boolean tty;
         private Duration timeout = Duration.ofMillis(500);
         private Duration drainTimeout = Duration.ofSeconds(120);
+        private int metricsPort = -1;
         private Durability durability;
         private Long seed;
         private Path runDir;
@@ -528,6 +559,20 @@ public final class Drill {
                 throw new IllegalArgumentException("timeout must be positive, was " + timeout);
             }
             this.timeout = timeout;
+            return this;
+        }
+
+        /**
+         * @param port serve the client's meters in Prometheus's text format at
+         *     {@code http://127.0.0.1:PORT/metrics} while the drill runs; 0 for a free port (printed).
+         *     Default: not served
+         * @return this builder
+         */
+        public Builder metricsPort(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("the metrics port must be 0-65535, was " + port);
+            }
+            this.metricsPort = port;
             return this;
         }
 

@@ -25,6 +25,8 @@ public final class JobQueues implements AutoCloseable {
     private final Heartbeats heartbeats;
     /** Every queue opened, by name, for {@link #status()}. */
     private final Map<String, AsyncJobQueue> queues = new ConcurrentSkipListMap<>();
+    /** The stats {@link #refreshSnapshot()} read last, by queue name. */
+    private final Map<String, QueueStatus> lastRead = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param port what the queues need from the client
@@ -95,6 +97,39 @@ public final class JobQueues implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /**
+     * The stats of every queue opened, as {@link #refreshSnapshot()} last read them: no Redis call,
+     * no wait. A queue opened since, or whose stats were never read, is listed as unavailable.
+     *
+     * @return one status per queue, by name
+     */
+    public List<QueueStatus> snapshot() {
+        List<QueueStatus> out = new ArrayList<>(queues.size());
+        for (String name : queues.keySet()) {
+            QueueStatus s = lastRead.get(name);
+            out.add(s != null ? s : new QueueStatus(name, null, "stats not read yet"));
+        }
+        return out;
+    }
+
+    /**
+     * Starts reading the stats of every queue opened, for {@link #snapshot()}, and returns at once;
+     * a queue whose stats cannot be read keeps its last figures.
+     */
+    public void refreshSnapshot() {
+        for (AsyncJobQueue q : queues.values()) {
+            try {
+                q.stats().whenComplete((stats, failure) -> {
+                    if (stats != null) {
+                        lastRead.put(q.name(), new QueueStatus(q.name(), stats, null));
+                    }
+                });
+            } catch (RuntimeException e) {
+                // Read again at the next refresh; the last figures stay.
+            }
+        }
     }
 
     /** An endpoint came back: every worker re-asserts its registration now (heartbeats are not spilled). */

@@ -73,6 +73,8 @@ public final class FailoverEngine<C> implements AutoCloseable {
     private final ScheduledThreadPoolExecutor scheduler;
     private final ScheduledThreadPoolExecutor prober;
     private final EventBus events;
+    /** Sees each replayed batch (tracing); null when none is installed. */
+    private volatile ReplayBatchObserver replayBatchObserver;
     private final Clock clock;
     private final boolean replicaReads;
     private final FailsafeExecutor<Object> retries;
@@ -498,6 +500,19 @@ public final class FailoverEngine<C> implements AutoCloseable {
      */
     private CompletableFuture<Void> replayOn(EndpointHealth<C> endpoint,
                                              List<io.resilientredis.failover.spill.SpillEntry> entries) {
+        ReplayBatchObserver observer = replayBatchObserver;
+        if (observer == null) {
+            return replayBatch(endpoint, entries);
+        }
+        Object context = observer.started(endpoint.name(), entries.size());
+        return replayBatch(endpoint, entries).whenComplete((ok, failure) -> {
+            Throwable f = failure == null ? null : Failures.unwrap(failure);
+            observer.ended(context, f instanceof AttemptFailure af ? translate(af) : f);
+        });
+    }
+
+    private CompletableFuture<Void> replayBatch(EndpointHealth<C> endpoint,
+                                                List<io.resilientredis.failover.spill.SpillEntry> entries) {
         FailoverJournal journal = endpoint.journal();
         CompletableFuture<Void> applied = callOn(endpoint, c -> replayApplier.apply(c, entries), true,
                 journal == null ? null : () -> journal.addAll(entries));
@@ -716,6 +731,26 @@ public final class FailoverEngine<C> implements AutoCloseable {
     /** @return whether maintenance mode is on */
     public boolean maintenance() {
         return maintenance;
+    }
+
+    /**
+     * Installs (or, with null, removes) what sees each replayed batch of spilled writes.
+     *
+     * @param observer the observer, or null for none
+     */
+    public void replayBatchObserver(ReplayBatchObserver observer) {
+        this.replayBatchObserver = observer;
+    }
+
+    /**
+     * The endpoint writes go to now, without building a snapshot: one volatile read while its
+     * breaker is closed, for metrics taken on every call.
+     *
+     * @return its priority (0 for the primary), or -1 when no endpoint admits calls
+     */
+    public int activePriority() {
+        EndpointHealth<C> active = router.active();
+        return active == null ? -1 : active.priority();
     }
 
     /** @return a snapshot of every endpoint, the active one, maintenance and the spill store */
