@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntSupplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -385,17 +386,17 @@ public final class RedisTopology implements AutoCloseable {
     }
 
     private AbstractNode startData(String name, RedisNode master, Builder options) {
-        return startData(name, master, options, List.of(), Support.freePort());
+        return startData(name, master, options, List.of(), Support::freePort);
     }
 
     private AbstractNode startData(String name, RedisNode master, Builder options, List<String> shapeDirectives,
-            int preferredPort) {
+            IntSupplier ports) {
         Integer masterPort = master == null ? null : master.port();
         List<String> directives = new ArrayList<>(NodeConfigs.versionDirectives(serverVersion));
         directives.addAll(shapeDirectives);
         directives.addAll(options.directives);
         AbstractNode node = nodeBackend.start(name, directory.resolve(name), false, options.password,
-                preferredPort, (port, dir) -> NodeConfigs.dataNode(port, dir, masterPort, options.password,
+                ports.getAsInt(), ports, (port, dir) -> NodeConfigs.dataNode(port, dir, masterPort, options.password,
                         directives));
         started.add(node);
         return node;
@@ -407,10 +408,10 @@ public final class RedisTopology implements AutoCloseable {
         for (int s = 0; s < options.shards; s++) {
             List<RedisNode> shard = new ArrayList<>();
             shard.add(startData("shard-" + s + "-primary", null, options, clusterDirectives,
-                    Support.freeClusterPort()));
+                    Support::freeClusterPort));
             for (int r = 1; r <= options.replicas; r++) {
                 shard.add(startData("shard-" + s + "-replica-" + r, null, options, clusterDirectives,
-                        Support.freeClusterPort()));
+                        Support::freeClusterPort));
             }
             shards.add(shard);
         }
@@ -441,7 +442,7 @@ public final class RedisTopology implements AutoCloseable {
             Map<Integer, String> others = new LinkedHashMap<>(ids);
             others.remove(self.getKey());
             String name = prefix + "sentinel-" + index++;
-            AbstractNode sentinel = nodeBackend.start(name, directory.resolve(name), true, null, self.getKey(),
+            AbstractNode sentinel = nodeBackend.start(name, directory.resolve(name), true, null, self.getKey(), Support::freePort,
                     (port, dir) -> NodeConfigs.sentinel(port, dir, self.getValue(), masterName, master.port(),
                             QUORUM, options.downAfter, options.failoverTimeout, options.password, replicaPorts,
                             others));

@@ -1,13 +1,9 @@
 package io.resilientredis.chaos.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 import io.resilientredis.chaos.PasswordLeakGuard;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,10 +11,6 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.platform.launcher.LauncherDiscoveryRequest;
-import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
-import org.junit.platform.launcher.core.LauncherFactory;
-import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
 import org.junit.platform.launcher.listeners.TestExecutionSummary;
 
 /**
@@ -35,19 +27,8 @@ class ClusterExtensionLifecycleTest {
     @Test
     void startsAPasswordProtectedClusterForTheClassAndStopsEveryNodeAfterIt() {
         SEEN.clear();
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        PrintStream originalErr = System.err;
-        TestExecutionSummary summary;
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
-                    .selectors(selectClass(Declared.class)).build();
-            SummaryGeneratingListener listener = new SummaryGeneratingListener();
-            LauncherFactory.create().execute(request, listener);
-            summary = listener.getSummary();
-        } finally {
-            System.setErr(originalErr);
-        }
+        LauncherRun run = LauncherRun.of(Declared.class);
+        TestExecutionSummary summary = run.summary();
 
         summary.getFailures().forEach(f -> {
             if (!f.getTestIdentifier().getDisplayName().startsWith("failsOnPurpose")) {
@@ -61,7 +42,7 @@ class ClusterExtensionLifecycleTest {
         RedisTopology topology = SEEN.get(0);
         assertThat(topology.nodes()).hasSize(9).noneMatch(RedisNode::isRunning);
         assertThat(topology.toString()).doesNotContain(PasswordLeakGuard.PASSWORD);
-        assertThat(captured.toString(StandardCharsets.UTF_8)).contains("failsOnPurpose")
+        assertThat(run.stderr()).contains("failsOnPurpose")
                 .contains("---- shard-2-replica-2 127.0.0.1:");
     }
 
