@@ -168,6 +168,8 @@ public final class ChaosTopology implements AutoCloseable {
      *
      * @return the endpoint, without credentials: for a topology started with a password, add it with
      *         {@link RedisEndpoint#withCredentials(String, String)}
+     * @throws IllegalStateException for a {@link io.resilientredis.chaos.topology.Shape#CLUSTER} topology (see
+     *     {@link #clusterSeeds()} and {@link #clusterNatMap()})
      */
     public RedisEndpoint primaryEndpoint() {
         return endpointOf(topology);
@@ -186,6 +188,10 @@ public final class ChaosTopology implements AutoCloseable {
     }
 
     private RedisEndpoint endpointOf(RedisTopology deployment) {
+        if (deployment.shape() == io.resilientredis.chaos.topology.Shape.CLUSTER) {
+            throw new IllegalStateException("The client has no cluster endpoint yet: reach a CLUSTER topology "
+                    + "through clusterSeeds() and clusterNatMap()");
+        }
         if (deployment.shape() == io.resilientredis.chaos.topology.Shape.SENTINEL_GROUP) {
             return sentinelEndpoint(deployment.sentinelGroup());
         }
@@ -202,6 +208,39 @@ public final class ChaosTopology implements AutoCloseable {
             nat.put("127.0.0.1:" + n.port(), clientAddress(n));
         }
         return RedisEndpoint.sentinel(group.masterName(), sentinels).withNatMap(nat);
+    }
+
+    /**
+     * The proxy addresses of a cluster's nodes, shard by shard: the seed nodes a cluster client starts from.
+     *
+     * @return {@code 127.0.0.1:<proxy port>} per data node of the (primary) deployment
+     * @throws IllegalStateException when the deployment is no {@link io.resilientredis.chaos.topology.Shape#CLUSTER}
+     */
+    public List<String> clusterSeeds() {
+        List<String> seeds = new ArrayList<>();
+        for (RedisNode node : topology.cluster().nodes()) {
+            seeds.add(clientAddress(node));
+        }
+        return List.copyOf(seeds);
+    }
+
+    /**
+     * The address translation a cluster client needs to reach the nodes through their proxies. Cluster
+     * nodes announce their own address in {@code CLUSTER SLOTS}, {@code CLUSTER NODES} and {@code MOVED}/{@code
+     * ASK} replies, and the harness keeps it that way so replication and the cluster bus stay direct (an
+     * announced proxy address would also be what replicas replicate from); a client maps each announced
+     * address to its proxy with this map, as it does for Sentinel-reported addresses.
+     *
+     * @return {@code 127.0.0.1:<node port>} to {@code 127.0.0.1:<proxy port>}, per data node, in
+     *     {@link #clusterSeeds()} order
+     * @throws IllegalStateException when the deployment is no {@link io.resilientredis.chaos.topology.Shape#CLUSTER}
+     */
+    public Map<String, String> clusterNatMap() {
+        Map<String, String> nat = new LinkedHashMap<>();
+        for (RedisNode node : topology.cluster().nodes()) {
+            nat.put(node.host() + ":" + node.port(), clientAddress(node));
+        }
+        return java.util.Collections.unmodifiableMap(nat);
     }
 
     /** Disables every proxy: every node is unreachable for clients (a full outage). */

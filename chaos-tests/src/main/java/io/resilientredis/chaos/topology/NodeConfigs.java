@@ -72,6 +72,18 @@ final class NodeConfigs {
     }
 
     /**
+     * The directives that make a data node a cluster node: its own {@code nodes.conf} in its directory, the
+     * given node timeout, replicas that may always fail over (validity factor 0), and the other shards
+     * serving while one shard has no master ({@code cluster-require-full-coverage no}). A later
+     * {@link RedisTopology.Builder#config} line overrides any of them.
+     */
+    static List<String> clusterDirectives(Duration nodeTimeout) {
+        return List.of("cluster-enabled yes", "cluster-config-file nodes.conf",
+                "cluster-node-timeout " + nodeTimeout.toMillis(), "cluster-replica-validity-factor 0",
+                "cluster-require-full-coverage no");
+    }
+
+    /**
      * Directives a data node of this Redis version needs so the harness's faults work: Redis 7 refuses
      * {@code DEBUG} unless {@code enable-debug-command} allows it (local connections are enough: the
      * harness connects from 127.0.0.1); older versions do not know the directive and would refuse to start.

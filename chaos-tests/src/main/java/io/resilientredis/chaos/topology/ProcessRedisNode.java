@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
+import java.util.function.IntSupplier;
 
 /** A node run as a local {@code redis-server} child process. */
 final class ProcessRedisNode extends AbstractNode {
@@ -36,6 +37,11 @@ final class ProcessRedisNode extends AbstractNode {
      * retried with a new port.
      */
     void start(int preferredPort, IntFunction<String> configForPort) {
+        start(preferredPort, Support::freePort, configForPort);
+    }
+
+    /** As {@link #start(int, IntFunction)}, a port taken meanwhile retried with one from {@code retryPorts}. */
+    void start(int preferredPort, IntSupplier retryPorts, IntFunction<String> configForPort) {
         synchronized (lock) {
             try {
                 Files.createDirectories(directory());
@@ -43,7 +49,7 @@ final class ProcessRedisNode extends AbstractNode {
                 throw new RedisTopologyException("Cannot create " + directory() + ": " + e.getMessage(), e);
             }
             for (int attempt = 1; ; attempt++) {
-                int port = attempt == 1 ? preferredPort : Support.freePort();
+                int port = attempt == 1 ? preferredPort : retryPorts.getAsInt();
                 assignPort(port);
                 writeConfig(configForPort.apply(port));
                 launch();

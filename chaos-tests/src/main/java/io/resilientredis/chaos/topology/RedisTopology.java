@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntSupplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,6 +60,7 @@ public final class RedisTopology implements AutoCloseable {
     private volatile RedisNode primary;
     private volatile List<RedisNode> replicas = List.of();
     private volatile SentinelGroup group;
+    private volatile RedisCluster cluster;
 
     private RedisTopology(Shape shape, String masterName, Path directory, BackendType backend, String serverVersion,
             NodeBackend nodeBackend) {
@@ -108,7 +110,26 @@ public final class RedisTopology implements AutoCloseable {
     }
 
     /**
-     * A builder for any shape; {@code replicas} is ignored for {@link Shape#STANDALONE}.
+     * A builder for a Redis Cluster of {@code masters} shards (at least 3, so a majority of masters can
+     * vote a failover), each with one replica unless {@link Builder#replicasPerShard(int)} says otherwise,
+     * {@code cluster-node-timeout} 1 s unless {@link Builder#clusterNodeTimeout(Duration)} says otherwise.
+     * See {@link RedisCluster} for how it is built and what it offers.
+     *
+     * @param masters the number of shards, 3 to 16
+     * @return a new builder
+     */
+    public static Builder cluster(int masters) {
+        if (masters < 3 || masters > 16) {
+            throw new IllegalArgumentException("A cluster has 3 to 16 masters, got " + masters);
+        }
+        Builder builder = new Builder(Shape.CLUSTER, 1);
+        builder.shards = masters;
+        return builder;
+    }
+
+    /**
+     * A builder for any shape; {@code replicas} is ignored for {@link Shape#STANDALONE}, and is the number
+     * of replicas per shard for {@link Shape#CLUSTER} (three shards).
      *
      * @param replicas the number of replicas
      * @param shape the topology shape
@@ -144,8 +165,34 @@ public final class RedisTopology implements AutoCloseable {
     }
 
     /**
+     * The cluster of a {@link Shape#CLUSTER} topology.
+     *
+     * @return the cluster
+     * @throws IllegalStateException for other shapes
+     */
+    public RedisCluster cluster() {
+        RedisCluster current = cluster;
+        if (current == null) {
+            throw new IllegalStateException("A " + shape + " topology is no cluster: use RedisTopology.cluster(3)");
+        }
+        return current;
+    }
+
+    /**
+     * Waits for a cluster shard's failover (see {@link RedisCluster#awaitClusterFailover}).
+     *
+     * @param shard the shard's number, from 0
+     * @param timeout how long to wait at most
+     * @return the promoted master
+     * @throws IllegalStateException for shapes other than {@link Shape#CLUSTER}
+     */
+    public RedisNode awaitClusterFailover(int shard, Duration timeout) {
+        return cluster().awaitClusterFailover(shard, timeout);
+    }
+
+    /**
      * The node started as primary: the standalone server, the replicated primary, the Sentinel group's
-     * initial master, or (two deployments) the standalone primary.
+     * initial master, (two deployments) the standalone primary, or (cluster) shard 0's first master.
      *
      * @return the node started as primary
      */
@@ -153,7 +200,7 @@ public final class RedisTopology implements AutoCloseable {
         return primary;
     }
 
-    /** {@return the nodes started as replicas of {@link #primary()} (none for the standalone shapes)} */
+    /** {@return the nodes started as replicas of {@link #primary()} (none for the standalone shapes; for a cluster, shard 0's)} */
     public List<RedisNode> replicas() {
         return replicas;
     }
@@ -328,20 +375,47 @@ public final class RedisTopology implements AutoCloseable {
                 primary = startData("primary", null, options);
                 group = startGroup("standby-", options);
                 break;
+            case CLUSTER:
+                cluster = startCluster(options);
+                primary = cluster.nodes().get(0);
+                replicas = cluster.nodes().subList(1, 1 + options.replicas);
+                break;
             default:
                 throw new IllegalStateException("unknown shape " + shape);
         }
     }
 
     private AbstractNode startData(String name, RedisNode master, Builder options) {
+        return startData(name, master, options, List.of(), Support::freePort);
+    }
+
+    private AbstractNode startData(String name, RedisNode master, Builder options, List<String> shapeDirectives,
+            IntSupplier ports) {
         Integer masterPort = master == null ? null : master.port();
         List<String> directives = new ArrayList<>(NodeConfigs.versionDirectives(serverVersion));
+        directives.addAll(shapeDirectives);
         directives.addAll(options.directives);
         AbstractNode node = nodeBackend.start(name, directory.resolve(name), false, options.password,
-                Support.freePort(), (port, dir) -> NodeConfigs.dataNode(port, dir, masterPort, options.password,
+                ports.getAsInt(), ports, (port, dir) -> NodeConfigs.dataNode(port, dir, masterPort, options.password,
                         directives));
         started.add(node);
         return node;
+    }
+
+    private RedisCluster startCluster(Builder options) {
+        List<String> clusterDirectives = NodeConfigs.clusterDirectives(options.clusterNodeTimeout);
+        List<List<RedisNode>> shards = new ArrayList<>();
+        for (int s = 0; s < options.shards; s++) {
+            List<RedisNode> shard = new ArrayList<>();
+            shard.add(startData("shard-" + s + "-primary", null, options, clusterDirectives,
+                    Support::freeClusterPort));
+            for (int r = 1; r <= options.replicas; r++) {
+                shard.add(startData("shard-" + s + "-replica-" + r, null, options, clusterDirectives,
+                        Support::freeClusterPort));
+            }
+            shards.add(shard);
+        }
+        return RedisCluster.form(shards, options.password, options.clusterNodeTimeout, options.startTimeout);
     }
 
     private List<RedisNode> startReplicas(String prefix, RedisNode master, Builder options) {
@@ -368,7 +442,7 @@ public final class RedisTopology implements AutoCloseable {
             Map<Integer, String> others = new LinkedHashMap<>(ids);
             others.remove(self.getKey());
             String name = prefix + "sentinel-" + index++;
-            AbstractNode sentinel = nodeBackend.start(name, directory.resolve(name), true, null, self.getKey(),
+            AbstractNode sentinel = nodeBackend.start(name, directory.resolve(name), true, null, self.getKey(), Support::freePort,
                     (port, dir) -> NodeConfigs.sentinel(port, dir, self.getValue(), masterName, master.port(),
                             QUORUM, options.downAfter, options.failoverTimeout, options.password, replicaPorts,
                             others));
@@ -419,7 +493,9 @@ public final class RedisTopology implements AutoCloseable {
      */
     public static final class Builder {
         private final Shape shape;
-        private final int replicas;
+        private int replicas;
+        private int shards = 3;
+        private Duration clusterNodeTimeout = Duration.ofSeconds(1);
         private String masterName = "mymaster";
         private Duration downAfter = Duration.ofSeconds(1);
         private Duration failoverTimeout = Duration.ofSeconds(3);
@@ -430,7 +506,7 @@ public final class RedisTopology implements AutoCloseable {
         private Duration startTimeout = Duration.ofSeconds(30);
 
         private Builder(Shape shape, int replicas) {
-            if (shape != Shape.STANDALONE && replicas < 1) {
+            if (shape == Shape.CLUSTER ? replicas < 0 : shape != Shape.STANDALONE && replicas < 1) {
                 throw new IllegalArgumentException(shape + " needs at least one replica, got " + replicas);
             }
             this.shape = shape;
@@ -450,6 +526,44 @@ public final class RedisTopology implements AutoCloseable {
             }
             this.masterName = name;
             return this;
+        }
+
+        /**
+         * A {@link Shape#CLUSTER} topology's replicas per shard (default 1; 0 gives masters that cannot fail
+         * over).
+         *
+         * @param count 0 to 5
+         * @return this builder
+         * @throws IllegalStateException for other shapes
+         */
+        public Builder replicasPerShard(int count) {
+            requireCluster("replicasPerShard");
+            if (count < 0 || count > 5) {
+                throw new IllegalArgumentException("replicasPerShard is 0 to 5, got " + count);
+            }
+            this.replicas = count;
+            return this;
+        }
+
+        /**
+         * A {@link Shape#CLUSTER} topology's {@code cluster-node-timeout} (default 1 s): how long a node must
+         * be silent before the others count it as failing; a replica is promoted about one to two timeouts
+         * after its master stopped answering.
+         *
+         * @param duration a positive duration
+         * @return this builder
+         * @throws IllegalStateException for other shapes
+         */
+        public Builder clusterNodeTimeout(Duration duration) {
+            requireCluster("clusterNodeTimeout");
+            this.clusterNodeTimeout = positive(duration, "clusterNodeTimeout");
+            return this;
+        }
+
+        private void requireCluster(String option) {
+            if (shape != Shape.CLUSTER) {
+                throw new IllegalStateException(option + " is for RedisTopology.cluster(n), not " + shape);
+            }
         }
 
         /**
@@ -543,7 +657,8 @@ public final class RedisTopology implements AutoCloseable {
 
         /**
          * Starts every node and returns once each answers PING, every replica finished its initial sync and
-         * every Sentinel sees the master, its replicas and the other Sentinels.
+         * every Sentinel sees the master, its replicas and the other Sentinels (a cluster: once every node
+         * reports {@code cluster_state:ok} and the same slot map).
          *
          * @return the running topology; the caller closes it
          * @throws RedisTopologyException naming the node and showing its log when start-up fails; nodes
@@ -624,7 +739,8 @@ public final class RedisTopology implements AutoCloseable {
 
         @Override
         public String toString() {
-            return "RedisTopology.Builder[" + shape + ", replicas " + replicas + ", master " + masterName
+            return "RedisTopology.Builder[" + shape + (shape == Shape.CLUSTER ? ", shards " + shards : "")
+                    + ", replicas " + replicas + ", master " + masterName
                     + (password != null ? ", password set" : "") + "]";
         }
     }

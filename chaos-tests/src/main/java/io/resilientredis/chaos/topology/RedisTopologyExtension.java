@@ -93,8 +93,11 @@ public final class RedisTopologyExtension implements BeforeAllCallback, AfterAll
     }
 
     private static RedisTopology start(RedisTopologyTest declaration) {
-        RedisTopology.Builder builder = RedisTopology.builder(declaration.shape(), declaration.replicas())
-                .masterName(declaration.masterName())
+        RedisTopology.Builder builder = declaration.shape() == Shape.CLUSTER
+                ? RedisTopology.cluster(declaration.shards()).replicasPerShard(declaration.replicas())
+                        .clusterNodeTimeout(Duration.ofMillis(declaration.clusterNodeTimeoutMillis()))
+                : RedisTopology.builder(declaration.shape(), declaration.replicas());
+        builder.masterName(declaration.masterName())
                 .downAfter(Duration.ofMillis(declaration.downAfterMillis()))
                 .failoverTimeout(Duration.ofMillis(declaration.failoverTimeoutMillis()));
         if (!declaration.password().isEmpty()) {

@@ -33,8 +33,17 @@ public @interface RedisTopologyTest {
     /** {@return the deployment to start} */
     Shape shape() default Shape.STANDALONE;
 
-    /** {@return replicas of the primary (or of the standby group's master); ignored for {@link Shape#STANDALONE}} */
+    /**
+     * {@return replicas of the primary (or of the standby group's master, or of each cluster shard's
+     * master); ignored for {@link Shape#STANDALONE}}
+     */
     int replicas() default 1;
+
+    /** {@return the number of shards (masters) of a {@link Shape#CLUSTER}, 3 to 16} */
+    int shards() default 3;
+
+    /** {@return a {@link Shape#CLUSTER}'s {@code cluster-node-timeout}} */
+    long clusterNodeTimeoutMillis() default 1000;
 
     /** {@return the name Sentinels monitor the master under} */
     String masterName() default "mymaster";

@@ -12,5 +12,10 @@ public enum Shape {
      * Two independent deployments: a standalone primary, plus a Sentinel-managed standby group (a
      * master, N replicas, three Sentinels) that has no replication link to the primary.
      */
-    PRIMARY_WITH_STANDBY_GROUP
+    PRIMARY_WITH_STANDBY_GROUP,
+    /**
+     * A Redis Cluster: N masters (3 by default) sharing the 16384 hash slots in contiguous ranges, each
+     * with its own replicas; see {@link RedisCluster}.
+     */
+    CLUSTER
 }

@@ -48,6 +48,32 @@ final class Support {
     }
 
     /**
+     * A free port whose cluster bus port ({@code port + 10000}, fixed on Redis 6.2) is a valid port and was
+     * free too a moment ago.
+     */
+    static int freeClusterPort() {
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = freePort();
+            if (port + CLUSTER_BUS_OFFSET <= 65535 && isFree(port + CLUSTER_BUS_OFFSET)) {
+                return port;
+            }
+        }
+        throw new RedisTopologyException("no free port pair (port, port + 10000) on 127.0.0.1 for a cluster node");
+    }
+
+    /** How far a cluster node's bus port is from its client port. */
+    static final int CLUSTER_BUS_OFFSET = 10000;
+
+    private static boolean isFree(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            socket.setReuseAddress(true);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
      * Polls {@code condition} every {@code interval} until it holds or {@code timeout} passes.
      *
      * @return whether the condition held before the deadline

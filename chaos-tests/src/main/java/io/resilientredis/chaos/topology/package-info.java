@@ -1,6 +1,6 @@
 /**
- * Real Redis and Sentinel topologies for tests: {@link io.resilientredis.chaos.topology.RedisTopology}
- * starts them, {@link io.resilientredis.chaos.topology.RedisNode} kills, freezes, resumes and restarts
+ * Real Redis, Sentinel and Redis Cluster topologies for tests: {@link io.resilientredis.chaos.topology.RedisTopology}
+ * starts them, {@link io.resilientredis.chaos.topology.RedisCluster} handles a cluster's shards, {@link io.resilientredis.chaos.topology.RedisNode} kills, freezes, resumes and restarts
  * single nodes, and {@link io.resilientredis.chaos.topology.RedisTopologyTest} gives a JUnit 5 test class
  * a started topology.
  *

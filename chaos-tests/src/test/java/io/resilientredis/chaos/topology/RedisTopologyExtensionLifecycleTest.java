@@ -1,11 +1,7 @@
 package io.resilientredis.chaos.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,11 +9,6 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.platform.launcher.Launcher;
-import org.junit.platform.launcher.LauncherDiscoveryRequest;
-import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
-import org.junit.platform.launcher.core.LauncherFactory;
-import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
 import org.junit.platform.launcher.listeners.TestExecutionSummary;
 
 /**
@@ -33,20 +24,8 @@ class RedisTopologyExtensionLifecycleTest {
     @Test
     void closesTheTopologyAfterTheClassAndPrintsNodeLogsWhenATestFails() {
         SEEN.clear();
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        PrintStream originalErr = System.err;
-        TestExecutionSummary summary;
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
-                    .selectors(selectClass(Declared.class)).build();
-            Launcher launcher = LauncherFactory.create();
-            SummaryGeneratingListener listener = new SummaryGeneratingListener();
-            launcher.execute(request, listener);
-            summary = listener.getSummary();
-        } finally {
-            System.setErr(originalErr);
-        }
+        LauncherRun run = LauncherRun.of(Declared.class);
+        TestExecutionSummary summary = run.summary();
 
         assertThat(summary.getTestsSucceededCount()).isEqualTo(1);
         assertThat(summary.getTestsFailedCount()).isEqualTo(1);
@@ -54,7 +33,7 @@ class RedisTopologyExtensionLifecycleTest {
         assertThat(SEEN.get(1)).isSameAs(SEEN.get(0));
         RedisNode primary = SEEN.get(0).primary();
         assertThat(primary.isRunning()).as("primary still running after its class").isFalse();
-        String stderr = captured.toString(StandardCharsets.UTF_8);
+        String stderr = run.stderr();
         assertThat(stderr).contains("failsOnPurpose").contains("---- primary 127.0.0.1:" + primary.port())
                 .contains("Ready to accept connections");
     }

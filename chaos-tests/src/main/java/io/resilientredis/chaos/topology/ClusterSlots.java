@@ -1,0 +1,92 @@
+package io.resilientredis.chaos.topology;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The hash slot of a key as Redis Cluster computes it: CRC16 (XMODEM) of the key, or of its hash tag
+ * (the text between the first <code>{</code> and the first <code>}</code> after it, when not empty), modulo
+ * 16384.
+ */
+public final class ClusterSlots {
+
+    /** The number of hash slots of a Redis Cluster. */
+    public static final int SLOTS = 16384;
+
+    private ClusterSlots() {
+    }
+
+    /**
+     * The slot of a key.
+     *
+     * @param key the key (UTF-8)
+     * @return its slot, 0 to 16383
+     */
+    public static int slot(String key) {
+        return slot(key.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The slot of a key given as bytes.
+     *
+     * @param key the key
+     * @return its slot, 0 to 16383
+     */
+    public static int slot(byte[] key) {
+        int start = 0;
+        int end = key.length;
+        for (int open = 0; open < key.length; open++) {
+            if (key[open] == '{') {
+                for (int close = open + 1; close < key.length; close++) {
+                    if (key[close] == '}') {
+                        if (close > open + 1) {
+                            start = open + 1;
+                            end = close;
+                        }
+                        break;
+                    }
+                }
+                break;
+            }
+        }
+        return crc16(key, start, end) & (SLOTS - 1);
+    }
+
+    /**
+     * CRC16-CCITT (XMODEM: polynomial 0x1021, initial value 0), the checksum Redis Cluster hashes keys with.
+     *
+     * @param bytes the data
+     * @param from the first index, inclusive
+     * @param to the last index, exclusive
+     * @return the checksum, 0 to 65535
+     */
+    static int crc16(byte[] bytes, int from, int to) {
+        int crc = 0;
+        for (int i = from; i < to; i++) {
+            crc ^= (bytes[i] & 0xff) << 8;
+            for (int bit = 0; bit < 8; bit++) {
+                crc = (crc & 0x8000) != 0 ? (crc << 1) ^ 0x1021 : crc << 1;
+            }
+            crc &= 0xffff;
+        }
+        return crc;
+    }
+
+    /**
+     * A key that hashes to {@code slot}: {@code prefix} followed by a hash tag chosen for it.
+     *
+     * @param prefix the start of the key
+     * @param slot the slot, 0 to 16383
+     * @return a key in that slot
+     */
+    public static String keyInSlot(String prefix, int slot) {
+        if (slot < 0 || slot >= SLOTS) {
+            throw new IllegalArgumentException("a slot is 0 to 16383, got " + slot);
+        }
+        for (int tag = 0; ; tag++) {
+            String key = prefix + "{" + tag + "}";
+            if (slot(key) == slot) {
+                return key;
+            }
+        }
+    }
+}
