@@ -4,6 +4,9 @@ import io.lettuce.core.ReadFrom;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.failover.api.DatabaseConfig;
+import io.lettuce.core.failover.api.MultiDbOptions;
+import io.lettuce.core.failover.api.StatefulRedisMultiDbConnection;
 import io.lettuce.core.masterreplica.MasterReplica;
 import io.lettuce.core.masterreplica.StatefulRedisMasterReplicaConnection;
 import io.lettuce.core.resource.ClientResources;
@@ -22,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -34,9 +38,9 @@ import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.HostAndPortMapper;
 import redis.clients.jedis.JedisClientConfig;
-import redis.clients.jedis.JedisSentineled;
 import redis.clients.jedis.MultiDbClient;
 import redis.clients.jedis.MultiDbConfig;
+import redis.clients.jedis.RedisSentinelClient;
 
 /**
  * The bake-off's clients. Every client dials the fault proxies: node addresses that Sentinels
@@ -156,6 +160,50 @@ final class Contenders {
         };
     }
 
+    /**
+     * For the two-deployment shape, like {@link #jedisMultiDb}: Lettuce's multi-database client over
+     * the standalone primary (weight 1.0) and the standby's master (0.5), every option its default.
+     */
+    static Contender lettuceMultiDb(ChaosTopology chaos) {
+        RedisURI primary = RedisURI.create("redis://" + chaos.clientAddress(chaos.topology().primary()));
+        RedisURI standby = RedisURI.create("redis://" + chaos.clientAddress(chaos.topology().standby().currentMaster()));
+        io.lettuce.core.failover.MultiDbClient client = io.lettuce.core.failover.MultiDbClient.create(List.of(
+                DatabaseConfig.builder(primary).weight(1.0f).build(),
+                DatabaseConfig.builder(standby).weight(0.5f).build()), MultiDbOptions.create());
+        StatefulRedisMultiDbConnection<String, String> connection;
+        try {
+            connection = client.connect();
+        } catch (RuntimeException e) {
+            client.shutdown(0, 2, TimeUnit.SECONDS);
+            throw e;
+        }
+        return new Contender() {
+            @Override
+            public String name() {
+                return "Lettuce MultiDbClient (primary + standby)";
+            }
+
+            @Override
+            public String configuration() {
+                return "`MultiDbClient.create(List.of(DatabaseConfig.builder(primary).weight(1.0f), "
+                        + "DatabaseConfig.builder(standby master).weight(0.5f)), MultiDbOptions.create())` then "
+                        + "`connect()` (string codec); circuit breaker, health checks, failback and client options "
+                        + "(command timeout 60 s, commands buffered while disconnected) at their defaults";
+            }
+
+            @Override
+            public void rpush(String key, String value) {
+                connection.sync().rpush(key, value);
+            }
+
+            @Override
+            public void close() {
+                connection.close();
+                client.shutdown(0, 2, TimeUnit.SECONDS);
+            }
+        };
+    }
+
     // ------------------------------------------------------------------ Jedis
 
     private static HostAndPortMapper jedisMapper(Map<String, String> nat) {
@@ -174,18 +222,20 @@ final class Contenders {
         for (RedisNode sentinel : group.sentinels()) {
             sentinels.add(hp(chaos.clientAddress(sentinel)));
         }
-        JedisSentineled jedis = new JedisSentineled(group.masterName(), master, sentinels, sentinelConfig);
+        RedisSentinelClient jedis = RedisSentinelClient.builder().masterName(group.masterName()).sentinels(sentinels)
+                .clientConfig(master).sentinelClientConfig(sentinelConfig).build();
         return new Contender() {
             @Override
             public String name() {
-                return "Jedis (JedisSentineled)";
+                return "Jedis (RedisSentinelClient)";
             }
 
             @Override
             public String configuration() {
-                return "`new JedisSentineled(masterName, masterConfig, sentinels, sentinelConfig)` (Jedis 7.0.0's "
-                        + "Sentinel client; `MultiDbClient` takes fixed endpoints, not a Sentinel group), "
-                        + "`DefaultJedisClientConfig` defaults (2 s timeouts) plus a `hostAndPortMapper` to the proxies";
+                return "`RedisSentinelClient.builder().masterName(...).sentinels(...).clientConfig(...)"
+                        + ".sentinelClientConfig(...)` (Jedis 8's Sentinel client; its `MultiDbClient` takes fixed "
+                        + "endpoints, not a Sentinel group), `DefaultJedisClientConfig` defaults (2 s timeouts) plus "
+                        + "a `hostAndPortMapper` to the proxies";
             }
 
             @Override
@@ -214,7 +264,7 @@ final class Contenders {
         return new Contender() {
             @Override
             public String name() {
-                return "Jedis MultiDbClient";
+                return "Jedis MultiDbClient (primary + standby)";
             }
 
             @Override
