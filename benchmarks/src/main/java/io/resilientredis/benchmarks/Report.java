@@ -522,8 +522,8 @@ final class Report {
                 java.util.Set<String> notes = new java.util.LinkedHashSet<>();
                 List<BakeOff.Result> rs = row.getValue();
                 for (int i = 0; i < rs.size(); i++) {
-                    String note = rs.get(i).note();
-                    if (note != null && !note.isBlank()) {
+                    String note = rs.get(i).note() == null ? "" : rs.get(i).note().strip().replaceAll(";$", "");
+                    if (!note.isBlank()) {
                         notes.add((rs.size() > 1 ? "run " + (i + 1) + ": " : "") + note.replace("|", "/"));
                     }
                 }

@@ -78,29 +78,12 @@ final class Contenders {
         }
         s.setNatMap(natMap(chaos));
         RedissonClient client = Redisson.create(config);
-        return new Contender() {
-            @Override
-            public String name() {
-                return "Redisson (Sentinel)";
-            }
-
-            @Override
-            public String configuration() {
-                return "`Config.useSentinelServers()` with the master name and the three Sentinels, string codec, "
-                        + "`natMap` to the proxies; every other setting Redisson's default (timeout 3 s, retries as "
-                        + "shipped, read mode SLAVE, sentinel list check on)";
-            }
-
-            @Override
-            public void rpush(String key, String value) {
-                client.<String>getList(key).add(value);
-            }
-
-            @Override
-            public void close() {
-                client.shutdown(0, 2, TimeUnit.SECONDS);
-            }
-        };
+        return Contender.of("Redisson (Sentinel)",
+                "`Config.useSentinelServers()` with the master name and the three Sentinels, string codec, "
+                + "`natMap` to the proxies; every other setting Redisson's default (timeout 3 s, retries as "
+                + "shipped, read mode SLAVE, sentinel list check on)",
+                (key, value) -> client.<String>getList(key).add(value),
+                () -> client.shutdown(0, 2, TimeUnit.SECONDS));
     }
 
     // ------------------------------------------------------------------ Lettuce
@@ -132,32 +115,17 @@ final class Contenders {
         StatefulRedisMasterReplicaConnection<String, String> connection =
                 MasterReplica.connect(client, StringCodec.UTF8, uri.build());
         connection.setReadFrom(ReadFrom.UPSTREAM);
-        return new Contender() {
-            @Override
-            public String name() {
-                return "Lettuce (Sentinel, master/replica)";
-            }
-
-            @Override
-            public String configuration() {
-                return "`MasterReplica.connect(client, StringCodec.UTF8, RedisURI.Builder.sentinel(...).withSentinel(...))` "
-                        + "with `ReadFrom.UPSTREAM`, a `MappingSocketAddressResolver` to the proxies; every other "
-                        + "setting Lettuce's default (command timeout 60 s, auto-reconnect on, commands buffered "
-                        + "while disconnected)";
-            }
-
-            @Override
-            public void rpush(String key, String value) {
-                connection.sync().rpush(key, value);
-            }
-
-            @Override
-            public void close() {
-                connection.close();
-                client.shutdown(0, 2, TimeUnit.SECONDS);
-                resources.shutdown(0, 2, TimeUnit.SECONDS);
-            }
-        };
+        return Contender.of("Lettuce (Sentinel, master/replica)",
+                "`MasterReplica.connect(client, StringCodec.UTF8, RedisURI.Builder.sentinel(...).withSentinel(...))` "
+                + "with `ReadFrom.UPSTREAM`, a `MappingSocketAddressResolver` to the proxies; every other "
+                + "setting Lettuce's default (command timeout 60 s, auto-reconnect on, commands buffered "
+                + "while disconnected)",
+                (key, value) -> connection.sync().rpush(key, value),
+                () -> {
+                    connection.close();
+                    client.shutdown(0, 2, TimeUnit.SECONDS);
+                    resources.shutdown(0, 2, TimeUnit.SECONDS);
+                });
     }
 
     /**
@@ -177,31 +145,16 @@ final class Contenders {
             client.shutdown(0, 2, TimeUnit.SECONDS);
             throw e;
         }
-        return new Contender() {
-            @Override
-            public String name() {
-                return "Lettuce MultiDbClient (primary + standby)";
-            }
-
-            @Override
-            public String configuration() {
-                return "`MultiDbClient.create(List.of(DatabaseConfig.builder(primary).weight(1.0f), "
-                        + "DatabaseConfig.builder(standby master).weight(0.5f)), MultiDbOptions.create())` then "
-                        + "`connect()` (string codec); circuit breaker, health checks, failback and client options "
-                        + "(command timeout 60 s, commands buffered while disconnected) at their defaults";
-            }
-
-            @Override
-            public void rpush(String key, String value) {
-                connection.sync().rpush(key, value);
-            }
-
-            @Override
-            public void close() {
-                connection.close();
-                client.shutdown(0, 2, TimeUnit.SECONDS);
-            }
-        };
+        return Contender.of("Lettuce MultiDbClient (primary + standby)",
+                "`MultiDbClient.create(List.of(DatabaseConfig.builder(primary).weight(1.0f), "
+                + "DatabaseConfig.builder(standby master).weight(0.5f)), MultiDbOptions.create())` then "
+                + "`connect()` (string codec); circuit breaker, health checks, failback and client options "
+                + "(command timeout 60 s, commands buffered while disconnected) at their defaults",
+                (key, value) -> connection.sync().rpush(key, value),
+                () -> {
+                    connection.close();
+                    client.shutdown(0, 2, TimeUnit.SECONDS);
+                });
     }
 
     // ------------------------------------------------------------------ Jedis
@@ -224,30 +177,13 @@ final class Contenders {
         }
         RedisSentinelClient jedis = RedisSentinelClient.builder().masterName(group.masterName()).sentinels(sentinels)
                 .clientConfig(master).sentinelClientConfig(sentinelConfig).build();
-        return new Contender() {
-            @Override
-            public String name() {
-                return "Jedis (RedisSentinelClient)";
-            }
-
-            @Override
-            public String configuration() {
-                return "`RedisSentinelClient.builder().masterName(...).sentinels(...).clientConfig(...)"
-                        + ".sentinelClientConfig(...)` (Jedis 8's Sentinel client; its `MultiDbClient` takes fixed "
-                        + "endpoints, not a Sentinel group), `DefaultJedisClientConfig` defaults (2 s timeouts) plus "
-                        + "a `hostAndPortMapper` to the proxies";
-            }
-
-            @Override
-            public void rpush(String key, String value) {
-                jedis.rpush(key, value);
-            }
-
-            @Override
-            public void close() {
-                jedis.close();
-            }
-        };
+        return Contender.of("Jedis (RedisSentinelClient)",
+                "`RedisSentinelClient.builder().masterName(...).sentinels(...).clientConfig(...)"
+                + ".sentinelClientConfig(...)` (Jedis 8's Sentinel client; its `MultiDbClient` takes fixed "
+                + "endpoints, not a Sentinel group), `DefaultJedisClientConfig` defaults (2 s timeouts) plus "
+                + "a `hostAndPortMapper` to the proxies",
+                (key, value) -> jedis.rpush(key, value),
+                jedis::close);
     }
 
     /** For the two-deployment shape: the standalone primary (weight 1.0) and the standby's master (0.5). */
@@ -261,29 +197,12 @@ final class Contenders {
                 .failbackSupported(true)
                 .build();
         MultiDbClient client = MultiDbClient.builder().multiDbConfig(config).build();
-        return new Contender() {
-            @Override
-            public String name() {
-                return "Jedis MultiDbClient (primary + standby)";
-            }
-
-            @Override
-            public String configuration() {
-                return "`MultiDbClient.builder().multiDbConfig(MultiDbConfig.builder().database(primary, weight 1.0)"
-                        + ".database(standby master, weight 0.5).failbackSupported(true))`, as the Jedis failover "
-                        + "guide shows; circuit breaker, retry, health check (echo) and client timeouts at their defaults";
-            }
-
-            @Override
-            public void rpush(String key, String value) {
-                client.rpush(key, value);
-            }
-
-            @Override
-            public void close() {
-                client.close();
-            }
-        };
+        return Contender.of("Jedis MultiDbClient (primary + standby)",
+                "`MultiDbClient.builder().multiDbConfig(MultiDbConfig.builder().database(primary, weight 1.0)"
+                + ".database(standby master, weight 0.5).failbackSupported(true))`, as the Jedis failover "
+                + "guide shows; circuit breaker, retry, health check (echo) and client timeouts at their defaults",
+                (key, value) -> client.rpush(key, value),
+                client::close);
     }
 
     // ------------------------------------------------------------------ ours
