@@ -30,6 +30,9 @@ final class Report {
     ReplayThroughput.Result replay;
     ReplayThroughput.Result replayLargeBatches;
     List<BakeOff.Result> bakeOff;
+    int bakeOffRuns = 1;
+    /** The load average (as /proc/loadavg has it) when each bake-off run started. */
+    final List<String> bakeOffLoads = new ArrayList<>();
     double minutes;
     String finished;
 
@@ -476,27 +479,56 @@ final class Report {
                 + "- **duplicated**: extra copies of a sequence number in Redis;\n"
                 + "- **applied, unacked**: writes in Redis whose every call failed for the caller (an outcome "
                 + "the caller could not know);\n"
-                + "- **p99 / max**: latency of every call, failed ones included;\n"
+                + "- **p99 / max**: latency of every call, failed ones included, corrected and raw (below);\n"
                 + "- **stall**: the longest time from the fault on with no successful write (time until writes "
                 + "succeed again). For ResilientRedis a spilled write is a success for the caller (receipt "
                 + "`SPILLED`, durably stored, replayed later).\n\n");
+        md.append(bakeOffRuns > 1 ? "The whole bake-off ran " + bakeOffRuns + " times, each row on a fresh topology "
+                + "every time. Counts are given run by run (`a / b / c`); latencies and stalls as the median over the "
+                + "runs with the lowest and highest run in brackets.\n\n" : "One run, so no spread.\n\n");
+        if (!bakeOffLoads.isEmpty()) {
+            md.append("Load average (1/5/15 min) at the start of each run: ")
+                    .append(String.join("; ", bakeOffLoads.stream().map(l -> "`" + l + "`").toList())).append(".\n\n");
+        }
+        md.append("Latency comes in two views, both from HdrHistogram: **raw** from a call's send to its return "
+                + "(what the client takes per call), and **corrected** for coordinated omission: from when the "
+                + "writer's schedule (one write every 5 ms) wanted the call to start, plus, when a blocked or "
+                + "backing-off writer fell more than 1 s behind, one entry for every write it skipped (each would "
+                + "have waited until the writer got through). Corrected is what a service producing writes at that "
+                + "rate would see; it is the view the README quotes.\n\n");
         for (BakeOff.Scenario s : BakeOff.Scenario.values()) {
             md.append("### ").append(title(s)).append("\n\n");
-            md.append("| client | attempts | errors | acked | lost | duplicated | applied, unacked | p99 ms | max ms "
-                    + "| stall ms |\n|---|---|---|---|---|---|---|---|---|---|\n");
-            for (BakeOff.Result r : bakeOff) {
-                if (r.scenario() == s) {
-                    md.append("| ").append(r.client()).append(" | ").append(r.attempts()).append(" | ")
-                            .append(r.errors()).append(" | ").append(r.acknowledged()).append(" | ").append(r.lost())
-                            .append(" | ").append(r.duplicated()).append(" | ").append(r.appliedUnacknowledged())
-                            .append(" | ").append(fmt(r.p99Millis())).append(" | ").append(fmt(r.maxMillis()))
-                            .append(" | ").append(fmt(r.stallMillis())).append(" |\n");
-                }
+            md.append("| client | attempts | errors | acked | lost | duplicated | applied, unacked | p99 ms corrected "
+                    + "| p99 ms raw | max ms corrected | max ms raw | stall ms |\n"
+                    + "|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+            java.util.Map<String, List<BakeOff.Result>> rows = byClient(s);
+            for (java.util.Map.Entry<String, List<BakeOff.Result>> row : rows.entrySet()) {
+                List<BakeOff.Result> rs = row.getValue();
+                md.append("| ").append(row.getKey())
+                        .append(" | ").append(runs(rs, BakeOff.Result::attempts))
+                        .append(" | ").append(runs(rs, BakeOff.Result::errors))
+                        .append(" | ").append(runs(rs, BakeOff.Result::acknowledged))
+                        .append(" | ").append(runs(rs, BakeOff.Result::lost))
+                        .append(" | ").append(runs(rs, BakeOff.Result::duplicated))
+                        .append(" | ").append(runs(rs, BakeOff.Result::appliedUnacknowledged))
+                        .append(" | ").append(spread(rs, BakeOff.Result::correctedP99Millis))
+                        .append(" | ").append(spread(rs, BakeOff.Result::p99Millis))
+                        .append(" | ").append(spread(rs, BakeOff.Result::correctedMaxMillis))
+                        .append(" | ").append(spread(rs, BakeOff.Result::maxMillis))
+                        .append(" | ").append(spread(rs, BakeOff.Result::stallMillis)).append(" |\n");
             }
             md.append("\nNotes:\n\n");
-            for (BakeOff.Result r : bakeOff) {
-                if (r.scenario() == s && r.note() != null && !r.note().isBlank()) {
-                    md.append("- ").append(r.client()).append(": ").append(r.note().replace("|", "/")).append('\n');
+            for (java.util.Map.Entry<String, List<BakeOff.Result>> row : rows.entrySet()) {
+                java.util.Set<String> notes = new java.util.LinkedHashSet<>();
+                List<BakeOff.Result> rs = row.getValue();
+                for (int i = 0; i < rs.size(); i++) {
+                    String note = rs.get(i).note() == null ? "" : rs.get(i).note().strip().replaceAll(";$", "");
+                    if (!note.isBlank()) {
+                        notes.add((rs.size() > 1 ? "run " + (i + 1) + ": " : "") + note.replace("|", "/"));
+                    }
+                }
+                if (!notes.isEmpty()) {
+                    md.append("- ").append(row.getKey()).append(": ").append(String.join("; ", notes)).append('\n');
                 }
             }
             md.append('\n');
@@ -508,13 +540,39 @@ final class Report {
                 md.append("- **").append(r.client()).append("**: ").append(r.configuration()).append('\n');
             }
         }
-        md.append("\nThe Sentinel-group rows (Redisson, Lettuce, JedisSentineled, ResilientRedis on the group) "
-                + "share one shape: a master, one replica, three Sentinels (quorum 2, down-after 1 s). The "
-                + "two-deployment rows (Jedis MultiDbClient, ResilientRedis with a standby) run on a standalone "
-                + "primary plus a Sentinel-managed standby group, the shape a multi-endpoint client is for; in "
-                + "the latency scenario only the primary is slowed there. `MultiDbClient` is not used for the "
-                + "master-kill scenario: it takes fixed endpoints and does not follow a Sentinel promotion, so "
-                + "Jedis's own Sentinel client stands in.\n\n");
+        md.append("\nThe Sentinel-group rows (Redisson, Lettuce master/replica, Jedis RedisSentinelClient, "
+                + "ResilientRedis on the group) share one shape: a master, one replica, three Sentinels (quorum 2, "
+                + "down-after 1 s). The two-deployment rows (Jedis and Lettuce `MultiDbClient`, ResilientRedis "
+                + "with a standby) run on a standalone primary plus a Sentinel-managed standby group, the shape a "
+                + "multi-endpoint client is for; in the latency scenario only the primary is slowed there. Neither "
+                + "`MultiDbClient` is used for the master-kill scenario: both take fixed endpoints and do not "
+                + "follow a Sentinel promotion, so each library's own Sentinel client stands in.\n\n");
+    }
+
+    /** One scenario's results, per client in the order they ran, each client's runs in order. */
+    private java.util.Map<String, List<BakeOff.Result>> byClient(BakeOff.Scenario s) {
+        java.util.Map<String, List<BakeOff.Result>> rows = new java.util.LinkedHashMap<>();
+        for (BakeOff.Result r : bakeOff) {
+            if (r.scenario() == s) {
+                rows.computeIfAbsent(r.client(), k -> new ArrayList<>()).add(r);
+            }
+        }
+        return rows;
+    }
+
+    /** A count run by run: {@code 4}, or {@code 4 / 0 / 12}. */
+    static String runs(List<BakeOff.Result> rs, java.util.function.ToLongFunction<BakeOff.Result> f) {
+        return String.join(" / ", rs.stream().map(r -> Long.toString(f.applyAsLong(r))).toList());
+    }
+
+    /** A figure over the runs: the value, or the median with the lowest and highest run in brackets. */
+    static String spread(List<BakeOff.Result> rs, java.util.function.ToDoubleFunction<BakeOff.Result> f) {
+        double[] v = rs.stream().mapToDouble(f).sorted().toArray();
+        if (v.length == 1) {
+            return fmt(v[0]);
+        }
+        double median = v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+        return fmt(median) + " (" + fmt(v[0]) + "–" + fmt(v[v.length - 1]) + ")";
     }
 
     private static String title(BakeOff.Scenario s) {

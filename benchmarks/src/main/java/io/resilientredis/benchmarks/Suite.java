@@ -23,7 +23,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * Runs every benchmark and the bake-off, then writes RESULTS.md.
  *
  * <pre>
- * java -cp benchmarks/target/benchmarks.jar io.resilientredis.benchmarks.Suite [--quick] [--out FILE] [--skip jmh,cpu,replay,bakeoff]
+ * java -cp benchmarks/target/benchmarks.jar io.resilientredis.benchmarks.Suite [--quick] [--out FILE] [--skip jmh,cpu,replay,bakeoff] [--bakeoff-runs N]
  * </pre>
  */
 public final class Suite {
@@ -35,13 +35,15 @@ public final class Suite {
         boolean quick = false;
         Path out = Path.of("benchmarks/RESULTS.md");
         List<String> skip = new ArrayList<>();
+        int bakeOffRuns = 1;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
                 case "--out" -> out = Path.of(args[++i]);
                 case "--skip" -> skip.addAll(List.of(args[++i].split(",")));
+                case "--bakeoff-runs" -> bakeOffRuns = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; usage: Suite [--quick] [--out FILE] [--skip jmh,cpu,replay,bakeoff]");
+                        + "; usage: Suite [--quick] [--out FILE] [--skip jmh,cpu,replay,bakeoff] [--bakeoff-runs N]");
             }
         }
         Report report = new Report(quick);
@@ -59,10 +61,28 @@ public final class Suite {
             report.replayLargeBatches = ReplayThroughput.run(backlog, backlog, 5_000);
         }
         if (!skip.contains("bakeoff")) {
-            report.bakeOff = new io.resilientredis.benchmarks.bakeoff.BakeOff(quick
+            // Several runs of the whole bake-off give each figure a spread (RESULTS.md: median, lowest-highest).
+            io.resilientredis.benchmarks.bakeoff.BakeOff bakeOff = new io.resilientredis.benchmarks.bakeoff.BakeOff(quick
                     ? io.resilientredis.benchmarks.bakeoff.BakeOff.Timing.quick()
-                    : io.resilientredis.benchmarks.bakeoff.BakeOff.Timing.full()).runAll();
+                    : io.resilientredis.benchmarks.bakeoff.BakeOff.Timing.full());
+            report.bakeOff = new ArrayList<>();
+            report.bakeOffRuns = 0;
+            for (int run = 0; run < bakeOffRuns; run++) {
+                String load = Machine.describe().load();
+                System.out.printf("[suite] bake-off run %d of %d, load average %s%n", run + 1, bakeOffRuns, load);
+                report.bakeOffLoads.add(load);
+                report.bakeOff.addAll(bakeOff.runAll());
+                report.bakeOffRuns++;
+                if (run + 1 < bakeOffRuns) {
+                    // The runs so far, in case the rest is cut short.
+                    write(report, out, start);
+                }
+            }
         }
+        write(report, out, start);
+    }
+
+    private static void write(Report report, Path out, long start) throws IOException {
         report.machineAfter = Machine.describe();
         report.minutes = (System.nanoTime() - start) / 60e9;
         report.finished = ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);

@@ -2,6 +2,7 @@ package io.resilientredis.benchmarks.bakeoff;
 
 import eu.rekawek.toxiproxy.model.ToxicDirection;
 import io.resilientredis.chaos.ChaosTopology;
+import io.resilientredis.chaos.drill.LatencyHistogram;
 import io.resilientredis.chaos.topology.RedisNode;
 import io.resilientredis.chaos.topology.RedisTopology;
 import io.resilientredis.chaos.topology.RespConnection;
@@ -63,10 +64,15 @@ public final class BakeOff {
         }
     }
 
-    /** One row of the results. */
+    /**
+     * One row of the results. Latencies come in two views (see {@link LatencyHistogram}):
+     * <em>raw</em> from a call's send to its return, <em>corrected</em> from when the writer's
+     * schedule wanted the call to start, plus the calls a blocked writer never issued.
+     */
     public record Result(Scenario scenario, String client, String configuration, long attempts, long errors,
                          long acknowledged, long lost, long duplicated, long appliedUnacknowledged,
-                         double p99Millis, double maxMillis, double stallMillis, String note) {
+                         double p99Millis, double maxMillis, double correctedP99Millis, double correctedMaxMillis,
+                         double stallMillis, String note) {
     }
 
     private final Timing timing;
@@ -87,6 +93,7 @@ public final class BakeOff {
             results.add(run(s, false, c -> Contenders.resilient(c, false)));
             if (s != Scenario.MASTER_KILLED) {
                 results.add(run(s, true, Contenders::jedisMultiDb));
+                results.add(run(s, true, Contenders::lettuceMultiDb));
                 results.add(run(s, true, c -> Contenders.resilient(c, true)));
             }
         }
@@ -105,7 +112,7 @@ public final class BakeOff {
             try {
                 contender = factory.apply(chaos);
             } catch (RuntimeException e) {
-                return new Result(scenario, "(client failed to start)", "", 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                return new Result(scenario, "(client failed to start)", "", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
                         e.toString());
             }
             System.out.printf("[bakeoff] %s / %s%n", scenario.title, contender.name());
@@ -121,11 +128,12 @@ public final class BakeOff {
         AtomicLong errors = new AtomicLong();
         AtomicLong attempts = new AtomicLong();
         ConcurrentLinkedQueue<long[]> calls = new ConcurrentLinkedQueue<>(); // {end nanos, latency nanos, ok}
+        LatencyHistogram latency = new LatencyHistogram();
         List<Thread> writers = new ArrayList<>();
         List<String> firstErrors = new ArrayList<>();
         for (int w = 0; w < WRITERS; w++) {
             int writer = w;
-            Thread t = new Thread(() -> write(contender, writer, ledger, stop, errors, attempts, calls, firstErrors),
+            Thread t = new Thread(() -> write(contender, writer, ledger, stop, errors, attempts, calls, latency, firstErrors),
                     "resilient-redis-bakeoff-writer-" + w);
             t.setDaemon(true);
             writers.add(t);
@@ -184,10 +192,10 @@ public final class BakeOff {
         WriteLedger.Accounting accounting = ledger.account(readLists(chaos, twoDeployments));
 
         List<long[]> all = new ArrayList<>(calls);
-        long[] latencies = all.stream().mapToLong(c -> c[1]).sorted().toArray();
-        double p99 = latencies.length == 0 ? 0 : latencies[(int) Math.min(latencies.length - 1,
-                Math.ceil(latencies.length * 0.99) - 1)] / 1e6;
-        double max = latencies.length == 0 ? 0 : latencies[latencies.length - 1] / 1e6;
+        double p99 = latency.rawPercentile(99).toNanos() / 1e6;
+        double max = latency.rawMax().toNanos() / 1e6;
+        double correctedP99 = latency.percentile(99).toNanos() / 1e6;
+        double correctedMax = latency.max().toNanos() / 1e6;
         long[] successes = all.stream().filter(c -> c[2] == 1).mapToLong(c -> c[0]).sorted().toArray();
         double stall = longestStall(successes, faultStart, loadEnd) / 1e6;
         if (!recovered(successes, faultStart, loadEnd, TimeUnit.SECONDS.toNanos(1))) {
@@ -199,12 +207,13 @@ public final class BakeOff {
                 note += "first errors: " + String.join(" | ", firstErrors);
             }
         }
-        System.out.printf("[bakeoff]   attempts %d, errors %d, acked %d, lost %d, duplicated %d, p99 %.1f ms, "
-                        + "max %.1f ms, stall %.0f ms. %s%n", attempts.get(), errors.get(), accounting.acknowledged(),
-                accounting.lost(), accounting.duplicated(), p99, max, stall, note);
+        System.out.printf("[bakeoff]   attempts %d, errors %d, acked %d, lost %d, duplicated %d, p99 %.1f ms "
+                        + "(corrected %.1f), max %.1f ms (corrected %.1f), stall %.0f ms. %s%n", attempts.get(),
+                errors.get(), accounting.acknowledged(), accounting.lost(), accounting.duplicated(), p99, correctedP99,
+                max, correctedMax, stall, note);
         return new Result(scenario, contender.name(), contender.configuration(), attempts.get(), errors.get(),
                 accounting.acknowledged(), accounting.lost(), accounting.duplicated(),
-                accounting.appliedUnacknowledged(), p99, max, stall, note);
+                accounting.appliedUnacknowledged(), p99, max, correctedP99, correctedMax, stall, note);
     }
 
     /**
@@ -231,12 +240,35 @@ public final class BakeOff {
                 && end - sortedSuccessNanos[sortedSuccessNanos.length - 1] <= quietTolerance;
     }
 
-    private void write(Contender contender, int writer, WriteLedger ledger, AtomicBoolean stop, AtomicLong errors,
-                       AtomicLong attempts, ConcurrentLinkedQueue<long[]> calls, List<String> firstErrors) {
+    /** A writer more than this far behind its schedule skips ahead instead of bursting (the drill's rule). */
+    static final long SKIP_AHEAD_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    /** Back-off before a failed write is retried. */
+    static final long RETRY_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    /**
+     * One writer: a new sequence number is due every {@link Timing#writeIntervalMicros()}; a failed
+     * call is retried after {@link #RETRY_BACKOFF_NANOS}. Each call's latency goes into the raw view
+     * from its send and into the corrected view from when it was due; a writer that fell more than
+     * {@link #SKIP_AHEAD_NANOS} behind records the writes it skipped as missed (and so does a writer
+     * still that far behind at the end), so a caller blocked by its client does not hide the writes
+     * that would have waited behind it.
+     */
+    void write(Contender contender, int writer, WriteLedger ledger, AtomicBoolean stop, AtomicLong errors,
+                       AtomicLong attempts, ConcurrentLinkedQueue<long[]> calls, LatencyHistogram latency,
+                       List<String> firstErrors) {
+        long interval = TimeUnit.MICROSECONDS.toNanos(timing.writeIntervalMicros());
         long seq = 0;
-        long next = System.nanoTime();
+        long slot = System.nanoTime(); // when the current sequence number was due
+        long due = slot;               // when the next call is due (the slot, or a retry after a back-off)
         String key = "writer:" + writer;
         while (!stop.get()) {
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                // Rate pacing (a schedule, not a wait for a condition).
+                LockSupport.parkNanos(wait);
+                continue;
+            }
             long start = System.nanoTime();
             boolean ok;
             try {
@@ -256,20 +288,27 @@ public final class BakeOff {
             }
             long end = System.nanoTime();
             calls.add(new long[] {end, end - start, ok ? 1 : 0});
+            latency.record(due, start, end);
             if (ok) {
                 ledger.acknowledge(writer, seq);
                 seq++;
-                next += TimeUnit.MICROSECONDS.toNanos(timing.writeIntervalMicros());
+                slot += interval;
+                if (end - slot > SKIP_AHEAD_NANOS) {
+                    latency.recordMissed(end - slot, interval);
+                    slot = end;
+                }
+                due = slot;
             } else {
-                // Back-off before retrying the same sequence number, as a careful caller would.
-                next = end + TimeUnit.MILLISECONDS.toNanos(100);
+                // Back-off before retrying the same sequence number, as a careful caller would. The
+                // slots that pass meanwhile stay on the schedule: they are caught up or skipped as missed.
+                due = end + RETRY_BACKOFF_NANOS;
             }
-            long wait = next - System.nanoTime();
-            if (wait > 0) {
-                LockSupport.parkNanos(wait);
-            } else {
-                next = System.nanoTime();
-            }
+        }
+        // A writer still behind when the run ends (its client never recovered, say): the writes due since
+        // its last success have waited at least until now.
+        long behind = System.nanoTime() - slot;
+        if (behind > SKIP_AHEAD_NANOS) {
+            latency.recordMissed(behind, interval);
         }
     }
 

@@ -29,4 +29,36 @@ interface Contender extends AutoCloseable {
 
     @Override
     void close();
+
+    /** How a contender sends one RPUSH. */
+    @FunctionalInterface
+    interface Push {
+        /** @see Contender#rpush */
+        void rpush(String key, String value) throws Exception;
+    }
+
+    /** A contender with nothing pending after a call returns: its name, configuration, write and close. */
+    static Contender of(String name, String configuration, Push push, Runnable close) {
+        return new Contender() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public String configuration() {
+                return configuration;
+            }
+
+            @Override
+            public void rpush(String key, String value) throws Exception {
+                push.rpush(key, value);
+            }
+
+            @Override
+            public void close() {
+                close.run();
+            }
+        };
+    }
 }

@@ -4,6 +4,9 @@ import io.lettuce.core.ReadFrom;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.failover.api.DatabaseConfig;
+import io.lettuce.core.failover.api.MultiDbOptions;
+import io.lettuce.core.failover.api.StatefulRedisMultiDbConnection;
 import io.lettuce.core.masterreplica.MasterReplica;
 import io.lettuce.core.masterreplica.StatefulRedisMasterReplicaConnection;
 import io.lettuce.core.resource.ClientResources;
@@ -22,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -34,9 +38,9 @@ import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.HostAndPortMapper;
 import redis.clients.jedis.JedisClientConfig;
-import redis.clients.jedis.JedisSentineled;
 import redis.clients.jedis.MultiDbClient;
 import redis.clients.jedis.MultiDbConfig;
+import redis.clients.jedis.RedisSentinelClient;
 
 /**
  * The bake-off's clients. Every client dials the fault proxies: node addresses that Sentinels
@@ -74,29 +78,12 @@ final class Contenders {
         }
         s.setNatMap(natMap(chaos));
         RedissonClient client = Redisson.create(config);
-        return new Contender() {
-            @Override
-            public String name() {
-                return "Redisson (Sentinel)";
-            }
-
-            @Override
-            public String configuration() {
-                return "`Config.useSentinelServers()` with the master name and the three Sentinels, string codec, "
-                        + "`natMap` to the proxies; every other setting Redisson's default (timeout 3 s, retries as "
-                        + "shipped, read mode SLAVE, sentinel list check on)";
-            }
-
-            @Override
-            public void rpush(String key, String value) {
-                client.<String>getList(key).add(value);
-            }
-
-            @Override
-            public void close() {
-                client.shutdown(0, 2, TimeUnit.SECONDS);
-            }
-        };
+        return Contender.of("Redisson (Sentinel)",
+                "`Config.useSentinelServers()` with the master name and the three Sentinels, string codec, "
+                + "`natMap` to the proxies; every other setting Redisson's default (timeout 3 s, retries as "
+                + "shipped, read mode SLAVE, sentinel list check on)",
+                (key, value) -> client.<String>getList(key).add(value),
+                () -> client.shutdown(0, 2, TimeUnit.SECONDS));
     }
 
     // ------------------------------------------------------------------ Lettuce
@@ -128,32 +115,46 @@ final class Contenders {
         StatefulRedisMasterReplicaConnection<String, String> connection =
                 MasterReplica.connect(client, StringCodec.UTF8, uri.build());
         connection.setReadFrom(ReadFrom.UPSTREAM);
-        return new Contender() {
-            @Override
-            public String name() {
-                return "Lettuce (Sentinel, master/replica)";
-            }
+        return Contender.of("Lettuce (Sentinel, master/replica)",
+                "`MasterReplica.connect(client, StringCodec.UTF8, RedisURI.Builder.sentinel(...).withSentinel(...))` "
+                + "with `ReadFrom.UPSTREAM`, a `MappingSocketAddressResolver` to the proxies; every other "
+                + "setting Lettuce's default (command timeout 60 s, auto-reconnect on, commands buffered "
+                + "while disconnected)",
+                (key, value) -> connection.sync().rpush(key, value),
+                () -> {
+                    connection.close();
+                    client.shutdown(0, 2, TimeUnit.SECONDS);
+                    resources.shutdown(0, 2, TimeUnit.SECONDS);
+                });
+    }
 
-            @Override
-            public String configuration() {
-                return "`MasterReplica.connect(client, StringCodec.UTF8, RedisURI.Builder.sentinel(...).withSentinel(...))` "
-                        + "with `ReadFrom.UPSTREAM`, a `MappingSocketAddressResolver` to the proxies; every other "
-                        + "setting Lettuce's default (command timeout 60 s, auto-reconnect on, commands buffered "
-                        + "while disconnected)";
-            }
-
-            @Override
-            public void rpush(String key, String value) {
-                connection.sync().rpush(key, value);
-            }
-
-            @Override
-            public void close() {
-                connection.close();
-                client.shutdown(0, 2, TimeUnit.SECONDS);
-                resources.shutdown(0, 2, TimeUnit.SECONDS);
-            }
-        };
+    /**
+     * For the two-deployment shape, like {@link #jedisMultiDb}: Lettuce's multi-database client over
+     * the standalone primary (weight 1.0) and the standby's master (0.5), every option its default.
+     */
+    static Contender lettuceMultiDb(ChaosTopology chaos) {
+        RedisURI primary = RedisURI.create("redis://" + chaos.clientAddress(chaos.topology().primary()));
+        RedisURI standby = RedisURI.create("redis://" + chaos.clientAddress(chaos.topology().standby().currentMaster()));
+        io.lettuce.core.failover.MultiDbClient client = io.lettuce.core.failover.MultiDbClient.create(List.of(
+                DatabaseConfig.builder(primary).weight(1.0f).build(),
+                DatabaseConfig.builder(standby).weight(0.5f).build()), MultiDbOptions.create());
+        StatefulRedisMultiDbConnection<String, String> connection;
+        try {
+            connection = client.connect();
+        } catch (RuntimeException e) {
+            client.shutdown(0, 2, TimeUnit.SECONDS);
+            throw e;
+        }
+        return Contender.of("Lettuce MultiDbClient (primary + standby)",
+                "`MultiDbClient.create(List.of(DatabaseConfig.builder(primary).weight(1.0f), "
+                + "DatabaseConfig.builder(standby master).weight(0.5f)), MultiDbOptions.create())` then "
+                + "`connect()` (string codec); circuit breaker, health checks, failback and client options "
+                + "(command timeout 60 s, commands buffered while disconnected) at their defaults",
+                (key, value) -> connection.sync().rpush(key, value),
+                () -> {
+                    connection.close();
+                    client.shutdown(0, 2, TimeUnit.SECONDS);
+                });
     }
 
     // ------------------------------------------------------------------ Jedis
@@ -174,30 +175,15 @@ final class Contenders {
         for (RedisNode sentinel : group.sentinels()) {
             sentinels.add(hp(chaos.clientAddress(sentinel)));
         }
-        JedisSentineled jedis = new JedisSentineled(group.masterName(), master, sentinels, sentinelConfig);
-        return new Contender() {
-            @Override
-            public String name() {
-                return "Jedis (JedisSentineled)";
-            }
-
-            @Override
-            public String configuration() {
-                return "`new JedisSentineled(masterName, masterConfig, sentinels, sentinelConfig)` (Jedis 7.0.0's "
-                        + "Sentinel client; `MultiDbClient` takes fixed endpoints, not a Sentinel group), "
-                        + "`DefaultJedisClientConfig` defaults (2 s timeouts) plus a `hostAndPortMapper` to the proxies";
-            }
-
-            @Override
-            public void rpush(String key, String value) {
-                jedis.rpush(key, value);
-            }
-
-            @Override
-            public void close() {
-                jedis.close();
-            }
-        };
+        RedisSentinelClient jedis = RedisSentinelClient.builder().masterName(group.masterName()).sentinels(sentinels)
+                .clientConfig(master).sentinelClientConfig(sentinelConfig).build();
+        return Contender.of("Jedis (RedisSentinelClient)",
+                "`RedisSentinelClient.builder().masterName(...).sentinels(...).clientConfig(...)"
+                + ".sentinelClientConfig(...)` (Jedis 8's Sentinel client; its `MultiDbClient` takes fixed "
+                + "endpoints, not a Sentinel group), `DefaultJedisClientConfig` defaults (2 s timeouts) plus "
+                + "a `hostAndPortMapper` to the proxies",
+                (key, value) -> jedis.rpush(key, value),
+                jedis::close);
     }
 
     /** For the two-deployment shape: the standalone primary (weight 1.0) and the standby's master (0.5). */
@@ -211,29 +197,12 @@ final class Contenders {
                 .failbackSupported(true)
                 .build();
         MultiDbClient client = MultiDbClient.builder().multiDbConfig(config).build();
-        return new Contender() {
-            @Override
-            public String name() {
-                return "Jedis MultiDbClient";
-            }
-
-            @Override
-            public String configuration() {
-                return "`MultiDbClient.builder().multiDbConfig(MultiDbConfig.builder().database(primary, weight 1.0)"
-                        + ".database(standby master, weight 0.5).failbackSupported(true))`, as the Jedis failover "
-                        + "guide shows; circuit breaker, retry, health check (echo) and client timeouts at their defaults";
-            }
-
-            @Override
-            public void rpush(String key, String value) {
-                client.rpush(key, value);
-            }
-
-            @Override
-            public void close() {
-                client.close();
-            }
-        };
+        return Contender.of("Jedis MultiDbClient (primary + standby)",
+                "`MultiDbClient.builder().multiDbConfig(MultiDbConfig.builder().database(primary, weight 1.0)"
+                + ".database(standby master, weight 0.5).failbackSupported(true))`, as the Jedis failover "
+                + "guide shows; circuit breaker, retry, health check (echo) and client timeouts at their defaults",
+                (key, value) -> client.rpush(key, value),
+                client::close);
     }
 
     // ------------------------------------------------------------------ ours
