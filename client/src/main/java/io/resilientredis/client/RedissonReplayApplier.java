@@ -29,9 +29,10 @@ final class RedissonReplayApplier implements ReplayApplier<RedissonClient> {
     }
 
     /**
-     * @param allThroughMarkers apply idempotent writes through the marker script too: for re-applying
-     *                          REPLICATED writes (each was written with its marker), so that one the
-     *                          master already has is skipped rather than written again
+     * @param allThroughMarkers apply idempotent writes through the marker script too: under REPLICATED
+     *                          durability every write carries its marker (direct, replayed or re-applied),
+     *                          so that the journal's re-apply skips exactly the writes the master has and
+     *                          never writes an older value over a newer one
      */
     RedissonReplayApplier(long markerTtlSeconds, Durability durability, boolean allThroughMarkers) {
         this.wire = new WireForm(markerTtlSeconds);

@@ -95,7 +95,11 @@ public final class ResilientRedis implements AutoCloseable {
                     .callTimeout(b.timeout)
                     .classifier(RedissonFailureClassifier.INSTANCE)
                     .replicaReads(b.replicaReads);
-            RedissonReplayApplier applier = new RedissonReplayApplier(Math.max(1, b.markerTtl.toSeconds()), b.durability);
+            // REPLICATED replays idempotent writes through their markers too: the journal re-applies every
+            // write through its marker and skips those the master has, so a replayed write without one would
+            // be applied again after a newer write that was skipped, and the older value would win.
+            RedissonReplayApplier applier = new RedissonReplayApplier(Math.max(1, b.markerTtl.toSeconds()),
+                    b.durability, b.durability.isReplicated());
             if (b.spill != null) {
                 eb.spill(b.spill, applier, b.replay);
             }
