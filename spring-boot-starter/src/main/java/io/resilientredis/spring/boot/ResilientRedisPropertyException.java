@@ -9,9 +9,13 @@ public final class ResilientRedisPropertyException extends IllegalArgumentExcept
 
     private static final long serialVersionUID = 1L;
 
+    /** The property's name. */
     private final String property;
+    /** Its value, passwords redacted. */
     private final String value;
+    /** What is wrong with it. */
     private final String reason;
+    /** How to fix it. */
     private final String fix;
 
     ResilientRedisPropertyException(String property, String value, String reason, String fix, Throwable cause) {

@@ -182,6 +182,34 @@ class ResilientRedisAutoConfigurationTest {
     }
 
     @Test
+    void closingTheContextWaitsForTheBacklogWithADrainTimeout() throws IOException {
+        runner.withPropertyValues("resilient-redis.urls=redis://" + proxied(),
+                        "resilient-redis.spill.directory=" + spillDir, "resilient-redis.shutdown.drain-timeout=15s")
+                .withPropertyValues(fastFailure())
+                .run(context -> {
+                    ResilientRedis redis = context.getBean(ResilientRedis.class);
+                    chaos.get().disableAll();
+                    Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                            .until(() -> redis.set("sb:drained", "yes").status() == WriteStatus.SPILLED);
+                    assertThat(redis.status().spill().depth()).isPositive();
+                    chaos.get().resetAll();
+                    // the context closes right after this lambda: the drain holds the close until replayed
+                });
+        try (RespConnection c = direct()) {
+            assertThat(c.callString("GET", "sb:drained")).isEqualTo("yes");
+        }
+    }
+
+    @Test
+    void observationsAreInstalledWithTheApplicationsObservationRegistry() {
+        runner.withBean(io.micrometer.observation.ObservationRegistry.class,
+                        io.micrometer.observation.ObservationRegistry::create)
+                .withPropertyValues("resilient-redis.urls=redis://" + proxied())
+                .run(context -> assertThat(context).hasNotFailed()
+                        .hasSingleBean(io.resilientredis.micrometer.ResilientRedisObservations.class));
+    }
+
+    @Test
     void healthIsDownOnlyWhenWritesWouldFail() {
         runner.withPropertyValues("resilient-redis.urls=redis://" + proxied(), "resilient-redis.retry.max-attempts=1",
                         "resilient-redis.breaker.minimum-calls=2")
