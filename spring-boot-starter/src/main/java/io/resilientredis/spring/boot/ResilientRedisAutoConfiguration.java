@@ -27,7 +27,7 @@ import org.springframework.core.env.Environment;
  * {@code MeterRegistry} and {@code resilient-redis-micrometer} on the class path, the client's
  * meters; with an {@code ObservationRegistry}, an observation per call.
  */
-@AutoConfiguration(afterName = {
+@AutoConfiguration(beforeName = "org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration", afterName = {
         "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
         "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration",
         "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration"})
@@ -59,6 +59,20 @@ public class ResilientRedisAutoConfiguration {
     @ConditionalOnProperty(prefix = "resilient-redis.shutdown", name = "drain-timeout")
     ShutdownDrain resilientRedisShutdownDrain(ResilientRedis client, ResilientRedisProperties properties) {
         return new ShutdownDrain(client, properties.getShutdown().getDrainTimeout());
+    }
+
+    /** The Spring Cache manager, when {@code resilient-redis.cache.enabled=true}. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(org.springframework.cache.CacheManager.class)
+    @ConditionalOnProperty(prefix = "resilient-redis.cache", name = "enabled", havingValue = "true")
+    static class Cache {
+
+        @Bean
+        @ConditionalOnMissingBean(org.springframework.cache.CacheManager.class)
+        ResilientRedisCacheManager cacheManager(ResilientRedis client, ResilientRedisProperties properties) {
+            ResilientRedisProperties.CacheProperties c = properties.getCache();
+            return new ResilientRedisCacheManager(client, c.getKeyPrefix(), c.getTtl(), c.getTtls(), c.isSpillPuts());
+        }
     }
 
     /** The health indicator, when Spring Boot's health module is present. */

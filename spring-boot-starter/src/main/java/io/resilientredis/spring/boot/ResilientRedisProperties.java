@@ -57,6 +57,8 @@ public class ResilientRedisProperties {
 
     private final Shutdown shutdown = new Shutdown();
 
+    private final CacheProperties cache = new CacheProperties();
+
     /** @return the standalone URLs, primary first */
     public List<String> getUrls() {
         return urls;
@@ -170,6 +172,80 @@ public class ResilientRedisProperties {
     /** @return the shutdown */
     public Shutdown getShutdown() {
         return shutdown;
+    }
+
+    /** @return the Spring Cache manager */
+    public CacheProperties getCache() {
+        return cache;
+    }
+
+    /** The Spring Cache manager on the client. */
+    public static class CacheProperties {
+
+        /** Whether to register a CacheManager on the client. */
+        private boolean enabled;
+
+        /** Prefix of every cache key in Redis. */
+        private String keyPrefix = "cache:";
+
+        /** Time to live of cache entries; unset keeps them until evicted. */
+        private Duration ttl;
+
+        /** Time to live by cache name, overriding {@code ttl}. */
+        private java.util.Map<String, Duration> ttls = new java.util.LinkedHashMap<>();
+
+        /** Whether puts while Redis cannot take writes are spilled and replayed (true) or dropped (false). */
+        private boolean spillPuts;
+
+        /** @return whether enabled */
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        /** @param enabled whether enabled */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        /** @return the key prefix */
+        public String getKeyPrefix() {
+            return keyPrefix;
+        }
+
+        /** @param keyPrefix the key prefix */
+        public void setKeyPrefix(String keyPrefix) {
+            this.keyPrefix = keyPrefix;
+        }
+
+        /** @return the default TTL, or null */
+        public Duration getTtl() {
+            return ttl;
+        }
+
+        /** @param ttl the default TTL */
+        public void setTtl(Duration ttl) {
+            this.ttl = ttl;
+        }
+
+        /** @return TTLs by cache name */
+        public java.util.Map<String, Duration> getTtls() {
+            return ttls;
+        }
+
+        /** @param ttls TTLs by cache name */
+        public void setTtls(java.util.Map<String, Duration> ttls) {
+            this.ttls = ttls;
+        }
+
+        /** @return whether outage puts are spilled */
+        public boolean isSpillPuts() {
+            return spillPuts;
+        }
+
+        /** @param spillPuts whether outage puts are spilled */
+        public void setSpillPuts(boolean spillPuts) {
+            this.spillPuts = spillPuts;
+        }
     }
 
     /** A Sentinel group: the primary, or the standby when {@code urls} are set too. */
