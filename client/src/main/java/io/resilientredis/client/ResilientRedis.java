@@ -482,6 +482,20 @@ public final class ResilientRedis implements AutoCloseable {
         engine.maintenance(on);
     }
 
+    /**
+     * Waits until every spilled write has been replayed into Redis, at most {@code timeout}: for a
+     * service that wants its backlog applied before it shuts down. Returns at once without a spill
+     * store or with nothing spilled; the replayer wakes it when it reaches the end of the backlog.
+     *
+     * @param timeout the bound
+     * @return true when nothing is left to replay; false when the bound passed first (what is left
+     *         stays in the spill store and is replayed by the next client on the same directory)
+     * @throws InterruptedException when interrupted while waiting
+     */
+    public boolean awaitSpillDrained(Duration timeout) throws InterruptedException {
+        return engine.awaitSpillDrained(timeout);
+    }
+
     /** Stops every thread this client started and closes its connections. */
     @Override
     public void close() {

@@ -706,6 +706,20 @@ public final class FailoverEngine<C> implements AutoCloseable {
     }
 
     /**
+     * Waits until every spilled write was replayed (nothing left to apply), or the engine closed, at
+     * most {@code timeout}; woken by the replayer when it reaches the end of the backlog.
+     *
+     * @param timeout the bound
+     * @return true when nothing is left to replay (also without a spill store); false when the bound
+     *         passed first (the writes stay in the store for the next start)
+     * @throws InterruptedException when interrupted while waiting
+     */
+    public boolean awaitSpillDrained(Duration timeout) throws InterruptedException {
+        Objects.requireNonNull(timeout, "timeout");
+        return spill == null || spill.awaitDrained(timeout.toNanos());
+    }
+
+    /**
      * Switches maintenance mode. While on, writes go to the spill store and
      * are not replayed; reads are unaffected. Switching it off lets the replayer drain.
      *

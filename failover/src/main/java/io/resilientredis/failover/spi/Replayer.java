@@ -43,6 +43,8 @@ final class Replayer<C> {
     private final long handoverThreshold;
     private final Thread thread;
     private final ReplaySignal signal;
+    /** Notified whenever the backlog is applied (and on close): what {@link #awaitDrained} waits on. */
+    private final Object drained = new Object();
     private final AtomicLong replayedTotal = new AtomicLong();
     private final AtomicLong rejectedTotal = new AtomicLong();
     private final ArrayDeque<long[]> rateSamples = new ArrayDeque<>();
@@ -95,9 +97,36 @@ final class Replayer<C> {
         return rejectedTotal.get();
     }
 
+    /**
+     * Waits until nothing spilled is left to apply (the replayer reached the end of the backlog), or
+     * the client closed, at most {@code timeoutNanos}.
+     *
+     * @return whether the backlog is applied
+     */
+    boolean awaitDrained(long timeoutNanos) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutNanos;
+        synchronized (drained) {
+            while (backlog.engaged() && state() != ReplayState.CLOSED) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(drained, left);
+            }
+        }
+        return !backlog.engaged();
+    }
+
+    private void signalDrained() {
+        synchronized (drained) {
+            drained.notifyAll();
+        }
+    }
+
     /** Stops the thread (bounded), then lets held writes on. */
     void close() {
         moveTo(ReplayState.CLOSED, null, null);
+        signalDrained();
         signal.wake();
         try {
             thread.join(TimeUnit.SECONDS.toMillis(15));
@@ -177,6 +206,7 @@ final class Replayer<C> {
         } else {
             moveTo(ReplayState.IDLE, null, null);
         }
+        signalDrained();
     }
 
     private void pause(EndpointHealth<C> endpoint, Throwable failure) {

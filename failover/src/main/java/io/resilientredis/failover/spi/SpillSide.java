@@ -66,6 +66,11 @@ final class SpillSide<C> implements AutoCloseable {
         signal.wake();
     }
 
+    /** @return whether the backlog was applied within the bound (see {@link Replayer#awaitDrained}) */
+    boolean awaitDrained(long timeoutNanos) throws InterruptedException {
+        return replayer.awaitDrained(timeoutNanos);
+    }
+
     /** @return the store's and the replayer's state */
     SpillStatus status() {
         Duration age = store.oldestEntryTime().map(t -> Duration.between(t, Instant.now()))

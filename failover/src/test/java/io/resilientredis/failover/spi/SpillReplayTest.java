@@ -97,6 +97,28 @@ class SpillReplayTest {
     }
 
     @Test
+    void awaitSpillDrainedWaitsForTheReplayAndIsBounded() throws Exception {
+        engine = engine(SpillStoreConfig.builder(dir).build());
+        assertThat(engine.awaitSpillDrained(Duration.ofMillis(1))).as("nothing spilled").isTrue();
+        redis.down();
+        List<WriteReceipt<String>> spilled = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            spilled.add(fx.join(engine.write(append("d" + i))));
+        }
+        assertThat(spilled).extracting(WriteReceipt::status).containsOnly(WriteStatus.SPILLED);
+        long start = System.nanoTime();
+        assertThat(engine.awaitSpillDrained(Duration.ofMillis(300))).as("Redis still down").isFalse();
+        assertThat(System.nanoTime() - start).as("waited about its bound").isGreaterThanOrEqualTo(
+                TimeUnit.MILLISECONDS.toNanos(300));
+        assertThat(engine.status().spill().depth()).isEqualTo(50);
+        redis.up();
+        assertThat(engine.awaitSpillDrained(Duration.ofSeconds(20))).as("drained once Redis is back").isTrue();
+        for (WriteReceipt<String> r : spilled) {
+            assertThat(r.applied().toCompletableFuture().isDone()).isTrue();
+        }
+    }
+
+    @Test
     void underSteadyLoadTheClientReturnsToDirectWritesAfterTheBacklogDrains() throws Exception {
         // New writes join the backlog about as fast as it drains; without the handover gate the
         // backlog never reaches zero and every write keeps being spilled long after Redis is back.

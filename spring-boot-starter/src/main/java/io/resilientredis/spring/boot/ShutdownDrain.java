@@ -17,13 +17,13 @@ import org.springframework.context.SmartLifecycle;
 final class ShutdownDrain implements SmartLifecycle {
 
     private static final Logger LOG = LoggerFactory.getLogger(ShutdownDrain.class);
-    private static final long POLL_MILLIS = 50;
-
+    private final ResilientRedis client;
     private final ClientHooks hooks;
     private final Duration timeout;
     private volatile boolean running;
 
     ShutdownDrain(ResilientRedis client, Duration timeout) {
+        this.client = client;
         this.hooks = ClientHooks.of(client);
         this.timeout = timeout;
     }
@@ -36,25 +36,14 @@ final class ShutdownDrain implements SmartLifecycle {
     @Override
     public void stop() {
         running = false;
-        long deadline = System.nanoTime() + timeout.toNanos();
-        long depth = depth();
-        while (depth > 0 && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(POLL_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
+        try {
+            if (!client.awaitSpillDrained(timeout)) {
+                LOG.warn("{} spilled writes not replayed within {}; they stay in the spill store for the next start",
+                        hooks.status().spill().depth(), timeout);
             }
-            depth = depth();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-        if (depth > 0) {
-            LOG.warn("{} spilled writes not replayed within {}; they stay in the spill store for the next start",
-                    depth, timeout);
-        }
-    }
-
-    private long depth() {
-        return hooks.status().spill().depth();
     }
 
     @Override
