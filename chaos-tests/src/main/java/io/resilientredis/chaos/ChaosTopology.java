@@ -164,12 +164,11 @@ public final class ChaosTopology implements AutoCloseable {
 
     /**
      * The endpoint of the topology's primary deployment: the standalone primary (standalone,
-     * replicated and standby shapes) or the Sentinel group (Sentinel shape), through the proxies.
+     * replicated and standby shapes), the Sentinel group (Sentinel shape) or the cluster (every node a
+     * seed, with the NAT map of {@link #clusterNatMap()}), through the proxies.
      *
      * @return the endpoint, without credentials: for a topology started with a password, add it with
      *         {@link RedisEndpoint#withCredentials(String, String)}
-     * @throws IllegalStateException for a {@link io.resilientredis.chaos.topology.Shape#CLUSTER} topology (see
-     *     {@link #clusterSeeds()} and {@link #clusterNatMap()})
      */
     public RedisEndpoint primaryEndpoint() {
         return endpointOf(topology);
@@ -189,8 +188,13 @@ public final class ChaosTopology implements AutoCloseable {
 
     private RedisEndpoint endpointOf(RedisTopology deployment) {
         if (deployment.shape() == io.resilientredis.chaos.topology.Shape.CLUSTER) {
-            throw new IllegalStateException("The client has no cluster endpoint yet: reach a CLUSTER topology "
-                    + "through clusterSeeds() and clusterNatMap()");
+            List<String> seeds = new ArrayList<>();
+            Map<String, String> nat = new LinkedHashMap<>();
+            for (RedisNode node : deployment.cluster().nodes()) {
+                seeds.add("redis://" + clientAddress(node));
+                nat.put(node.host() + ":" + node.port(), clientAddress(node));
+            }
+            return RedisEndpoint.cluster(seeds).withNatMap(nat);
         }
         if (deployment.shape() == io.resilientredis.chaos.topology.Shape.SENTINEL_GROUP) {
             return sentinelEndpoint(deployment.sentinelGroup());

@@ -32,16 +32,19 @@ public final class AsyncRedis {
     private final long maxEntryBytes;
     /** Where metrics observe the calls; null in the sync facade's copy, which observes them itself. */
     private final ClientHooks hooks;
+    /** Whether an endpoint is a Redis Cluster: writes whose keys span hash slots are then refused. */
+    private final boolean cluster;
 
     AsyncRedis(FailoverEngine<RedissonClient> engine, Duration markerTtl, Durability durability, long maxBulkBytes,
-               long maxEntryBytes) {
-        this(engine, markerTtl, durability, maxBulkBytes, maxEntryBytes, new ConcurrentHashMap<>(), null);
+               long maxEntryBytes, boolean cluster) {
+        this(engine, markerTtl, durability, maxBulkBytes, maxEntryBytes, new ConcurrentHashMap<>(), null, cluster);
     }
 
     private AsyncRedis(FailoverEngine<RedissonClient> engine, Duration markerTtl, Durability durability,
                        long maxBulkBytes, long maxEntryBytes, Map<RedissonClient, ReplicationBatcher> batchers,
-                       ClientHooks hooks) {
+                       ClientHooks hooks, boolean cluster) {
         this.engine = engine;
+        this.cluster = cluster;
         this.batchers = batchers;
         this.hooks = hooks;
         this.markerTtlSeconds = Math.max(1, markerTtl.toSeconds());
@@ -53,7 +56,7 @@ public final class AsyncRedis {
     /** @return the same operations, each call reported to the hooks' observer when one is installed */
     AsyncRedis observedBy(ClientHooks observer) {
         return new AsyncRedis(engine, Duration.ofSeconds(markerTtlSeconds), durability, maxBulkBytes, maxEntryBytes,
-                batchers, observer);
+                batchers, observer, cluster);
     }
 
     private long start() {
@@ -71,6 +74,9 @@ public final class AsyncRedis {
      */
     <T> CompletionStage<WriteReceipt<T>> write(RedisWrite<T> write) {
         write.checkSize(maxBulkBytes, maxEntryBytes);
+        if (cluster) {
+            write.checkOneSlot();
+        }
         if (!durability.isReplicated()) {
             return engine.write(write);
         }
@@ -351,8 +357,9 @@ public final class AsyncRedis {
         long t = start();
         Objects.requireNonNull(command, "command");
         Object[] argv = argv(command.name(), command.args());
+        List<Object> keys = declaredKeys(command.name(), command.args());
         return observed(Command.EXECUTE_READ, t, engine.read(c -> Scripts.bytes(c).<Object>evalAsync(RScript.Mode.READ_ONLY,
-                "return redis.call(unpack(ARGV))", returnType(command.replyType()), List.of(), argv)
+                "return redis.call(unpack(ARGV))", returnType(command.replyType()), keys, argv)
                 .thenApply(AsyncRedis::plain)));
     }
 
@@ -375,9 +382,10 @@ public final class AsyncRedis {
         }
         Object[] argv = argv(command.name(), command.args());
         RScript.ReturnType type = returnType(command.replyType());
+        List<Object> keys = declaredKeys(command.name(), command.args());
         return observed(Command.EXECUTE_WRITE, t, write(RedisWrite.idempotent(command.name(), a,
                 c -> Scripts.bytes(c).<Object>evalAsync(RScript.Mode.READ_WRITE, "return redis.call(unpack(ARGV))",
-                        type, List.of(), argv).thenApply(AsyncRedis::plain)).withScriptReply(r -> r)));
+                        type, keys, argv).thenApply(AsyncRedis::plain)).withScriptReply(r -> r)));
     }
 
     // ------------------------------------------------------------------ helpers
@@ -388,6 +396,22 @@ public final class AsyncRedis {
             out.add(RedisWrite.bytes(p));
         }
         return out;
+    }
+
+    /**
+     * @return the keys of a command run as a script, declared in KEYS (Redis Cluster routes by them);
+     *     refused at once when they span hash slots and this client talks to a cluster
+     */
+    private List<Object> declaredKeys(String name, List<String> args) {
+        List<byte[]> a = new ArrayList<>(args.size());
+        for (String s : args) {
+            a.add(RedisWrite.bytes(Objects.requireNonNull(s, "argument")));
+        }
+        List<byte[]> keys = CommandKeys.of(name, a);
+        if (cluster) {
+            CommandKeys.requireOneSlot(name, keys);
+        }
+        return new ArrayList<>(keys);
     }
 
     private static Object[] argv(String name, List<String> args) {

@@ -133,6 +133,16 @@ final class RedisWrite<T> implements WriteOp<RedissonClient, T> {
         }
     }
 
+    /**
+     * Throws if the write's keys span hash slots (checked only when an endpoint is a Redis Cluster).
+     *
+     * @throws IllegalArgumentException naming the keys' slots and the fix
+     */
+    void checkOneSlot() {
+        SpilledWrite f = form();
+        CommandKeys.requireOneSlot(f.isScript() ? f.script() : f.command(), f.dataKeys());
+    }
+
     /** A non-idempotent write, applied through the exactly-once script under a fresh id. */
     static <T> RedisWrite<T> exactlyOnce(String command, List<byte[]> args, long markerTtlSeconds,
                                          Function<String, T> reply) {

@@ -15,7 +15,12 @@ import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.redisson.config.BaseConfig;
 import org.redisson.config.Config;
+import org.redisson.config.ClusterServersConfig;
+import org.redisson.config.ReadMode;
 import org.redisson.config.SingleServerConfig;
+import org.redisson.config.SubscriptionMode;
+import org.redisson.misc.RedisURI;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +36,8 @@ final class RedissonBinding implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger("io.resilientredis");
     private static final AtomicInteger IDS = new AtomicInteger();
+    /** How often Redisson's cluster mode asks the cluster for its topology. */
+    static final int CLUSTER_SCAN_MILLIS = 1000;
 
     private final Duration timeout;
     private final Duration connectTimeout;
@@ -56,7 +63,7 @@ final class RedissonBinding implements AutoCloseable {
      * Redisson client that shut itself down is rebuilt (from a fresh configuration, the customizer
      * applied again).
      *
-     * @param endpoint a standalone endpoint
+     * @param endpoint a standalone endpoint or a Redis Cluster
      * @return a Redisson client that connects lazily
      */
     synchronized RedissonClient connect(RedisEndpoint endpoint) {
@@ -85,6 +92,9 @@ final class RedissonBinding implements AutoCloseable {
     }
 
     private Config config(RedisEndpoint endpoint) {
+        if (endpoint.isCluster()) {
+            return clusterConfig(endpoint);
+        }
         Config config = new Config();
         config.setLazyInitialization(true);
         config.setEventLoopGroup(eventLoop);
@@ -98,6 +108,50 @@ final class RedissonBinding implements AutoCloseable {
         s.setDatabase(endpoint.database());
         s.setConnectionMinimumIdleSize(1);
         common(s);
+        if (customizer != null) {
+            customizer.accept(config);
+        }
+        return config;
+    }
+
+    /**
+     * Redisson's cluster mode: it learns the shards from the seeds, routes each call by its key's
+     * slot, follows {@code MOVED}/{@code ASK} and rescans the topology every second; its retries are
+     * off as everywhere (the engine retries). Reads go to masters (replica reads are the engine's
+     * choice, not Redisson's), and a start-up with slots uncovered is allowed: the uncovered slots'
+     * calls fail, and are spilled, like any outage.
+     */
+    private Config clusterConfig(RedisEndpoint endpoint) {
+        Config config = new Config();
+        config.setLazyInitialization(true);
+        config.setEventLoopGroup(eventLoop);
+        config.setExecutor(executor);
+        config.setUsername(endpoint.username());
+        config.setPassword(endpoint.password());
+        config.setTcpNoDelay(true);
+        config.setTcpKeepAlive(true);
+        ClusterServersConfig c = config.useClusterServers();
+        for (String seed : endpoint.clusterAddresses()) {
+            c.addNodeAddress(seed);
+        }
+        c.setScanInterval(CLUSTER_SCAN_MILLIS);
+        c.setCheckSlotsCoverage(false);
+        c.setReadMode(ReadMode.MASTER);
+        c.setSubscriptionMode(SubscriptionMode.MASTER);
+        c.setMasterConnectionMinimumIdleSize(1);
+        c.setSlaveConnectionMinimumIdleSize(0);
+        Map<String, String> nat = endpoint.natMap();
+        if (!nat.isEmpty()) {
+            c.setNatMapper(uri -> {
+                String to = nat.get(uri.getHost() + ":" + uri.getPort());
+                if (to == null) {
+                    return uri;
+                }
+                int colon = to.lastIndexOf(':');
+                return new RedisURI(uri.getScheme(), to.substring(0, colon), Integer.parseInt(to.substring(colon + 1)));
+            });
+        }
+        common(c);
         if (customizer != null) {
             customizer.accept(config);
         }

@@ -1,7 +1,13 @@
 package io.resilientredis.client;
 
 import io.resilientredis.client.internal.ClientHooks;
+import org.redisson.client.RedisConnectionException;
+import org.redisson.api.redisnode.RedisNodes;
+import org.redisson.api.redisnode.RedisClusterMaster;
+import java.util.concurrent.CompletableFuture;
+import java.util.Collection;
 import io.resilientredis.client.internal.Command;
+import io.resilientredis.client.internal.Markers;
 import io.resilientredis.client.internal.QueuePort;
 import io.resilientredis.client.queue.JobQueue;
 import io.resilientredis.client.queue.JobQueues;
@@ -135,6 +141,8 @@ public final class ResilientRedis implements AutoCloseable {
                     if (tracker.replicas() != null) {
                         endpoint = endpoint.withReplicaReads(tracker.replicas());
                     }
+                } else if (e.isCluster()) {
+                    endpoint = Endpoint.of(e.displayName(), binding.connect(e), ResilientRedis::probeCluster);
                 } else {
                     endpoint = Endpoint.of(e.displayName(), binding.connect(e), ResilientRedis::probe);
                 }
@@ -154,7 +162,8 @@ public final class ResilientRedis implements AutoCloseable {
             throw e;
         }
         this.async = new AsyncRedis(engine, b.markerTtl, b.durability, b.protoMaxBulkLen,
-                b.spill == null ? Long.MAX_VALUE : b.spill.maxEntryBytes());
+                b.spill == null ? Long.MAX_VALUE : b.spill.maxEntryBytes(),
+                b.endpoints.stream().anyMatch(RedisEndpoint::isCluster));
         this.observedAsync = async.observedBy(hooks);
         this.callBoundMillis = (b.timeout.plus(b.connectTimeout).plus(b.durability.timeout()).toMillis())
                 * (b.retry.maxAttempts() + 1)
@@ -200,6 +209,25 @@ public final class ResilientRedis implements AutoCloseable {
 
     private static CompletionStage<?> probe(RedissonClient client) {
         return client.getBucket("rr:probe", StringCodec.INSTANCE).isExistsAsync();
+    }
+
+    /**
+     * A cluster endpoint is healthy when every master it knows answers: calls to a dead shard's slots
+     * would fail, so the endpoint stays open until the shard is back or the cluster replaced its master.
+     */
+    private static CompletionStage<?> probeCluster(RedissonClient client) {
+        Collection<RedisClusterMaster> masters = client.getRedisNodes(RedisNodes.CLUSTER).getMasters();
+        if (masters.isEmpty()) {
+            return CompletableFuture.failedStage(new RedisConnectionException("the cluster reports no master"));
+        }
+        CompletableFuture<?>[] pings = masters.stream()
+                .map(m -> m.pingAsync().toCompletableFuture().thenAccept(ok -> {
+                    if (!Boolean.TRUE.equals(ok)) {
+                        throw new RedisConnectionException("cluster master " + m.getAddr() + " does not answer PING");
+                    }
+                }))
+                .toArray(CompletableFuture[]::new);
+        return CompletableFuture.allOf(pings);
     }
 
     /** @return the asynchronous form of every operation */
@@ -430,8 +458,8 @@ public final class ResilientRedis implements AutoCloseable {
         }
 
         @Override
-        public String markerKey(String writeId) {
-            return Scripts.MARKER_PREFIX + writeId;
+        public String markerKey(String writeId, String firstKey) {
+            return Markers.key(writeId, firstKey);
         }
 
         @Override

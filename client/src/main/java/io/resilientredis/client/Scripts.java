@@ -18,8 +18,10 @@ import org.redisson.client.codec.ByteArrayCodec;
 final class Scripts {
 
     /**
-     * Applies a write once per id. KEYS[1] is the marker key; ARGV[1] the marker TTL in seconds;
-     * ARGV[2..] the command and its arguments. A marker that exists means the write was applied
+     * Applies a write once per id. KEYS[1] is the marker key (in the slot of the write's first key);
+     * KEYS[2..] the write's own keys, declared so Redis Cluster routes and checks the call (the
+     * command reads them from ARGV); ARGV[1] the marker TTL in seconds; ARGV[2..] the command and its
+     * arguments. A marker that exists means the write was applied
      * before: its stored reply is returned and nothing is applied. Returns {applied (1|0), reply}.
      */
     static final String ONCE = String.join("\n",
@@ -30,14 +32,11 @@ final class Scripts {
             "redis.call('SET', KEYS[1], tostring(res), 'EX', ARGV[1])",
             "return {1, tostring(res)}");
 
-    /** Applies an idempotent write given as ARGV (command and arguments); returns 1. */
+    /** Applies an idempotent write given as ARGV (command and arguments), its keys declared in KEYS; returns 1. */
     static final String APPLY = "redis.call(unpack(ARGV))\nreturn 1";
 
     static final String ONCE_SHA = sha1(ONCE);
     static final String APPLY_SHA = sha1(APPLY);
-
-    /** Prefix of exactly-once marker keys; the write id follows. */
-    static final String MARKER_PREFIX = "rr:once:";
 
     private Scripts() {
     }

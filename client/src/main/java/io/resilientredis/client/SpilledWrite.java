@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import io.resilientredis.client.internal.Markers;
 
 /**
  * A write in the byte form the spill store keeps. Two forms:
@@ -230,7 +231,30 @@ record SpilledWrite(String id, boolean exactlyOnce, String command, List<byte[]>
         return new ArrayList<>(keys);
     }
 
+    /** @return the write's keys: the command's (by {@link CommandKeys}), or the script's */
+    List<byte[]> dataKeys() {
+        if (isScript()) {
+            List<byte[]> out = new ArrayList<>(keys.size());
+            for (String k : keys) {
+                out.add(k.getBytes(StandardCharsets.UTF_8));
+            }
+            return out;
+        }
+        return CommandKeys.of(command, args);
+    }
+
+    /** @return the exactly-once marker key, in the slot of the write's first key */
     String markerKey() {
-        return Scripts.MARKER_PREFIX + id;
+        List<byte[]> k = dataKeys();
+        return Markers.key(id, k.isEmpty() ? null : k.get(0));
+    }
+
+    /** @return KEYS for the exactly-once script: the marker, then the write's keys */
+    List<Object> onceKeys() {
+        List<byte[]> k = dataKeys();
+        List<Object> out = new ArrayList<>(k.size() + 1);
+        out.add(Markers.key(id, k.isEmpty() ? null : k.get(0)));
+        out.addAll(k);
+        return out;
     }
 }

@@ -101,10 +101,11 @@ final class WireForm {
                     w.scriptArgv(markerTtlSeconds, pass == Pass.FIRST));
         }
         if (w.exactlyOnce() || pass != Pass.REPLAY) {
-            return new ScriptCall(Scripts.ONCE_SHA, Scripts.ONCE, RScript.ReturnType.LIST, List.of(w.markerKey()),
+            return new ScriptCall(Scripts.ONCE_SHA, Scripts.ONCE, RScript.ReturnType.LIST, w.onceKeys(),
                     w.onceArgv(markerTtlSeconds));
         }
-        return new ScriptCall(Scripts.APPLY_SHA, Scripts.APPLY, RScript.ReturnType.LONG, List.of(), w.commandArgv());
+        return new ScriptCall(Scripts.APPLY_SHA, Scripts.APPLY, RScript.ReturnType.LONG,
+                new java.util.ArrayList<>(w.dataKeys()), w.commandArgv());
     }
 
     /**

@@ -59,4 +59,31 @@ class RedisEndpointTest {
         assertThatThrownBy(() -> RedisEndpoint.sentinel("orders", "no-port"))
                 .hasMessageContaining("must be host:port");
     }
+
+    @Test
+    void aClusterOfSeedsTakesOneSchemeOneSetOfCredentialsAndDatabaseZero() {
+        RedisEndpoint e = RedisEndpoint.cluster("redis://app:s3cret@10.0.0.1:7000", "redis://10.0.0.2:7001")
+                .withNatMap(Map.of("10.0.0.1:7000", "127.0.0.1:17000"));
+        assertThat(e.isCluster()).isTrue();
+        assertThat(e.isSentinel()).isFalse();
+        assertThat(e.clusterAddresses()).containsExactly("redis://10.0.0.1:7000", "redis://10.0.0.2:7001");
+        assertThat(e.username()).isEqualTo("app");
+        assertThat(e.password()).isEqualTo("s3cret");
+        assertThat(e.natMap()).containsEntry("10.0.0.1:7000", "127.0.0.1:17000");
+        assertThat(e.toString()).isEqualTo("redis-cluster://app:***@10.0.0.1:7000,10.0.0.2:7001")
+                .doesNotContain("s3cret");
+
+        assertThatThrownBy(() -> RedisEndpoint.cluster("redis://:pw1@a:1", "redis://:pw2@b:2"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("different credentials")
+                .hasMessageNotContaining("pw1").hasMessageNotContaining("pw2");
+        assertThatThrownBy(() -> RedisEndpoint.cluster("redis://a:1", "rediss://b:2"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("one scheme");
+        assertThatThrownBy(() -> RedisEndpoint.cluster("redis://:pw@a:1/3"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("database 0 only")
+                .hasMessageNotContaining("pw@");
+        assertThatThrownBy(() -> e.withDatabase(2)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("database 0 only");
+        assertThatThrownBy(() -> RedisEndpoint.cluster(java.util.List.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least one seed");
+    }
 }

@@ -2,6 +2,7 @@ package io.resilientredis.chaos.drill;
 
 import io.resilientredis.client.RedisEndpoint;
 import io.resilientredis.client.ResilientRedis;
+import io.resilientredis.client.internal.Markers;
 import io.resilientredis.failover.RetrySettings;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,12 +20,11 @@ import java.util.stream.Collectors;
  *
  * <p>Every key of a run names it: the data keys start with the run's namespace
  * ({@code drill:<time>:<id>:}), its job queues' keys with {@code rr:q:{drill:<time>:<id>:jobs:}, and its
- * markers are {@code rr:once:<write id>} of its own writes (created with that TTL too).
+ * markers are {@code rr:once:{<slot tag>}:<write id>} of its own writes (created with that TTL too; see
+ * {@link Markers}).
  */
 final class KeyKeeper {
 
-    /** Marker keys as the client names them (README: {@code rr:once:<write id>}). */
-    static final String MARKER_PREFIX = "rr:once:";
     private static final int DELETE_BATCH = 500;
 
     private final History history;
@@ -66,6 +66,22 @@ final class KeyKeeper {
     }
 
     /**
+     * @return the marker key of every write with a receipt: a marker lives in the slot of its write's
+     *     first Redis key, so each Redis key of the write's record names a candidate (deleting one that
+     *     does not exist costs nothing)
+     */
+    private static Set<String> markers(ResilientRedis redis, History history, Map<String, OperationKind> kinds,
+                                       Map<String, String> receiptKeys) {
+        Set<String> out = new LinkedHashSet<>();
+        for (Map.Entry<String, String> e : receiptKeys.entrySet()) {
+            for (String redisKey : redisKeys(redis, history, kinds, Set.of(e.getValue()))) {
+                out.add(Markers.key(e.getKey(), redisKey));
+            }
+        }
+        return out;
+    }
+
+    /**
      * Deletes the run's keys and markers from each deployment.
      *
      * @return one line for the console: what was removed, or what is left and when it expires
@@ -75,11 +91,11 @@ final class KeyKeeper {
         Map<String, OperationKind> kinds = kindList.stream()
                 .collect(Collectors.toMap(OperationKind::name, Function.identity()));
         Set<String> dataKeys = new LinkedHashSet<>();
-        Set<String> markers = new LinkedHashSet<>();
+        Map<String, String> receiptKeys = new java.util.LinkedHashMap<>();
         for (WriteRecord r : history.allWrites()) {
             dataKeys.add(r.key());
             if (r.receiptId() != null) {
-                markers.add(MARKER_PREFIX + r.receiptId());
+                receiptKeys.put(r.receiptId(), r.key());
             }
         }
         long removed = 0;
@@ -90,7 +106,7 @@ final class KeyKeeper {
                     .timeout(Duration.ofSeconds(2)).connectTimeout(Duration.ofSeconds(2))
                     .retry(RetrySettings.none()).build()) {
                 List<String> all = new ArrayList<>(redisKeys(redis, history, kinds, dataKeys));
-                all.addAll(markers);
+                all.addAll(markers(redis, history, kinds, receiptKeys));
                 for (int i = 0; i < all.size(); i += DELETE_BATCH) {
                     List<String> batch = all.subList(i, Math.min(all.size(), i + DELETE_BATCH));
                     Long n = redis.del(batch.toArray(String[]::new)).reply();

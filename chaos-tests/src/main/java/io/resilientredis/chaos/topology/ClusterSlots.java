@@ -1,5 +1,6 @@
 package io.resilientredis.chaos.topology;
 
+import io.resilientredis.client.internal.HashSlots;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -10,7 +11,7 @@ import java.nio.charset.StandardCharsets;
 public final class ClusterSlots {
 
     /** The number of hash slots of a Redis Cluster. */
-    public static final int SLOTS = 16384;
+    public static final int SLOTS = HashSlots.SLOTS;
 
     private ClusterSlots() {
     }
@@ -32,27 +33,11 @@ public final class ClusterSlots {
      * @return its slot, 0 to 16383
      */
     public static int slot(byte[] key) {
-        int start = 0;
-        int end = key.length;
-        for (int open = 0; open < key.length; open++) {
-            if (key[open] == '{') {
-                for (int close = open + 1; close < key.length; close++) {
-                    if (key[close] == '}') {
-                        if (close > open + 1) {
-                            start = open + 1;
-                            end = close;
-                        }
-                        break;
-                    }
-                }
-                break;
-            }
-        }
-        return crc16(key, start, end) & (SLOTS - 1);
+        return HashSlots.slot(key);
     }
 
     /**
-     * CRC16-CCITT (XMODEM: polynomial 0x1021, initial value 0), the checksum Redis Cluster hashes keys with.
+     * CRC16-CCITT (XMODEM), the checksum Redis Cluster hashes keys with.
      *
      * @param bytes the data
      * @param from the first index, inclusive
@@ -60,15 +45,7 @@ public final class ClusterSlots {
      * @return the checksum, 0 to 65535
      */
     static int crc16(byte[] bytes, int from, int to) {
-        int crc = 0;
-        for (int i = from; i < to; i++) {
-            crc ^= (bytes[i] & 0xff) << 8;
-            for (int bit = 0; bit < 8; bit++) {
-                crc = (crc & 0x8000) != 0 ? (crc << 1) ^ 0x1021 : crc << 1;
-            }
-            crc &= 0xffff;
-        }
-        return crc;
+        return HashSlots.crc16(bytes, from, to);
     }
 
     /**
@@ -82,11 +59,6 @@ public final class ClusterSlots {
         if (slot < 0 || slot >= SLOTS) {
             throw new IllegalArgumentException("a slot is 0 to 16383, got " + slot);
         }
-        for (int tag = 0; ; tag++) {
-            String key = prefix + "{" + tag + "}";
-            if (slot(key) == slot) {
-                return key;
-            }
-        }
+        return prefix + "{" + HashSlots.tag(slot) + "}";
     }
 }

@@ -118,7 +118,7 @@ class ExactlyOnceRetryTest {
 
             assertThat(receipt.status()).isEqualTo(WriteStatus.SPILLED);
             assertThat(redis("GET", "counter")).as("an attempt landed before the write was spilled").isEqualTo("1");
-            assertThat(redis("EXISTS", "rr:once:" + receipt.id())).as("its marker, under the receipt's id")
+            assertThat(redis("EXISTS", io.resilientredis.client.internal.Markers.key(receipt.id(), "counter"))).as("its marker, under the receipt's id")
                     .isEqualTo(1L);
             assertThat(redis.status().spill().depth()).isEqualTo(1);
             long attemptsBeforeReplay = scriptRuns();

@@ -58,7 +58,7 @@ class UnknownOutcomeTest {
             // The outcome was unknown to the client, but both writes did land, once each (retries hit the marker).
             assertThat(get(redis, "uo:counter")).isEqualTo("5");
             assertThat(list(redis, "uo:list")).containsExactly("a");
-            assertThat(get(redis, "rr:once:" + incrReceipt.id())).isEqualTo("5");
+            assertThat(get(redis, io.resilientredis.client.internal.Markers.key(incrReceipt.id(), "uo:counter"))).isEqualTo("5");
             assertThat(client.status().spill().depth()).isGreaterThanOrEqualTo(1);
 
             proxy.toxics().get("late-replies").remove();

@@ -37,9 +37,10 @@ public interface QueuePort {
 
     /**
      * @param writeId an exactly-once write's id
+     * @param firstKey the script's first key: the marker goes into its hash slot
      * @return the key of its marker, which an exactly-once script sets and checks
      */
-    String markerKey(String writeId);
+    String markerKey(String writeId, String firstKey);
 
     /**
      * Runs a script on the active master like a read: never spilled; completes exceptionally with
@@ -58,7 +59,7 @@ public interface QueuePort {
      * the marker TTL and ARGV[2] = 1 (direct) or 0 (replay) before {@code args}.
      *
      * @param writeId the write's id (the receipt's)
-     * @param exactlyOnce whether the script checks its own marker ({@link #markerKey(String)})
+     * @param exactlyOnce whether the script checks its own marker ({@link #markerKey(String, String)})
      * @param script one of the scripts a spilled write may name
      * @param keys its KEYS
      * @param args its arguments after the two the client puts first

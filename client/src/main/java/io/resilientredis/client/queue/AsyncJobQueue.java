@@ -154,7 +154,7 @@ public final class AsyncJobQueue {
         }
         // The reply is the queue length; a refusal (queue full) is encoded as -1 - length, so that it
         // reaches refuseWhenFull as a reply rather than as a failure the engine would classify.
-        return port.write(writeId, true, QueueScripts.ENQUEUE, keys.with(port.markerKey(writeId)), args,
+        return port.write(writeId, true, QueueScripts.ENQUEUE, keys.with(port.markerKey(writeId, keys.ready())), args,
                 reply -> number(reply.get(0)) == 2 ? -1 - number(reply.get(1)) : number(reply.get(1)));
     }
 

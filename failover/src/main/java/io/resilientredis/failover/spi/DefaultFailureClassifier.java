@@ -102,7 +102,7 @@ final class DefaultFailureClassifier implements FailureClassifier {
         }
         if (startsWithWord(upper, "WRONGTYPE") || startsWithWord(upper, "ERR")
                 || startsWithWord(upper, "EXECABORT") || startsWithWord(upper, "NOSCRIPT")
-                || startsWithWord(upper, "BUSYKEY")) {
+                || startsWithWord(upper, "BUSYKEY") || startsWithWord(upper, "CROSSSLOT")) {
             return FailureKind.CALLER_ERROR;
         }
         return null;
