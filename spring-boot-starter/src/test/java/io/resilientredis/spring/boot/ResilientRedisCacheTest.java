@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurationPackage;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.cache.CacheManager;
 import org.springframework.cache.annotation.Cacheable;
@@ -128,6 +129,24 @@ class ResilientRedisCacheTest {
             assertThat((Object) quotes.quote("fig")).isInstanceOf(Quote.class);
             assertThat(writes).hasValue(1);
         });
+    }
+
+    @Test
+    void jsonWithoutJacksonFailsStartUpNamingTheProperty() {
+        // only the starter: a CGLIB proxy of a test class cannot be defined in a filtering class loader
+        ApplicationContextRunner withoutJackson = new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(ResilientRedisAutoConfiguration.class))
+                .withClassLoader(new FilteredClassLoader("tools.jackson."))
+                .withPropertyValues("resilient-redis.urls=redis://" + chaos.get().clientAddress(
+                        chaos.get().topology().primary()), "resilient-redis.cache.enabled=true");
+        withoutJackson.run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause().isInstanceOf(ResilientRedisPropertyException.class)
+                    .hasMessageContaining("resilient-redis.cache.serializer=json");
+        });
+        withoutJackson.withPropertyValues("resilient-redis.cache.serializer=java")
+                .run(context -> assertThat(context).hasNotFailed().getBean(CacheValueSerializer.class)
+                        .isInstanceOf(JavaCacheValueSerializer.class));
     }
 
     @Test
