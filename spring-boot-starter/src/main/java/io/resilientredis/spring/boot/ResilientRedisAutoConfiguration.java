@@ -1,13 +1,18 @@
 package io.resilientredis.spring.boot;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import io.resilientredis.client.ResilientRedis;
 import io.resilientredis.micrometer.ResilientRedisMetrics;
 import io.resilientredis.micrometer.ResilientRedisObservations;
 
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -35,6 +40,8 @@ import org.springframework.core.env.Environment;
 @EnableConfigurationProperties(ResilientRedisProperties.class)
 public class ResilientRedisAutoConfiguration {
 
+    private static final String PREFIX_CACHE = "resilient-redis.cache.";
+
     /** Called by Spring. */
     public ResilientRedisAutoConfiguration() {
     }
@@ -61,7 +68,11 @@ public class ResilientRedisAutoConfiguration {
         return new ShutdownDrain(client, properties.getShutdown().getDrainTimeout());
     }
 
-    /** The Spring Cache manager, when {@code resilient-redis.cache.enabled=true}. */
+    /**
+     * The Spring Cache manager, when {@code resilient-redis.cache.enabled=true}, with the
+     * {@link CacheValueSerializer} bean: the application's own, or the one
+     * {@code resilient-redis.cache.serializer} names.
+     */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(org.springframework.cache.CacheManager.class)
     @ConditionalOnProperty(prefix = "resilient-redis.cache", name = "enabled", havingValue = "true")
@@ -69,9 +80,62 @@ public class ResilientRedisAutoConfiguration {
 
         @Bean
         @ConditionalOnMissingBean(org.springframework.cache.CacheManager.class)
-        ResilientRedisCacheManager cacheManager(ResilientRedis client, ResilientRedisProperties properties) {
+        ResilientRedisCacheManager cacheManager(ResilientRedis client, ResilientRedisProperties properties,
+                                                ObjectProvider<CacheValueSerializer> serializers) {
             ResilientRedisProperties.CacheProperties c = properties.getCache();
-            return new ResilientRedisCacheManager(client, c.getKeyPrefix(), c.getTtl(), c.getTtls(), c.isSpillPuts());
+            CacheValueSerializer serializer = serializers.getIfUnique();
+            if (serializer == null) {
+                throw new ResilientRedisPropertyException(PREFIX_CACHE + "serializer",
+                        c.getSerializer().name().toLowerCase(java.util.Locale.ROOT),
+                        "the JSON serializer needs Jackson 3 (tools.jackson.core:jackson-databind), which is not on "
+                                + "the class path",
+                        "Add spring-boot-starter-jackson (or tools.jackson.core:jackson-databind), set "
+                                + "resilient-redis.cache.serializer=java, or declare a CacheValueSerializer bean.",
+                        null);
+            }
+            return new ResilientRedisCacheManager(client, c.getKeyPrefix(), c.getTtl(), c.getTtls(), c.isSpillPuts(),
+                    serializer);
+        }
+
+        /** JSON, the default: with the application's {@code JsonMapper} when it has exactly one. */
+        @Configuration(proxyBeanMethods = false)
+        @ConditionalOnClass(name = "tools.jackson.databind.json.JsonMapper")
+        @ConditionalOnProperty(prefix = "resilient-redis.cache", name = "serializer", havingValue = "json",
+                matchIfMissing = true)
+        static class Json {
+
+            @Bean
+            @ConditionalOnMissingBean(CacheValueSerializer.class)
+            JsonCacheValueSerializer resilientRedisCacheValueSerializer(
+                    ObjectProvider<tools.jackson.databind.json.JsonMapper> mapper, ResilientRedisProperties properties,
+                    BeanFactory beanFactory) {
+                return new JsonCacheValueSerializer(
+                        mapper.getIfUnique(() -> tools.jackson.databind.json.JsonMapper.builder().build()),
+                        trustedPackages(properties, beanFactory));
+            }
+        }
+
+        /** Java serialization, with {@code resilient-redis.cache.serializer=java}. */
+        @Configuration(proxyBeanMethods = false)
+        @ConditionalOnProperty(prefix = "resilient-redis.cache", name = "serializer", havingValue = "java")
+        static class Java {
+
+            @Bean
+            @ConditionalOnMissingBean(CacheValueSerializer.class)
+            JavaCacheValueSerializer resilientRedisCacheValueSerializer(ResilientRedisProperties properties,
+                                                                        BeanFactory beanFactory) {
+                return new JavaCacheValueSerializer(trustedPackages(properties, beanFactory));
+            }
+        }
+
+        /** @return the application's packages (its {@code @SpringBootApplication}'s) and the configured ones */
+        static List<String> trustedPackages(ResilientRedisProperties properties, BeanFactory beanFactory) {
+            List<String> packages = new ArrayList<>();
+            if (AutoConfigurationPackages.has(beanFactory)) {
+                packages.addAll(AutoConfigurationPackages.get(beanFactory));
+            }
+            packages.addAll(properties.getCache().getTrustedPackages());
+            return packages;
         }
     }
 

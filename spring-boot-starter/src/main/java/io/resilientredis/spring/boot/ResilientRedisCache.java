@@ -1,14 +1,7 @@
 package io.resilientredis.spring.boot;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -22,6 +15,8 @@ import io.resilientredis.failover.RedisUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.cache.support.AbstractValueAdaptingCache;
+import org.springframework.cache.support.NullValue;
+import org.springframework.core.serializer.support.SerializationFailedException;
 
 /**
  * A Spring {@code Cache} on a {@link ResilientRedis}: entries are Redis strings under
@@ -29,7 +24,10 @@ import org.springframework.cache.support.AbstractValueAdaptingCache;
  * {@code @Cacheable} method is simply called during an outage; a put while writes cannot reach Redis is
  * dropped (or, with {@link OutagePuts#SPILL}, kept in the spill store like any write). Evictions and
  * clears are writes: they are spilled during an outage, so a stale entry cannot outlive it. The
- * change between serving and missing is logged once per change, not per call.
+ * change between serving and missing is logged once per change, not per call. Values are stored by a
+ * {@link CacheValueSerializer}; a cached null is stored as the empty string, which no serializer
+ * produces. An entry the serializer cannot read (written by another serializer, or naming a class
+ * that is not trusted) is a miss, and the method's result then replaces it.
  */
 final class ResilientRedisCache extends AbstractValueAdaptingCache {
 
@@ -49,9 +47,14 @@ final class ResilientRedisCache extends AbstractValueAdaptingCache {
     private final ClientHooks hooks;
     private final Duration ttl;
     private final OutagePuts outagePuts;
+    private final CacheValueSerializer serializer;
     private final AtomicBoolean missing = new AtomicBoolean();
 
-    ResilientRedisCache(String name, String keyPrefix, ResilientRedis redis, Duration ttl, OutagePuts outagePuts) {
+    /** How a cached null is stored: no serializer writes an empty string. */
+    private static final String NULL = "";
+
+    ResilientRedisCache(String name, String keyPrefix, ResilientRedis redis, Duration ttl, OutagePuts outagePuts,
+                        CacheValueSerializer serializer) {
         super(true);
         this.name = name;
         this.prefix = keyPrefix + name + "::";
@@ -59,6 +62,7 @@ final class ResilientRedisCache extends AbstractValueAdaptingCache {
         this.hooks = ClientHooks.of(redis);
         this.ttl = ttl;
         this.outagePuts = outagePuts;
+        this.serializer = serializer;
     }
 
     @Override
@@ -85,7 +89,19 @@ final class ResilientRedisCache extends AbstractValueAdaptingCache {
         if (missing.compareAndSet(true, false)) {
             LOG.info("cache '{}': Redis serves reads again", name);
         }
-        return raw == null ? null : decode(raw);
+        if (raw == null) {
+            return null;
+        }
+        if (raw.equals(NULL)) {
+            return NullValue.INSTANCE;
+        }
+        try {
+            return serializer.deserialize(raw);
+        } catch (SerializationFailedException e) {
+            // the message names no stored data; the cause (which may) is not logged
+            LOG.warn("cache '{}': an entry could not be read, treated as a miss: {}", name, e.getMessage());
+            return null;
+        }
     }
 
     @Override
@@ -111,7 +127,8 @@ final class ResilientRedisCache extends AbstractValueAdaptingCache {
             return;
         }
         String k = prefix + key;
-        String v = encode(toStoreValue(value));
+        Object stored = toStoreValue(value);
+        String v = stored == NullValue.INSTANCE ? NULL : serializer.serialize(stored);
         try {
             if (ttl == null || ttl.isZero()) {
                 redis.set(k, v);
@@ -152,25 +169,5 @@ final class ResilientRedisCache extends AbstractValueAdaptingCache {
 
     private static String escape(String glob) {
         return glob.replaceAll("([*?\\[\\]\\\\])", "\\\\$1");
-    }
-
-    private static String encode(Object value) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(value);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("a cached value must be Serializable: " + value.getClass().getName(), e);
-        }
-        return Base64.getEncoder().encodeToString(bytes.toByteArray());
-    }
-
-    private static Object decode(String raw) {
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(Base64.getDecoder().decode(raw)))) {
-            return in.readObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (ClassNotFoundException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -15,10 +15,11 @@ public final class ResilientRedisFailureAnalyzer extends AbstractFailureAnalyzer
 
     @Override
     protected FailureAnalysis analyze(Throwable rootFailure, ResilientRedisPropertyException cause) {
+        // no trailing newline: Spring Boot's report adds the blank line before "Action:" itself
         String description = "The Redis client could not be configured.\n\n"
                 + "    Property: " + cause.property() + "\n"
                 + "    Value: " + cause.value() + "\n"
-                + "    Reason: " + cause.reason() + "\n";
+                + "    Reason: " + cause.reason();
         return new FailureAnalysis(description, cause.fix(), cause);
     }
 }

@@ -197,6 +197,20 @@ public class ResilientRedisProperties {
         /** Whether puts while Redis cannot take writes are spilled and replayed (true) or dropped (false). */
         private boolean spillPuts;
 
+        /**
+         * How cached values are stored: json (Jackson, with the application's JsonMapper when there is
+         * one) or java (Java serialization). A CacheValueSerializer bean of the application's own
+         * replaces either.
+         */
+        private Serializer serializer = Serializer.JSON;
+
+        /**
+         * Packages whose classes cached values may be read back as, besides the application's own
+         * packages (those of its @SpringBootApplication class) and JDK value types, java.time types and
+         * JDK collections. A stored value naming any other class is a miss.
+         */
+        private List<String> trustedPackages = new ArrayList<>();
+
         /** @return whether enabled */
         public boolean isEnabled() {
             return enabled;
@@ -246,6 +260,34 @@ public class ResilientRedisProperties {
         public void setSpillPuts(boolean spillPuts) {
             this.spillPuts = spillPuts;
         }
+
+        /** @return how cached values are stored */
+        public Serializer getSerializer() {
+            return serializer;
+        }
+
+        /** @param serializer how cached values are stored */
+        public void setSerializer(Serializer serializer) {
+            this.serializer = serializer;
+        }
+
+        /** @return the packages trusted besides the application's own */
+        public List<String> getTrustedPackages() {
+            return trustedPackages;
+        }
+
+        /** @param trustedPackages the packages trusted besides the application's own */
+        public void setTrustedPackages(List<String> trustedPackages) {
+            this.trustedPackages = trustedPackages;
+        }
+    }
+
+    /** How the cache stores values. */
+    public enum Serializer {
+        /** JSON with the value's class stored alongside ({@link JsonCacheValueSerializer}). */
+        JSON,
+        /** Java serialization, Base64 ({@link JavaCacheValueSerializer}); values must be Serializable. */
+        JAVA
     }
 
     /** A Sentinel group: the primary, or the standby when {@code urls} are set too. */

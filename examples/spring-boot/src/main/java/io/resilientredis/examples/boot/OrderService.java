@@ -1,5 +1,10 @@
 package io.resilientredis.examples.boot;
 
+import java.math.BigDecimal;
+import java.time.Instant;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.resilientredis.client.ResilientRedis;
 import io.resilientredis.failover.RedisUnavailableException;
 import io.resilientredis.failover.WriteReceipt;
@@ -21,8 +26,9 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * An order service on the starter. {@code POST /orders/{id}} stores the order and enqueues a job to
  * ship it (both spilled, not failed, while Redis is down); {@code GET /orders/{id}} reads it back (503
- * while nothing can serve the read); {@code GET /prices/{item}} is {@code @Cacheable}, so it keeps
- * answering through an outage. Run: {@code ./mvnw -pl examples/spring-boot -am -DskipTests package}
+ * while nothing can serve the read); {@code GET /prices/{item}} is {@code @Cacheable} (a record,
+ * cached as JSON), so it keeps answering through an outage; {@code prices.lookups} counts the calls the
+ * cache did not answer. Run: {@code ./mvnw -pl examples/spring-boot -am -DskipTests package}
  * and then {@code ./mvnw -pl examples/spring-boot exec:java}, against {@code spring.data.redis.*}
  * (localhost:6379 by default) or {@code resilient-redis.urls}.
  */
@@ -30,6 +36,11 @@ import org.springframework.web.bind.annotation.RestController;
 @EnableCaching
 public class OrderService {
 
+    /**
+     * Runs the service.
+     *
+     * @param args Spring Boot's command line arguments
+     */
     public static void main(String[] args) {
         SpringApplication.run(OrderService.class, args);
     }
@@ -60,7 +71,7 @@ public class OrderService {
         }
 
         @GetMapping("/prices/{item}")
-        String price(@PathVariable("item") String item) {
+        Price price(@PathVariable("item") String item) {
             return prices.price(item);
         }
 
@@ -70,13 +81,32 @@ public class OrderService {
         }
     }
 
+    /**
+     * A quoted price: what the cache stores (as JSON, read back as this record).
+     *
+     * @param item the item
+     * @param amount its price
+     * @param quotedAt when it was looked up
+     */
+    public record Price(String item, BigDecimal amount, Instant quotedAt) {
+    }
+
     @Service
     static class Prices {
 
+        private final Counter lookups;
+
+        Prices(MeterRegistry registry) {
+            this.lookups = Counter.builder("prices.lookups").description("Price lookups the cache did not answer")
+                    .register(registry);
+        }
+
         @Cacheable("prices")
-        public String price(String item) {
+        public Price price(String item) {
             // stands in for a slow lookup
-            return item + ": " + (Math.abs(item.hashCode()) % 100 + 1) + ".00";
+            lookups.increment();
+            return new Price(item, BigDecimal.valueOf(Math.abs(item.hashCode()) % 100 + 1, 0).setScale(2),
+                    Instant.now());
         }
     }
 }
