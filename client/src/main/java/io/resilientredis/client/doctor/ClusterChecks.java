@@ -488,6 +488,16 @@ final class ClusterChecks {
                         + " in " + took + " ms" + via));
                 return connected;
             }
+        } catch (java.io.EOFException e) {
+            // Typical of a proxy or load balancer in front of a node that is down: it accepts, then closes.
+            findings.add(DoctorCheck.fail(CheckName.CLUSTER_NODE, announced, role + ": connected, but the connection "
+                            + "closed before any reply" + via,
+                    (via.isEmpty() ? "" : "the NAT map sends this node through another address (a proxy, a load "
+                            + "balancer, a port forward) that accepted and hung up: the node behind it is probably "
+                            + "down, or the forward points nowhere; ")
+                            + "check that the node runs and answers on " + announced + "; a cluster client routes "
+                            + "this node's slots here, so its keys fail until it answers or a replica takes over"));
+            return null;
         } catch (IOException e) {
             findings.add(DoctorCheck.fail(CheckName.CLUSTER_NODE, announced, role + ": no usable reply: "
                     + NetworkSteps.describe(e) + via, network.replyFailureFix(e)));
