@@ -30,6 +30,8 @@ final class Report {
     ReplayThroughput.Result replay;
     ReplayThroughput.Result replayLargeBatches;
     List<BakeOff.Result> bakeOff;
+    /** The cluster bake-off's rows ({@code --bakeoff-shape cluster} or {@code all}); null when it did not run. */
+    List<io.resilientredis.benchmarks.bakeoff.ClusterBakeOff.Result> clusterBakeOff;
     int bakeOffRuns = 1;
     /** The load average (as /proc/loadavg has it) when each bake-off run started. */
     final List<String> bakeOffLoads = new ArrayList<>();
@@ -112,6 +114,7 @@ final class Report {
         cpu(md);
         replay(md);
         bakeOff(md);
+        clusterBakeOff(md);
         analysis(md);
         return md.toString();
     }
@@ -459,6 +462,46 @@ final class Report {
     }
 
     // ------------------------------------------------------------------ bake-off
+
+    private void clusterBakeOff(StringBuilder md) {
+        if (clusterBakeOff == null) {
+            return;
+        }
+        md.append("## Cluster bake-off\n\n");
+        md.append("Each row is a fresh Redis Cluster (").append(io.resilientredis.benchmarks.bakeoff.ClusterBakeOff.SHARDS)
+                .append(" masters, one replica each, `appendonly yes` with `appendfsync always`) with a proxy in front "
+                        + "of every node; each client in its cluster mode maps the announced node addresses to the "
+                        + "proxies. ").append(io.resilientredis.benchmarks.bakeoff.ClusterBakeOff.WRITERS_PER_SHARD)
+                .append(" writers per shard push their own sequence at 200 writes/s each, retrying a failed call "
+                        + "after 100 ms, as in the bake-off above. Shard ")
+                .append(io.resilientredis.benchmarks.bakeoff.ClusterBakeOff.FAULTED)
+                .append(" is hit: its master SIGKILLed (the cluster promotes its replica), or every node of it "
+                        + "SIGKILLed and restarted after 15 s. **other shards** are the writers of the shards the fault "
+                        + "did not hit: what they got from the fault on, and their p99 then against their own calm "
+                        + "p99 before it (raw / corrected for coordinated omission). resilient-redis has no row yet: "
+                        + "its client has no cluster endpoint.\n\n");
+        md.append("| scenario | client | attempts | errors | acked | lost | dup | applied, unacked | faulted shard "
+                + "p99 ms (corr.) | faulted shard stall ms | other shards after fault: acked / errors / stall ms | "
+                + "other shards p99 ms calm → fault | corrected calm → fault |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (io.resilientredis.benchmarks.bakeoff.ClusterBakeOff.Result r : clusterBakeOff) {
+            md.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %d | %d | %d | %d | %.1f (%.1f) | %.0f | %d / %d / "
+                            + "%.0f | %.1f → %.1f | %.1f → %.1f |\n", r.scenario().title, r.client(), r.attempts(),
+                    r.errors(), r.acknowledged(), r.lost(), r.duplicated(), r.appliedUnacknowledged(), r.faultedP99(),
+                    r.faultedCorrectedP99(), r.faultedStallMillis(), r.otherAcknowledgedAfterFault(),
+                    r.otherErrorsAfterFault(), r.otherStallMillis(), r.otherCalmP99(), r.otherFaultP99(),
+                    r.otherCalmCorrectedP99(), r.otherFaultCorrectedP99()));
+        }
+        md.append("\nNotes:\n\n");
+        for (io.resilientredis.benchmarks.bakeoff.ClusterBakeOff.Result r : clusterBakeOff) {
+            md.append("- ").append(r.scenario().title).append(" / ").append(r.client()).append(": ")
+                    .append(r.note().isBlank() ? "-" : r.note()).append("\n");
+        }
+        md.append("\nConfigurations: ");
+        clusterBakeOff.stream().map(r -> r.client() + ": " + r.configuration()).distinct()
+                .forEach(c -> md.append("\n- ").append(c));
+        md.append("\n\n");
+    }
 
     private void bakeOff(StringBuilder md) {
         if (bakeOff == null) {

@@ -23,8 +23,12 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * Runs every benchmark and the bake-off, then writes RESULTS.md.
  *
  * <pre>
- * java -cp benchmarks/target/benchmarks.jar io.resilientredis.benchmarks.Suite [--quick] [--out FILE] [--skip jmh,cpu,replay,bakeoff] [--bakeoff-runs N]
+ * java -cp benchmarks/target/benchmarks.jar io.resilientredis.benchmarks.Suite [--quick] [--out FILE] [--skip jmh,cpu,replay,bakeoff] [--bakeoff-runs N] [--bakeoff-shape sentinel|cluster|all]
  * </pre>
+ *
+ * {@code --bakeoff-shape} picks the bake-off's deployments: {@code sentinel} (the default: the Sentinel group and
+ * the two-deployment shape), {@code cluster} (the cluster bake-off, {@link io.resilientredis.benchmarks.bakeoff.ClusterBakeOff},
+ * instead), or {@code all} (both).
  */
 public final class Suite {
 
@@ -36,14 +40,23 @@ public final class Suite {
         Path out = Path.of("benchmarks/RESULTS.md");
         List<String> skip = new ArrayList<>();
         int bakeOffRuns = 1;
+        String bakeOffShape = "sentinel";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
                 case "--out" -> out = Path.of(args[++i]);
                 case "--skip" -> skip.addAll(List.of(args[++i].split(",")));
                 case "--bakeoff-runs" -> bakeOffRuns = Integer.parseInt(args[++i]);
+                case "--bakeoff-shape" -> {
+                    bakeOffShape = args[++i];
+                    if (!List.of("sentinel", "cluster", "all").contains(bakeOffShape)) {
+                        throw new IllegalArgumentException("--bakeoff-shape is sentinel, cluster or all, got "
+                                + bakeOffShape);
+                    }
+                }
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; usage: Suite [--quick] [--out FILE] [--skip jmh,cpu,replay,bakeoff] [--bakeoff-runs N]");
+                        + "; usage: Suite [--quick] [--out FILE] [--skip jmh,cpu,replay,bakeoff] [--bakeoff-runs N] "
+                        + "[--bakeoff-shape sentinel|cluster|all]");
             }
         }
         Report report = new Report(quick);
@@ -65,13 +78,25 @@ public final class Suite {
             io.resilientredis.benchmarks.bakeoff.BakeOff bakeOff = new io.resilientredis.benchmarks.bakeoff.BakeOff(quick
                     ? io.resilientredis.benchmarks.bakeoff.BakeOff.Timing.quick()
                     : io.resilientredis.benchmarks.bakeoff.BakeOff.Timing.full());
-            report.bakeOff = new ArrayList<>();
+            boolean sentinelShapes = !bakeOffShape.equals("cluster");
+            boolean cluster = !bakeOffShape.equals("sentinel");
+            io.resilientredis.benchmarks.bakeoff.ClusterBakeOff clusterBakeOff =
+                    new io.resilientredis.benchmarks.bakeoff.ClusterBakeOff(quick
+                            ? io.resilientredis.benchmarks.bakeoff.ClusterBakeOff.Timing.quick()
+                            : io.resilientredis.benchmarks.bakeoff.ClusterBakeOff.Timing.full());
+            report.bakeOff = sentinelShapes ? new ArrayList<>() : null;
+            report.clusterBakeOff = cluster ? new ArrayList<>() : null;
             report.bakeOffRuns = 0;
             for (int run = 0; run < bakeOffRuns; run++) {
                 String load = Machine.describe().load();
                 System.out.printf("[suite] bake-off run %d of %d, load average %s%n", run + 1, bakeOffRuns, load);
                 report.bakeOffLoads.add(load);
-                report.bakeOff.addAll(bakeOff.runAll());
+                if (sentinelShapes) {
+                    report.bakeOff.addAll(bakeOff.runAll());
+                }
+                if (cluster) {
+                    report.clusterBakeOff.addAll(clusterBakeOff.runAll());
+                }
                 report.bakeOffRuns++;
                 if (run + 1 < bakeOffRuns) {
                     // The runs so far, in case the rest is cut short.

@@ -193,8 +193,8 @@ public final class Main {
         }
     }
 
-    @Command(name = "doctor", description = "check a Redis URL or Sentinel group against the connection runbook, "
-            + "one line per check; exit 1 when a check failed")
+    @Command(name = "doctor", description = "check a Redis URL (a cluster node: the whole cluster) or Sentinel group "
+            + "against the connection runbook, one line per check; exit 1 when a check failed")
     static final class Doctor implements Callable<Integer> {
         private final Main main;
 
@@ -215,6 +215,8 @@ public final class Main {
         String sentinelPassword;
         @Option(names = "--timeout", paramLabel = "MS")
         String timeout;
+        @Option(names = "--nat-map", paramLabel = "ANNOUNCED=DIALLED,...")
+        String natMap;
         @Option(names = {"-h", "--help"}, usageHelp = true)
         boolean help;
 

@@ -257,11 +257,23 @@ public final class BakeOff {
     void write(Contender contender, int writer, WriteLedger ledger, AtomicBoolean stop, AtomicLong errors,
                        AtomicLong attempts, ConcurrentLinkedQueue<long[]> calls, LatencyHistogram latency,
                        List<String> firstErrors) {
-        long interval = TimeUnit.MICROSECONDS.toNanos(timing.writeIntervalMicros());
+        write(contender, writer, "writer:" + writer, timing.writeIntervalMicros(), ledger, stop, errors, attempts,
+                calls, due -> latency, firstErrors);
+    }
+
+    /**
+     * The writer loop of {@link #write(Contender, int, WriteLedger, AtomicBoolean, AtomicLong, AtomicLong,
+     * ConcurrentLinkedQueue, LatencyHistogram, List)} on a key of the caller's choice, each call's latency
+     * going to the histogram {@code latencyFor} picks by when the call was due (the cluster bake-off
+     * keeps calm and fault phases apart that way).
+     */
+    static void write(Contender contender, int writer, String key, long writeIntervalMicros, WriteLedger ledger,
+                      AtomicBoolean stop, AtomicLong errors, AtomicLong attempts, ConcurrentLinkedQueue<long[]> calls,
+                      java.util.function.LongFunction<LatencyHistogram> latencyFor, List<String> firstErrors) {
+        long interval = TimeUnit.MICROSECONDS.toNanos(writeIntervalMicros);
         long seq = 0;
         long slot = System.nanoTime(); // when the current sequence number was due
         long due = slot;               // when the next call is due (the slot, or a retry after a back-off)
-        String key = "writer:" + writer;
         while (!stop.get()) {
             long wait = due - System.nanoTime();
             if (wait > 0) {
@@ -288,6 +300,7 @@ public final class BakeOff {
             }
             long end = System.nanoTime();
             calls.add(new long[] {end, end - start, ok ? 1 : 0});
+            LatencyHistogram latency = latencyFor.apply(due);
             latency.record(due, start, end);
             if (ok) {
                 ledger.acknowledge(writer, seq);
@@ -308,7 +321,7 @@ public final class BakeOff {
         // its last success have waited at least until now.
         long behind = System.nanoTime() - slot;
         if (behind > SKIP_AHEAD_NANOS) {
-            latency.recordMissed(behind, interval);
+            latencyFor.apply(slot).recordMissed(behind, interval);
         }
     }
 

@@ -61,7 +61,7 @@ final class Contenders {
         return map;
     }
 
-    private static HostAndPort hp(String address) {
+    static HostAndPort hp(String address) {
         int colon = address.lastIndexOf(':');
         return new HostAndPort(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)));
     }
@@ -88,10 +88,9 @@ final class Contenders {
 
     // ------------------------------------------------------------------ Lettuce
 
-    static Contender lettuceSentinel(ChaosTopology chaos) {
-        SentinelGroup group = chaos.topology().sentinelGroup();
-        Map<String, String> nat = natMap(chaos);
-        ClientResources resources = DefaultClientResources.builder()
+    /** Lettuce's client resources with a resolver that dials each mapped address at its proxy. */
+    static ClientResources lettuceResources(Map<String, String> nat) {
+        return DefaultClientResources.builder()
                 .socketAddressResolver(MappingSocketAddressResolver.create(DnsResolvers.UNRESOLVED, hp -> {
                     String mapped = nat.get(hp.getHostText() + ":" + hp.getPort());
                     if (mapped == null) {
@@ -102,6 +101,11 @@ final class Contenders {
                             Integer.parseInt(mapped.substring(colon + 1)));
                 }))
                 .build();
+    }
+
+    static Contender lettuceSentinel(ChaosTopology chaos) {
+        SentinelGroup group = chaos.topology().sentinelGroup();
+        ClientResources resources = lettuceResources(natMap(chaos));
         RedisURI.Builder uri = null;
         for (RedisNode sentinel : group.sentinels()) {
             // Sentinels are given by their real address; the resolver maps them to the proxies too.
@@ -159,7 +163,7 @@ final class Contenders {
 
     // ------------------------------------------------------------------ Jedis
 
-    private static HostAndPortMapper jedisMapper(Map<String, String> nat) {
+    static HostAndPortMapper jedisMapper(Map<String, String> nat) {
         return hp -> {
             String mapped = nat.get(hp.getHost() + ":" + hp.getPort());
             return mapped == null ? hp : hp(mapped);

@@ -41,7 +41,17 @@ public enum CheckName {
     /** No key was evicted. */
     EVICTED_KEYS("Evicted keys"),
     /** PING round trips. */
-    LATENCY("Latency");
+    LATENCY("Latency"),
+    /** {@code cluster_state:ok} in {@code CLUSTER INFO} (cluster nodes only, like the checks below). */
+    CLUSTER_STATE("Cluster state"),
+    /** All 16384 hash slots assigned to a master ({@code cluster_slots_assigned} and {@code CLUSTER NODES}). */
+    CLUSTER_SLOTS("Cluster slot coverage"),
+    /** One node {@code CLUSTER NODES} lists answers connect, AUTH and PING (one check per node). */
+    CLUSTER_NODE("Cluster node"),
+    /** Every master that serves slots has a connected replica. */
+    CLUSTER_REPLICAS("Cluster replicas"),
+    /** No node is flagged {@code fail} or {@code fail?} (pfail). */
+    CLUSTER_FAILURES("Cluster node flags");
 
     private final String label;
 

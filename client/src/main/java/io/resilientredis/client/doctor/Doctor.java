@@ -46,6 +46,17 @@ import java.util.Objects;
  * <li>{@link CheckName#USED_MEMORY} (a warning at 90% of maxmemory), {@link CheckName#EVICTED_KEYS}
  *     (a warning when any key was evicted), {@link CheckName#LATENCY} (a few PINGs: p50 and max; a
  *     warning when the median is above {@link DoctorOptions#latencyWarning()}).</li>
+ * <li>For a node in cluster mode ({@code cluster_enabled:1} in its {@code INFO}), after the checks above:
+ *     {@link CheckName#CLUSTER_STATE} ({@code cluster_state:ok} in {@code CLUSTER INFO}),
+ *     {@link CheckName#CLUSTER_SLOTS} (all 16384 slots assigned, by {@code cluster_slots_assigned} and the
+ *     masters' ranges in {@code CLUSTER NODES}; a slot left in migration is a warning),
+ *     {@link CheckName#CLUSTER_NODE} (one per node {@code CLUSTER NODES} lists: connect, TLS as the seed,
+ *     AUTH with the seed's credentials, PING; announced addresses are dialled through the endpoint's
+ *     {@link RedisEndpoint#withNatMap NAT map}), {@link CheckName#CLUSTER_REPLICAS} (a warning for a master
+ *     with no connected replica) and {@link CheckName#CLUSTER_FAILURES} (a master flagged {@code fail} or
+ *     {@code fail?} that still owns slots is a failure, any other flagged node a warning). So
+ *     {@code Doctor.check(RedisEndpoint.standalone("redis://seed:7000").withNatMap(map))} checks a whole
+ *     cluster from one seed.</li>
  * </ol>
  *
  * <p>Every network step is bounded by {@link DoctorOptions#timeout()}; a run leaves no socket open

@@ -6,7 +6,9 @@ import io.resilientredis.client.internal.RedisUrl;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -22,6 +24,7 @@ import java.util.function.Function;
  *   --password PASSWORD       password for the data nodes (else $REDIS_PASSWORD, else the URL's)
  *   --sentinel-password PW    password for the Sentinels (else $REDIS_SENTINEL_PASSWORD)
  *   --timeout MS              bound on each network step (default 2000)
+ *   --nat-map A=D[,A=D...]    dial announced address A (host:port, as Sentinels or CLUSTER NODES report it) at D
  * </pre>
  *
  * A password is never printed, whether it came in the URL, an argument or the environment.
@@ -36,6 +39,10 @@ public final class DoctorCommand {
             "  --password PASSWORD      password for the data nodes (else $REDIS_PASSWORD, else the URL's)",
             "  --sentinel-password PW   password for the Sentinels (else $REDIS_SENTINEL_PASSWORD)",
             "  --timeout MS             bound on each network step (default 2000)",
+            "  --nat-map A=D[,A=D...]   dial the node address A that Sentinels or CLUSTER NODES report",
+            "                           (host:port) at D (host:port): NAT, containers or a proxy in between",
+            "a node in cluster mode also gets the cluster checks: state, slot coverage, every node",
+            "reachable (through --nat-map), a replica per master, no node flagged fail",
             "exit code: 0 when no check failed, 1 when one did, 2 for a usage error");
 
     private DoctorCommand() {
@@ -55,7 +62,8 @@ public final class DoctorCommand {
      * environment variables {@code REDIS_PASSWORD} and {@code REDIS_SENTINEL_PASSWORD}.
      *
      * @param args a Redis URL, or {@code --sentinel host:port,... --master NAME}; options
-     *     {@code --user}, {@code --password}, {@code --sentinel-password}, {@code --timeout MS}, {@code --help}
+     *     {@code --user}, {@code --password}, {@code --sentinel-password}, {@code --timeout MS},
+     *     {@code --nat-map announced=dialled,...}, {@code --help}
      * @param out where the report (or the usage) goes
      * @return 0 when no check failed, 1 when one did, 2 for a usage error
      */
@@ -71,6 +79,7 @@ public final class DoctorCommand {
         String user = null;
         String password = null;
         String sentinelPassword = null;
+        Map<String, String> natMap = null;
         DoctorOptions.Builder options = DoctorOptions.builder();
         List<String> list = Arrays.asList(args == null ? new String[0] : args);
         for (int i = 0; i < list.size(); i++) {
@@ -80,7 +89,8 @@ public final class DoctorCommand {
                     out.println(USAGE);
                     return 0;
                 }
-                case "--sentinel", "--master", "--user", "--password", "--sentinel-password", "--timeout" -> {
+                case "--sentinel", "--master", "--user", "--password", "--sentinel-password", "--timeout",
+                     "--nat-map" -> {
                     if (i + 1 >= list.size()) {
                         return usage(out, arg + " needs a value");
                     }
@@ -91,6 +101,13 @@ public final class DoctorCommand {
                         case "--user" -> user = value;
                         case "--password" -> password = value;
                         case "--sentinel-password" -> sentinelPassword = value;
+                        case "--nat-map" -> {
+                            natMap = natMap(value);
+                            if (natMap == null) {
+                                return usage(out, "--nat-map takes announced=dialled pairs of host:port, comma "
+                                        + "separated, got '" + value + "'");
+                            }
+                        }
                         default -> {
                             long millis;
                             try {
@@ -152,6 +169,9 @@ public final class DoctorCommand {
             if (sentinelPassword != null) {
                 endpoint = endpoint.withSentinelCredentials(null, sentinelPassword);
             }
+            if (natMap != null) {
+                endpoint = endpoint.withNatMap(natMap);
+            }
             parsed = new DoctorUrlForm.Parsed(endpoint, null, null);
         }
         DoctorRun run = new DoctorRun(options.build());
@@ -172,6 +192,32 @@ public final class DoctorCommand {
     private static String optionName(String arg) {
         int eq = arg.indexOf('=');
         return eq >= 0 ? arg.substring(0, eq) + "=..." : arg;
+    }
+
+    /** @return {@code a=d,a=d} as a map, or null when an entry is not {@code host:port=host:port} */
+    static Map<String, String> natMap(String value) {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (String entry : value.split(",")) {
+            String[] pair = entry.strip().split("=", -1);
+            if (pair.length != 2 || !hostPort(pair[0].strip()) || !hostPort(pair[1].strip())) {
+                return null;
+            }
+            map.put(pair[0].strip(), pair[1].strip());
+        }
+        return map;
+    }
+
+    private static boolean hostPort(String address) {
+        int colon = address.lastIndexOf(':');
+        if (colon <= 0) {
+            return false;
+        }
+        try {
+            int port = Integer.parseInt(address.substring(colon + 1));
+            return port > 0 && port <= 65535;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     private static String blankToNull(String s) {

@@ -20,7 +20,8 @@ import java.util.concurrent.TimeoutException;
 /**
  * One walk of the runbook: the URL form, the Sentinel checks ({@link SentinelChecks}) for a group,
  * then the data node: the network steps ({@link NetworkSteps}) and the checks of its {@code INFO}
- * ({@link ServerChecks}); a check that needs an earlier one that failed is skipped. Every network
+ * ({@link ServerChecks}), and for a node in cluster mode the cluster's checks ({@link ClusterChecks}); a check
+ * that needs an earlier one that failed is skipped. Every network
  * step is bounded by {@link DoctorOptions#timeout()}; every socket is closed before {@link #report}
  * returns. Every finding and fix passes through {@link Findings}, so a password can never reach the
  * report.
@@ -34,6 +35,8 @@ final class DoctorRun {
 
     private final Findings findings = new Findings();
     private final NetworkSteps network;
+    /** The endpoint's NAT map: announced {@code host:port} to dialled, for the cluster's nodes. */
+    private Map<String, String> natMap = Map.of();
 
     DoctorRun(DoctorOptions options) {
         this.network = new NetworkSteps(options, findings);
@@ -57,6 +60,7 @@ final class DoctorRun {
     DoctorReport report(ConnectionSpec spec) {
         findings.secret(spec.password());
         findings.secret(spec.sentinelPassword());
+        natMap = spec.natMap();
         if (spec.sentinel()) {
             new SentinelChecks(network, findings).group(spec).ifPresent(this::dataNode);
         } else {
@@ -163,6 +167,7 @@ final class DoctorRun {
 
         // INFO-based checks
         List<CheckName> infoChecks = ServerChecks.INFO_CHECKS;
+        boolean cluster = false;
         try {
             Object reply = connection.call("INFO");
             if (reply instanceof RespError error) {
@@ -187,6 +192,7 @@ final class DoctorRun {
                 findings.add(ServerChecks.evictionPolicy(info, target));
                 findings.add(ServerChecks.usedMemory(info, target));
                 findings.add(ServerChecks.evictedKeys(info, target));
+                cluster = ClusterChecks.isCluster(info);
             }
         } catch (IOException e) {
             findings.add(DoctorCheck.fail(CheckName.ROLE, target, "INFO got no usable reply: " + NetworkSteps.describe(e),
@@ -198,6 +204,11 @@ final class DoctorRun {
 
         // Latency
         network.latency(connection, target);
+
+        // A cluster node (cluster_enabled:1): the cluster as a whole
+        if (cluster) {
+            new ClusterChecks(network, findings).run(connection, node, natMap);
+        }
     }
 
     /** A step that adds its own check and says whether the walk goes on. */

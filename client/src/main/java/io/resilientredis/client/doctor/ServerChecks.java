@@ -107,6 +107,10 @@ final class ServerChecks {
             }
             String finding = "replica of " + master + ", link up, last I/O " + info.get("master_last_io_seconds_ago")
                     + " s ago" + ("1".equals(info.get("master_sync_in_progress")) ? ", sync in progress" : "");
+            if ("1".equals(info.get("cluster_enabled"))) {
+                // A cluster client only uses a replica as a seed; it sends writes to the slot's master.
+                return DoctorCheck.pass(CheckName.ROLE, target, "cluster " + finding);
+            }
             if (viaSentinel) {
                 return DoctorCheck.fail(CheckName.ROLE, target, "the Sentinels report this node as master, but it is a "
                                 + finding,

@@ -51,6 +51,20 @@ class DoctorCommandTest {
     }
 
     @Test
+    void theNatMapOptionTakesAnnouncedToDialledPairs() {
+        assertThat(DoctorCommand.natMap("127.0.0.1:7000=10.0.0.5:17000, [::1]:7001=proxy:17001"))
+                .containsExactly(Map.entry("127.0.0.1:7000", "10.0.0.5:17000"), Map.entry("[::1]:7001", "proxy:17001"));
+        assertThat(DoctorCommand.natMap("127.0.0.1:7000")).isNull();
+        assertThat(DoctorCommand.natMap("127.0.0.1:7000=proxy")).isNull();
+        assertThat(DoctorCommand.natMap("a:1=b:70000")).isNull();
+        assertThat(run(Map.of(), "redis://a:1", "--nat-map", "a:1=b")).isEqualTo(2);
+        assertThat(output()).contains("--nat-map takes announced=dialled pairs");
+        bytes.reset();
+        assertThat(run(Map.of(), "--help")).isZero();
+        assertThat(output()).contains("--nat-map A=D").contains("cluster checks");
+    }
+
+    @Test
     void aMistypedPasswordOptionNeverEchoesTheValue() {
         assertThat(run(Map.of(), "redis://a:1", "--pasword=" + SECRET)).isEqualTo(2);
         assertThat(output()).contains("unknown option --pasword=...").doesNotContain(SECRET);
