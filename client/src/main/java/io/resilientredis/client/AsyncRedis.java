@@ -2,6 +2,7 @@ package io.resilientredis.client;
 
 import io.resilientredis.client.internal.ClientHooks;
 import io.resilientredis.client.internal.Command;
+import io.resilientredis.client.internal.HashSlots;
 import io.resilientredis.failover.spi.FailoverEngine;
 import io.resilientredis.failover.spi.WriteOp;
 import io.resilientredis.failover.WriteReceipt;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
@@ -24,10 +26,14 @@ import org.redisson.client.codec.StringCodec;
  */
 public final class AsyncRedis {
 
+    /** The engine of a client with no cluster primary; null when {@link #lanes} routes. */
     private final FailoverEngine<RedissonClient> engine;
+    /** The spill lanes of a client whose primary is a Redis Cluster, else null. */
+    private final ClusterLanes lanes;
     private final long markerTtlSeconds;
     private final Durability durability;
-    private final Map<RedissonClient, ReplicationBatcher> batchers;
+    /** One WAIT pipeline per connection handle, and with lanes per lane (a lane's writes go to one shard). */
+    private final Map<Object, ReplicationBatcher> batchers;
     private final long maxBulkBytes;
     private final long maxEntryBytes;
     /** Where metrics observe the calls; null in the sync facade's copy, which observes them itself. */
@@ -35,15 +41,17 @@ public final class AsyncRedis {
     /** Whether an endpoint is a Redis Cluster: writes whose keys span hash slots are then refused. */
     private final boolean cluster;
 
-    AsyncRedis(FailoverEngine<RedissonClient> engine, Duration markerTtl, Durability durability, long maxBulkBytes,
-               long maxEntryBytes, boolean cluster) {
-        this(engine, markerTtl, durability, maxBulkBytes, maxEntryBytes, new ConcurrentHashMap<>(), null, cluster);
+    AsyncRedis(FailoverEngine<RedissonClient> engine, ClusterLanes lanes, Duration markerTtl, Durability durability,
+               long maxBulkBytes, long maxEntryBytes, boolean cluster) {
+        this(engine, lanes, markerTtl, durability, maxBulkBytes, maxEntryBytes, new ConcurrentHashMap<>(), null,
+                cluster);
     }
 
-    private AsyncRedis(FailoverEngine<RedissonClient> engine, Duration markerTtl, Durability durability,
-                       long maxBulkBytes, long maxEntryBytes, Map<RedissonClient, ReplicationBatcher> batchers,
-                       ClientHooks hooks, boolean cluster) {
+    private AsyncRedis(FailoverEngine<RedissonClient> engine, ClusterLanes lanes, Duration markerTtl,
+                       Durability durability, long maxBulkBytes, long maxEntryBytes,
+                       Map<Object, ReplicationBatcher> batchers, ClientHooks hooks, boolean cluster) {
         this.engine = engine;
+        this.lanes = lanes;
         this.cluster = cluster;
         this.batchers = batchers;
         this.hooks = hooks;
@@ -55,8 +63,8 @@ public final class AsyncRedis {
 
     /** @return the same operations, each call reported to the hooks' observer when one is installed */
     AsyncRedis observedBy(ClientHooks observer) {
-        return new AsyncRedis(engine, Duration.ofSeconds(markerTtlSeconds), durability, maxBulkBytes, maxEntryBytes,
-                batchers, observer, cluster);
+        return new AsyncRedis(engine, lanes, Duration.ofSeconds(markerTtlSeconds), durability, maxBulkBytes,
+                maxEntryBytes, batchers, observer, cluster);
     }
 
     private long start() {
@@ -77,10 +85,34 @@ public final class AsyncRedis {
         if (cluster) {
             write.checkOneSlot();
         }
-        if (!durability.isReplicated()) {
-            return engine.write(write);
+        if (lanes == null) {
+            return engine.write(replicated(write, null));
         }
-        return engine.write(new WriteOp<RedissonClient, T>() {
+        List<byte[]> keys = write.form().dataKeys();
+        ClusterLanes.Lane lane = lanes.enter(keys.isEmpty() ? 0 : HashSlots.slot(keys.get(0)));
+        CompletableFuture<WriteReceipt<T>> receipt;
+        try {
+            receipt = lane.engine.write(replicated(write, lane.number));
+        } catch (RuntimeException e) {
+            lane.left();
+            throw e;
+        } finally {
+            lanes.admitted();
+        }
+        receipt.whenComplete((r, e) -> lane.left());
+        return receipt;
+    }
+
+    /**
+     * @param lane the lane the write takes, or null without lanes
+     * @return the write itself, or, for REPLICATED durability, the write sent through the WAIT pipeline
+     *     of its connection (and lane)
+     */
+    private <T> WriteOp<RedissonClient, T> replicated(RedisWrite<T> write, Integer lane) {
+        if (!durability.isReplicated()) {
+            return write;
+        }
+        return new WriteOp<RedissonClient, T>() {
             @Override
             public String id() {
                 return write.id();
@@ -88,15 +120,33 @@ public final class AsyncRedis {
 
             @Override
             public CompletionStage<T> apply(RedissonClient client) {
-                return write.applyReplicated(batchers.computeIfAbsent(client,
-                        c -> new ReplicationBatcher(c, durability, markerTtlSeconds)));
+                Object key = lane == null ? client : List.of(client, lane);
+                return write.applyReplicated(batchers.computeIfAbsent(key,
+                        k -> new ReplicationBatcher(client, durability, markerTtlSeconds)));
             }
 
             @Override
             public byte[] encode() {
                 return write.encode();
             }
-        });
+        };
+    }
+
+    /** @return the engine that reads of {@code key} go through */
+    private FailoverEngine<RedissonClient> engineFor(String key) {
+        return lanes == null ? engine : lanes.engineFor(HashSlots.slot(key));
+    }
+
+    /** @return the engine that a read of these keys goes through */
+    private FailoverEngine<RedissonClient> engineFor(List<Object> keys) {
+        if (lanes == null) {
+            return engine;
+        }
+        if (keys.isEmpty()) {
+            return lanes.anyEngine();
+        }
+        Object k = keys.get(0);
+        return lanes.engineFor(HashSlots.slot(k instanceof byte[] b ? b : RedisWrite.bytes(k.toString())));
     }
 
     // ------------------------------------------------------------------ strings
@@ -108,7 +158,7 @@ public final class AsyncRedis {
     public CompletionStage<String> get(String key) {
         long t = start();
         Objects.requireNonNull(key, "key");
-        return observed(Command.GET, t, engine.read(c -> c.<String>getBucket(key, StringCodec.INSTANCE).getAsync()));
+        return observed(Command.GET, t, engineFor(key).read(c -> c.<String>getBucket(key, StringCodec.INSTANCE).getAsync()));
     }
 
     /**
@@ -186,7 +236,7 @@ public final class AsyncRedis {
     public CompletionStage<Boolean> exists(String key) {
         long t = start();
         Objects.requireNonNull(key, "key");
-        return observed(Command.EXISTS, t, engine.read(c -> c.getKeys().countExistsAsync(key).thenApply(n -> n > 0)));
+        return observed(Command.EXISTS, t, engineFor(key).read(c -> c.getKeys().countExistsAsync(key).thenApply(n -> n > 0)));
     }
 
     /**
@@ -229,7 +279,7 @@ public final class AsyncRedis {
         long t = start();
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(field, "field");
-        return observed(Command.HGET, t, engine.read(c -> c.<String, String>getMap(key, StringCodec.INSTANCE).getAsync(field)));
+        return observed(Command.HGET, t, engineFor(key).read(c -> c.<String, String>getMap(key, StringCodec.INSTANCE).getAsync(field)));
     }
 
     /**
@@ -257,7 +307,7 @@ public final class AsyncRedis {
     public CompletionStage<Map<String, String>> hgetAll(String key) {
         long t = start();
         Objects.requireNonNull(key, "key");
-        return observed(Command.HGETALL, t, engine.read(c -> c.<String, String>getMap(key, StringCodec.INSTANCE).readAllMapAsync()));
+        return observed(Command.HGETALL, t, engineFor(key).read(c -> c.<String, String>getMap(key, StringCodec.INSTANCE).readAllMapAsync()));
     }
 
     /**
@@ -329,7 +379,7 @@ public final class AsyncRedis {
     public CompletionStage<List<String>> lrange(String key, int start, int stop) {
         long t = start();
         Objects.requireNonNull(key, "key");
-        return observed(Command.LRANGE, t, engine.read(c -> Scripts.bytes(c).<List<Object>>evalAsync(RScript.Mode.READ_ONLY,
+        return observed(Command.LRANGE, t, engineFor(key).read(c -> Scripts.bytes(c).<List<Object>>evalAsync(RScript.Mode.READ_ONLY,
                         "return redis.call('LRANGE', KEYS[1], ARGV[1], ARGV[2])", RScript.ReturnType.LIST,
                         List.of(key), RedisWrite.bytes(Integer.toString(start)), RedisWrite.bytes(Integer.toString(stop)))
                 .thenApply(AsyncRedis::texts)));
@@ -342,7 +392,7 @@ public final class AsyncRedis {
     public CompletionStage<Long> llen(String key) {
         long t = start();
         Objects.requireNonNull(key, "key");
-        return observed(Command.LLEN, t, engine.read(c -> c.getList(key, StringCodec.INSTANCE).sizeAsync().thenApply(Integer::longValue)));
+        return observed(Command.LLEN, t, engineFor(key).read(c -> c.getList(key, StringCodec.INSTANCE).sizeAsync().thenApply(Integer::longValue)));
     }
 
     // ------------------------------------------------------------------ any command
@@ -358,7 +408,7 @@ public final class AsyncRedis {
         Objects.requireNonNull(command, "command");
         Object[] argv = argv(command.name(), command.args());
         List<Object> keys = declaredKeys(command.name(), command.args());
-        return observed(Command.EXECUTE_READ, t, engine.read(c -> Scripts.bytes(c).<Object>evalAsync(RScript.Mode.READ_ONLY,
+        return observed(Command.EXECUTE_READ, t, engineFor(keys).read(c -> Scripts.bytes(c).<Object>evalAsync(RScript.Mode.READ_ONLY,
                 "return redis.call(unpack(ARGV))", returnType(command.replyType()), keys, argv)
                 .thenApply(AsyncRedis::plain)));
     }

@@ -19,9 +19,13 @@ import java.util.List;
  * @param journal the failover journal: recently acknowledged writes kept for re-applying after a
  *                Sentinel master change
  * @param queues each queue opened with {@link ResilientRedis#queue(String)}, by name
+ * @param lanes each spill lane of a Redis Cluster primary (its slots, master, breaker and spill store);
+ *              empty for other primaries. With lanes, {@code endpoints} lists each lane's endpoints and
+ *              {@code spill} sums the lanes' stores.
  */
 public record ClientStatus(Instant time, List<EndpointStatus> endpoints, String activeEndpoint, boolean maintenance,
-                           SpillStatus spill, JournalStatus journal, List<QueueStatus> queues) {
+                           SpillStatus spill, JournalStatus journal, List<QueueStatus> queues,
+                           List<LaneStatus> lanes) {
 
     /**
      * @param time snapshot time
@@ -31,9 +35,11 @@ public record ClientStatus(Instant time, List<EndpointStatus> endpoints, String 
      * @param spill spill status
      * @param journal journal status
      * @param queues queue statuses
+     * @param lanes spill lanes (Redis Cluster)
      */
     public ClientStatus {
         endpoints = List.copyOf(endpoints);
         queues = List.copyOf(queues);
+        lanes = List.copyOf(lanes);
     }
 }

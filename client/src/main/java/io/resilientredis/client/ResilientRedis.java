@@ -7,7 +7,9 @@ import org.redisson.api.redisnode.RedisClusterMaster;
 import java.util.concurrent.CompletableFuture;
 import java.util.Collection;
 import io.resilientredis.client.internal.Command;
+import io.resilientredis.client.internal.HashSlots;
 import io.resilientredis.client.internal.Markers;
+import io.resilientredis.failover.spill.SpillStoreConfig;
 import io.resilientredis.client.internal.QueuePort;
 import io.resilientredis.client.queue.JobQueue;
 import io.resilientredis.client.queue.JobQueues;
@@ -67,7 +69,10 @@ public final class ResilientRedis implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("io.resilientredis");
 
     private final RedissonBinding binding;
+    /** The engine, when the primary is no Redis Cluster; else null and {@link #lanes} holds one per lane. */
     private final FailoverEngine<RedissonClient> engine;
+    /** The spill lanes of a Redis Cluster primary, else null. */
+    private final ClusterLanes lanes;
     /** The operations the sync facade runs (it observes its calls itself, around the wait). */
     private final AsyncRedis async;
     /** The operations {@link #async()} hands out, each call observed. */
@@ -93,62 +98,56 @@ public final class ResilientRedis implements AutoCloseable {
                 jobQueues::refreshSnapshot, this::observeReplay);
         this.discovery = b.endpoints.stream().anyMatch(RedisEndpoint::isSentinel) ? discoveryThread() : null;
         try {
-            FailoverEngine.Builder<RedissonClient> eb = FailoverEngine.<RedissonClient>builder()
-                    .breaker(b.breaker)
-                    .retry(b.retry)
-                    .failbackGrace(b.failbackGrace)
-                    .probeTimeout(b.timeout.plus(b.connectTimeout))
-                    .callTimeout(b.timeout)
-                    .classifier(RedissonFailureClassifier.INSTANCE)
-                    .replicaReads(b.replicaReads);
-            // REPLICATED replays idempotent writes through their markers too: the journal re-applies every
-            // write through its marker and skips those the master has, so a replayed write without one would
-            // be applied again after a newer write that was skipped, and the older value would win.
-            RedissonReplayApplier applier = new RedissonReplayApplier(Math.max(1, b.markerTtl.toSeconds()),
-                    b.durability, b.durability.isReplicated());
-            if (b.spill != null) {
-                eb.spill(b.spill, applier, b.replay);
-            }
-            // The journal's writes were confirmed by the old master (and, with REPLICATED, by a replica):
-            // re-applying them must not wait for replicas a fresh master may not have yet.
-            // REPLICATED writes each carry their marker (idempotent ones too), so the journal re-applies
-            // them all through it: one the new master has is skipped, not written again.
-            eb.journal(b.journal, new RedissonReplayApplier(Math.max(1, b.markerTtl.toSeconds()),
-                    Durability.acknowledged(), b.durability.isReplicated()));
-            if (b.durability.isReplicated()) {
-                // A write confirmed by a replica still following a master that a failover replaces is
-                // dropped on resync: the journal on disk lets the next client re-apply it after a crash.
-                eb.keepJournalOnDisk(b.markerTtl);
-            }
-            for (FailoverListener l : b.listeners) {
-                eb.listener(l);
-            }
-            eb.listener(hooks::event);
-            // Worker heartbeats are not spilled: re-assert them as soon as an endpoint is back.
-            eb.listener(event -> {
-                if (event.type() == FailoverEvent.Type.ENDPOINT_UP || event.type() == FailoverEvent.Type.SWITCHED
-                        || event.type() == FailoverEvent.Type.FAILED_BACK) {
-                    jobQueues.endpointRecovered();
-                }
-            });
-            for (RedisEndpoint e : b.endpoints) {
-                Endpoint<RedissonClient> endpoint;
-                if (e.isSentinel()) {
-                    SentinelTracker tracker = new SentinelTracker(e, b.connectTimeout, b.timeout,
-                            address -> binding.connectNode(e, address), discovery, b.replicaReads);
-                    trackers.add(tracker);
-                    endpoint = Endpoint.following(e.displayName(), tracker.master(), ResilientRedis::probe);
-                    if (tracker.replicas() != null) {
-                        endpoint = endpoint.withReplicaReads(tracker.replicas());
+            RedisEndpoint first = b.endpoints.get(0);
+            if (first.isCluster()) {
+                for (RedisEndpoint e : b.endpoints) {
+                    if (e.isSentinel()) {
+                        throw new IllegalArgumentException("A Sentinel group (" + e + ") cannot be a standby of a Redis"
+                                + " Cluster primary yet: each of the cluster's spill lanes would follow the group's "
+                                + "master on its own. Fix: use a standalone server or another cluster as the standby");
                     }
-                } else if (e.isCluster()) {
-                    endpoint = Endpoint.of(e.displayName(), binding.connect(e), ResilientRedis::probeCluster);
-                } else {
-                    endpoint = Endpoint.of(e.displayName(), binding.connect(e), ResilientRedis::probe);
                 }
-                eb.endpoint(endpoint);
+                RedissonClient clusterClient = binding.connect(first);
+                List<Endpoint<RedissonClient>> standbys = new ArrayList<>();
+                List<RedisEndpoint> standbyEndpoints = b.endpoints.subList(1, b.endpoints.size());
+                List<RedissonClient> standbyClients = new ArrayList<>();
+                for (RedisEndpoint e : standbyEndpoints) {
+                    standbyClients.add(binding.connect(e));
+                }
+                this.engine = null;
+                this.lanes = new ClusterLanes(first, clusterClient, b.spill, b.connectTimeout, b.timeout,
+                        (lane, view, laneSpill) -> {
+                            FailoverEngine.Builder<RedissonClient> lb = engineBuilder(b, laneSpill);
+                            lb.endpoint(view);
+                            for (int i = 0; i < standbyEndpoints.size(); i++) {
+                                RedisEndpoint e = standbyEndpoints.get(i);
+                                lb.endpoint(Endpoint.of(e.displayName(), standbyClients.get(i),
+                                        e.isCluster() ? ResilientRedis::probeCluster : ResilientRedis::probe));
+                            }
+                            return lb.build();
+                        });
+            } else {
+                FailoverEngine.Builder<RedissonClient> eb = engineBuilder(b, b.spill);
+                for (RedisEndpoint e : b.endpoints) {
+                    Endpoint<RedissonClient> endpoint;
+                    if (e.isSentinel()) {
+                        SentinelTracker tracker = new SentinelTracker(e, b.connectTimeout, b.timeout,
+                                address -> binding.connectNode(e, address), discovery, b.replicaReads);
+                        trackers.add(tracker);
+                        endpoint = Endpoint.following(e.displayName(), tracker.master(), ResilientRedis::probe);
+                        if (tracker.replicas() != null) {
+                            endpoint = endpoint.withReplicaReads(tracker.replicas());
+                        }
+                    } else if (e.isCluster()) {
+                        endpoint = Endpoint.of(e.displayName(), binding.connect(e), ResilientRedis::probeCluster);
+                    } else {
+                        endpoint = Endpoint.of(e.displayName(), binding.connect(e), ResilientRedis::probe);
+                    }
+                    eb.endpoint(endpoint);
+                }
+                this.engine = eb.build();
+                this.lanes = null;
             }
-            this.engine = eb.build();
             // Scan once before the first call, bounded, so that it usually finds the master known.
             for (SentinelTracker t : trackers) {
                 t.start(b.sentinelScan);
@@ -161,7 +160,7 @@ public final class ResilientRedis implements AutoCloseable {
             binding.close();
             throw e;
         }
-        this.async = new AsyncRedis(engine, b.markerTtl, b.durability, b.protoMaxBulkLen,
+        this.async = new AsyncRedis(engine, lanes, b.markerTtl, b.durability, b.protoMaxBulkLen,
                 b.spill == null ? Long.MAX_VALUE : b.spill.maxEntryBytes(),
                 b.endpoints.stream().anyMatch(RedisEndpoint::isCluster));
         this.observedAsync = async.observedBy(hooks);
@@ -176,6 +175,49 @@ public final class ResilientRedis implements AutoCloseable {
         }
         this.description = "ResilientRedis" + names;
         LOG.info("resilient-redis started with endpoints {} (primary first); connections are made lazily", names);
+    }
+
+    /** @return an engine builder with every setting of {@code b} and its listeners, no endpoint yet */
+    private FailoverEngine.Builder<RedissonClient> engineBuilder(Builder b, SpillStoreConfig spill) {
+        FailoverEngine.Builder<RedissonClient> eb = FailoverEngine.<RedissonClient>builder()
+                .breaker(b.breaker)
+                .retry(b.retry)
+                .failbackGrace(b.failbackGrace)
+                .probeTimeout(b.timeout.plus(b.connectTimeout))
+                .callTimeout(b.timeout)
+                .classifier(RedissonFailureClassifier.INSTANCE)
+                .replicaReads(b.replicaReads);
+        // REPLICATED replays idempotent writes through their markers too: the journal re-applies every
+        // write through its marker and skips those the master has, so a replayed write without one would
+        // be applied again after a newer write that was skipped, and the older value would win.
+        RedissonReplayApplier applier = new RedissonReplayApplier(Math.max(1, b.markerTtl.toSeconds()),
+                b.durability, b.durability.isReplicated());
+        if (spill != null) {
+            eb.spill(spill, applier, b.replay);
+        }
+        // The journal's writes were confirmed by the old master (and, with REPLICATED, by a replica):
+        // re-applying them must not wait for replicas a fresh master may not have yet.
+        // REPLICATED writes each carry their marker (idempotent ones too), so the journal re-applies
+        // them all through it: one the new master has is skipped, not written again.
+        eb.journal(b.journal, new RedissonReplayApplier(Math.max(1, b.markerTtl.toSeconds()),
+                Durability.acknowledged(), b.durability.isReplicated()));
+        if (b.durability.isReplicated()) {
+            // A write confirmed by a replica still following a master that a failover replaces is
+            // dropped on resync: the journal on disk lets the next client re-apply it after a crash.
+            eb.keepJournalOnDisk(b.markerTtl);
+        }
+        for (FailoverListener l : b.listeners) {
+            eb.listener(l);
+        }
+        eb.listener(hooks::event);
+        // Worker heartbeats are not spilled: re-assert them as soon as an endpoint is back.
+        eb.listener(event -> {
+            if (event.type() == FailoverEvent.Type.ENDPOINT_UP || event.type() == FailoverEvent.Type.SWITCHED
+                    || event.type() == FailoverEvent.Type.FAILED_BACK) {
+                jobQueues.endpointRecovered();
+            }
+        });
+        return eb;
     }
 
     private static java.util.concurrent.ScheduledThreadPoolExecutor discoveryThread() {
@@ -465,7 +507,9 @@ public final class ResilientRedis implements AutoCloseable {
         @Override
         public CompletionStage<List<Object>> run(Script script, List<Object> keys, Object... args) {
             NamedScript named = NamedScript.of(script);
-            return engine.read(c -> Scripts.<List<Object>>evalSha(Scripts.bytes(c), named.sha(), named.body(),
+            FailoverEngine<RedissonClient> e = lanes == null ? engine
+                    : keys.isEmpty() ? lanes.anyEngine() : lanes.engineFor(HashSlots.slot(String.valueOf(keys.get(0))));
+            return e.read(c -> Scripts.<List<Object>>evalSha(Scripts.bytes(c), named.sha(), named.body(),
                     NamedScript.REPLY, keys, args));
         }
 
@@ -494,9 +538,9 @@ public final class ResilientRedis implements AutoCloseable {
      * @return the snapshot
      */
     public ClientStatus status() {
-        FailoverStatus s = engine.status();
+        FailoverStatus s = engineStatus();
         return new ClientStatus(s.time(), s.endpoints(), s.activeEndpoint(), s.maintenance(), s.spill(), s.journal(),
-                jobQueues.status());
+                jobQueues.status(), lanes == null ? List.of() : lanes.laneStatus());
     }
 
     /**
@@ -507,6 +551,10 @@ public final class ResilientRedis implements AutoCloseable {
      * @throws IllegalStateException when no spill store is configured
      */
     public void maintenance(boolean on) {
+        if (lanes != null) {
+            lanes.maintenance(on);
+            return;
+        }
         engine.maintenance(on);
     }
 
@@ -521,7 +569,7 @@ public final class ResilientRedis implements AutoCloseable {
      * @throws InterruptedException when interrupted while waiting
      */
     public boolean awaitSpillDrained(Duration timeout) throws InterruptedException {
-        return engine.awaitSpillDrained(timeout);
+        return lanes != null ? lanes.awaitSpillDrained(timeout) : engine.awaitSpillDrained(timeout);
     }
 
     /** Stops every thread this client started and closes its connections. */
@@ -530,7 +578,11 @@ public final class ResilientRedis implements AutoCloseable {
         try {
             jobQueues.close();
             stopDiscovery();
-            engine.close();
+            if (lanes != null) {
+                lanes.close();
+            } else {
+                engine.close();
+            }
         } finally {
             binding.close();
         }
@@ -543,15 +595,19 @@ public final class ResilientRedis implements AutoCloseable {
     }
 
     private FailoverStatus engineStatus() {
-        return engine.status();
+        return lanes != null ? lanes.status() : engine.status();
     }
 
     private int activePriority() {
-        return engine.activePriority();
+        return lanes != null ? lanes.activePriority() : engine.activePriority();
     }
 
     private void observeReplay(io.resilientredis.failover.spi.ReplayBatchObserver observer) {
-        engine.replayBatchObserver(observer);
+        if (lanes != null) {
+            lanes.replayBatchObserver(observer);
+        } else {
+            engine.replayBatchObserver(observer);
+        }
     }
 
     /** Waits for a call, reporting its end to the metrics observer and the tracer when they are installed. */

@@ -40,7 +40,7 @@ final class SpillChaos {
         return client(RedisEndpoint.standalone(url));
     }
 
-    private static ResilientRedis.Builder client(RedisEndpoint endpoint) {
+    static ResilientRedis.Builder client(RedisEndpoint endpoint) {
         return ResilientRedis.builder()
                 .primary(endpoint)
                 .timeout(TIMEOUT)

@@ -49,7 +49,7 @@ class SpillCrashTest {
     @TempDir
     Path spillDir;
 
-    private Child child;
+    private SpillWriterProcess child;
 
     @AfterEach
     void cleanUp() throws InterruptedException {
@@ -61,7 +61,7 @@ class SpillCrashTest {
 
     @Test
     void killedWhileSpillingTheBacklogIsReplayedByTheNextClient() throws Exception {
-        child = new Child("crash:spilling:", 0, 500);
+        child = start("crash:spilling:", 0, 500);
         child.awaitWritten(20);
 
         chaos.get().disableAll();
@@ -73,7 +73,7 @@ class SpillCrashTest {
                 .hasMessageContaining("in use by pid " + child.pid());
         child.kill();
         System.out.printf("[measure] killed while spilling: %d writes accepted (%d spilled)%n",
-                child.acked(), child.spilled.get());
+                child.acked(), child.spilled());
 
         chaos.get().resetAll();
         recoverAndVerify("crash:spilling:");
@@ -82,23 +82,28 @@ class SpillCrashTest {
     @Test
     void killedWhileReplayingTheRestIsReplayedByTheNextClientWithoutDuplicates() throws Exception {
         // A slow replay (1,000 writes/s in batches of 50) so the kill lands in the middle of it.
-        child = new Child("crash:replaying:", 1000, 50);
+        child = start("crash:replaying:", 1000, 50);
         child.awaitWritten(20);
 
         chaos.get().disableAll();
         child.awaitSpilled(3000);
         chaos.get().resetAll();
         await("the service replaying its backlog").atMost(Duration.ofSeconds(60)).until(() -> {
-            String[] s = child.status.get();
+            String[] s = child.status();
             return s != null && Boolean.parseBoolean(s[2]) && Long.parseLong(s[3]) >= 300 && Long.parseLong(s[1]) > 0;
         });
-        String[] atKill = child.status.get();
+        String[] atKill = child.status();
         child.kill();
         System.out.printf("[measure] killed while replaying: %d writes accepted (%d spilled), %s replayed and %s"
-                + " waiting at the last status%n", child.acked(), child.spilled.get(), atKill[3], atKill[1]);
+                + " waiting at the last status%n", child.acked(), child.spilled(), atKill[3], atKill[1]);
         assertThat(Long.parseLong(atKill[1])).as("backlog left at the kill").isPositive();
 
         recoverAndVerify("crash:replaying:");
+    }
+
+    private SpillWriterProcess start(String prefix, int replayRate, int batchSize) throws IOException {
+        return new SpillWriterProcess(spillDir, "redis://" + chaos.get().clientAddress(chaos.get().topology().primary()),
+                prefix, WRITERS, replayRate, batchSize);
     }
 
     /** Opens a fresh client on the dead service's directory, lets it replay, and checks every list. */
@@ -116,7 +121,7 @@ class SpillCrashTest {
         }
         RedisNode redis = chaos.get().topology().primary();
         for (int w = 0; w < WRITERS; w++) {
-            int lastAccepted = child.lastAcked.get(w);
+            int lastAccepted = child.lastAcked(w);
             List<String> actual = list(redis, prefix + w);
             // A writer's writes are sequential: accepted ones are 0..lastAccepted; the one in flight at
             // the kill may or may not have been stored. Either way each appears once, in order.
@@ -128,103 +133,5 @@ class SpillCrashTest {
 
     private static List<String> range(int n) {
         return IntStream.range(0, n).mapToObj(Integer::toString).collect(Collectors.toList());
-    }
-
-    /** The service JVM and what it printed. */
-    private final class Child {
-        private final Process process;
-        private final Thread reader;
-        private final AtomicIntegerArray lastAcked = new AtomicIntegerArray(WRITERS);
-        private final AtomicIntegerArray written = new AtomicIntegerArray(WRITERS);
-        private final AtomicInteger spilled = new AtomicInteger();
-        private final AtomicReference<String[]> status = new AtomicReference<>();
-        private final AtomicReference<String> ready = new AtomicReference<>();
-        private final List<String> tail = new CopyOnWriteArrayList<>();
-
-        Child(String prefix, int replayRate, int batchSize) throws IOException {
-            for (int w = 0; w < WRITERS; w++) {
-                lastAcked.set(w, -1);
-            }
-            Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
-            ProcessBuilder builder = new ProcessBuilder(java.toString(), "-Xmx256m",
-                    "-cp", System.getProperty("java.class.path"), SpillWriterChild.class.getName(),
-                    spillDir.toString(), "redis://" + chaos.get().clientAddress(chaos.get().topology().primary()), prefix,
-                    Integer.toString(WRITERS), Integer.toString(replayRate), Integer.toString(batchSize));
-            builder.redirectErrorStream(true);
-            process = builder.start();
-            process.getOutputStream().close();
-            reader = new Thread(this::read, "crash-test-child-reader");
-            reader.setDaemon(true);
-            reader.start();
-            await("the service JVM ready").atMost(Duration.ofSeconds(60))
-                    .failFast("the service JVM exited: " + tail, () -> !process.isAlive())
-                    .until(() -> ready.get() != null);
-        }
-
-        private void read() {
-            try (BufferedReader in = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    if (line.startsWith("ACK ")) {
-                        String[] p = line.split(" ");
-                        int w = Integer.parseInt(p[1]);
-                        int i = Integer.parseInt(p[2]);
-                        if (i != lastAcked.get(w) + 1) {
-                            tail.add("out of sequence: " + line);
-                        }
-                        lastAcked.set(w, i);
-                        if ("SPILLED".equals(p[3])) {
-                            spilled.incrementAndGet();
-                        } else {
-                            written.incrementAndGet(w);
-                        }
-                    } else if (line.startsWith("STATUS ")) {
-                        status.set(line.split(" "));
-                    } else if (line.startsWith("READY ")) {
-                        ready.set(line.substring(6));
-                    } else {
-                        tail.add(line);
-                        if (tail.size() > 50) {
-                            tail.remove(0);
-                        }
-                    }
-                }
-            } catch (IOException e) {
-                // the child was killed: its stdout closed
-            }
-        }
-
-        long pid() {
-            return process.pid();
-        }
-
-        int acked() {
-            int n = 0;
-            for (int w = 0; w < WRITERS; w++) {
-                n += lastAcked.get(w) + 1;
-            }
-            return n;
-        }
-
-        void awaitWritten(int each) {
-            await("every writer of the service wrote directly").atMost(Duration.ofSeconds(60))
-                    .failFast("the service JVM exited: " + tail, () -> !process.isAlive())
-                    .until(() -> IntStream.range(0, WRITERS).allMatch(w -> written.get(w) >= each));
-        }
-
-        void awaitSpilled(int n) {
-            await("the service spilling").atMost(Duration.ofSeconds(60))
-                    .failFast("the service JVM exited: " + tail, () -> !process.isAlive())
-                    .until(() -> spilled.get() >= n);
-        }
-
-        /** SIGKILL (Process.destroyForcibly on Linux): no shutdown hook, no close, no flush. */
-        void kill() throws InterruptedException {
-            process.destroyForcibly();
-            assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
-            reader.join(10_000);
-            assertThat(tail).noneMatch(l -> l.startsWith("out of sequence"));
-        }
     }
 }

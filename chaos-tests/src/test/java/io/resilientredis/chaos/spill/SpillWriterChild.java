@@ -14,12 +14,39 @@ import java.nio.file.Path;
  * ({@code ACK <writer> <i> <status> <id>}), and the spill status every 20 ms
  * ({@code STATUS <depth> <replaying> <replayedTotal>}). It runs until it is killed.
  *
- * <p>Arguments: spill directory, Redis URL, key prefix, writers, replay rate limit (writes/s, 0 for
- * none), replay batch size.
+ * <p>Arguments: spill directory, Redis URL (or {@code cluster:<seed URL>,...;<announced>=<dialled>,...} for a
+ * Redis Cluster and its NAT map), key prefix, writers, replay rate limit (writes/s, 0 for none), replay
+ * batch size.
  */
 public final class SpillWriterChild {
 
     private SpillWriterChild() {
+    }
+
+    /** @return the endpoint an argument names: a URL, or {@code cluster:seeds;nat} */
+    static RedisEndpoint endpoint(String arg) {
+        if (!arg.startsWith("cluster:")) {
+            return RedisEndpoint.standalone(arg);
+        }
+        String[] parts = arg.substring("cluster:".length()).split(";", -1);
+        java.util.Map<String, String> nat = new java.util.LinkedHashMap<>();
+        if (parts.length > 1 && !parts[1].isEmpty()) {
+            for (String pair : parts[1].split(",")) {
+                String[] kv = pair.split("=");
+                nat.put(kv[0], kv[1]);
+            }
+        }
+        return RedisEndpoint.cluster(java.util.List.of(parts[0].split(","))).withNatMap(nat);
+    }
+
+    /**
+     * @param endpoint a cluster endpoint's seeds and NAT map
+     * @return the argument {@link #endpoint(String)} reads back
+     */
+    static String clusterArg(java.util.List<String> seeds, java.util.Map<String, String> nat) {
+        StringBuilder sb = new StringBuilder("cluster:").append(String.join(",", seeds)).append(';');
+        nat.forEach((k, v) -> sb.append(sb.charAt(sb.length() - 1) == ';' ? "" : ",").append(k).append('=').append(v));
+        return sb.toString();
     }
 
     public static void main(String[] args) {
@@ -30,7 +57,7 @@ public final class SpillWriterChild {
         int rate = Integer.parseInt(args[4]);
         int batch = Integer.parseInt(args[5]);
         PrintStream out = System.out;
-        ResilientRedis client = SpillChaos.client(url)
+        ResilientRedis client = SpillChaos.client(endpoint(url))
                 .spill(dir)
                 .replay(ReplaySettings.builder().maxWritesPerSecond(rate).batchSize(batch).build())
                 .build();

@@ -98,6 +98,24 @@ public final class SpillStoreConfig {
         return writerHook;
     }
 
+    /**
+     * A copy of this configuration for a store in another directory (a Redis Cluster client keeps
+     * one store per spill lane, each with these bounds).
+     *
+     * @param other the directory
+     * @return the copy
+     */
+    public SpillStoreConfig withDirectory(Path other) {
+        Builder b = new Builder(other);
+        b.maxBytes = maxBytes;
+        b.maxEntries = maxEntries;
+        b.maxEntryBytes = maxEntryBytes;
+        b.overflowPolicy = overflowPolicy;
+        b.listener = listener;
+        b.writerHook = writerHook;
+        return new SpillStoreConfig(b);
+    }
+
     @Override
     public String toString() {
         return "SpillStoreConfig[directory="
