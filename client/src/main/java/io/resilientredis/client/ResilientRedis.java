@@ -95,7 +95,8 @@ public final class ResilientRedis implements AutoCloseable {
         this.markerTtlSeconds = Math.max(1, b.markerTtl.toSeconds());
         this.jobQueues = new JobQueues(new QueueSide(), b.timeout, b.timeout.plus(b.connectTimeout));
         this.hooks = new ClientHooks(this::engineStatus, this::activePriority, jobQueues::snapshot,
-                jobQueues::refreshSnapshot, this::observeReplay);
+                jobQueues::refreshSnapshot, this::observeReplay,
+                b.endpoints.stream().map(RedisEndpoint::displayName).toList());
         this.discovery = b.endpoints.stream().anyMatch(RedisEndpoint::isSentinel) ? discoveryThread() : null;
         try {
             RedisEndpoint first = b.endpoints.get(0);

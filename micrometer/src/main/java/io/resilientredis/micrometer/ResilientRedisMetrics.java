@@ -111,13 +111,7 @@ public final class ResilientRedisMetrics implements MeterBinder, AutoCloseable {
         if (registry != null) {
             throw new IllegalStateException("bound already; bind one CompositeMeterRegistry to export to several");
         }
-        List<String> names = new ArrayList<>();
-        for (EndpointStatus e : hooks.status().endpoints()) {
-            if ("master".equals(e.role())) {
-                names.add(e.name());
-            }
-        }
-        endpoints = List.copyOf(names);
+        endpoints = hooks.endpointNames();
         timers = new Timer[COMMANDS.length * (endpoints.size() + 1) * OUTCOMES.length];
         // Installed before any meter: a client that has a binder already gets no second set of meters.
         registry = meterRegistry;
@@ -151,19 +145,26 @@ public final class ResilientRedisMetrics implements MeterBinder, AutoCloseable {
     // ---------------------------------------------------------------- meters
 
     private void bindEndpoints() {
-        for (int i = 0; i < endpoints.size(); i++) {
-            String name = endpoints.get(i);
-            int priority = i;
+        // One set per breaker: each endpoint's, and with a Redis Cluster primary each of its lanes'.
+        java.util.Set<String> breakers = new java.util.LinkedHashSet<>();
+        for (EndpointStatus e : hooks.status().endpoints()) {
+            if ("master".equals(e.role())) {
+                breakers.add(e.name());
+            }
+        }
+        for (String name : breakers) {
             for (BreakerState state : BreakerState.values()) {
                 gauge("breaker.state", "1 when the endpoint's breaker is in this state, else 0",
                         Tags.of(Tag.of("endpoint", name), Tag.of("state", tag(state))), null,
-                        m -> m.endpoint(priority) != null && m.endpoint(priority).state() == state ? 1 : 0);
+                        m -> m.endpoint(name) != null && m.endpoint(name).state() == state ? 1 : 0);
             }
             gauge("endpoint.active", "1 for the endpoint writes go to now, else 0", Tags.of("endpoint", name), null,
-                    m -> m.endpoint(priority) != null && m.endpoint(priority).active() ? 1 : 0);
+                    m -> m.endpoint(name) != null && m.endpoint(name).active() ? 1 : 0);
             for (String state : List.of("open", "closed")) {
                 transitions(name, state);
             }
+        }
+        for (String name : endpoints) {
             for (String other : endpoints) {
                 if (!other.equals(name)) {
                     switches(name, other);
@@ -279,9 +280,9 @@ public final class ResilientRedisMetrics implements MeterBinder, AutoCloseable {
         return s.status;
     }
 
-    private EndpointStatus endpoint(int priority) {
+    private EndpointStatus endpoint(String name) {
         for (EndpointStatus e : status().endpoints()) {
-            if (e.priority() == priority && "master".equals(e.role())) {
+            if (e.name().equals(name) && "master".equals(e.role())) {
                 return e;
             }
         }

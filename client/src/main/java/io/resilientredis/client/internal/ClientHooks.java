@@ -32,6 +32,7 @@ public final class ClientHooks {
     private final Supplier<List<QueueStatus>> queues;
     private final Runnable refreshQueues;
     private final Consumer<ReplayBatchObserver> replayBatches;
+    private final List<String> endpointNames;
     private volatile CallObserver observer;
     private volatile CallTracer tracer;
 
@@ -41,9 +42,14 @@ public final class ClientHooks {
      * @param queues the queues' stats as last refreshed
      * @param refreshQueues starts reading the queues' stats again, without waiting for them
      * @param replayBatches installs (or, with null, removes) the engine's replay batch observer
+     * @param endpointNames the configured endpoints' display names in priority order (the names the
+     *                      active endpoint's priority stands for; a Redis Cluster's lanes report their
+     *                      own endpoint names in {@link #status()})
      */
     public ClientHooks(Supplier<FailoverStatus> status, IntSupplier activeEndpoint, Supplier<List<QueueStatus>> queues,
-                       Runnable refreshQueues, Consumer<ReplayBatchObserver> replayBatches) {
+                       Runnable refreshQueues, Consumer<ReplayBatchObserver> replayBatches,
+                       List<String> endpointNames) {
+        this.endpointNames = List.copyOf(endpointNames);
         this.status = Objects.requireNonNull(status, "status");
         this.activeEndpoint = Objects.requireNonNull(activeEndpoint, "activeEndpoint");
         this.queues = Objects.requireNonNull(queues, "queues");
@@ -146,6 +152,11 @@ public final class ClientHooks {
     public Object begin(Command command) {
         CallTracer t = tracer;
         return t == null ? null : new Traced(t, t.begin(command));
+    }
+
+    /** @return the configured endpoints' display names, primary first */
+    public List<String> endpointNames() {
+        return endpointNames;
     }
 
     /** @return the engine's snapshot: in-memory figures, never a Redis call, never blocking */
