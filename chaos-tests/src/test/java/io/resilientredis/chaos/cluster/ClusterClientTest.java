@@ -149,4 +149,29 @@ class ClusterClientTest {
             assertThat(queue.stats().ready()).isEqualTo(1L);
         }
     }
+
+    @Test
+    void aClusterAsTheStandbyTakesTheWritesWhenTheStandalonePrimaryDies() throws Exception {
+        try (RedisTopology primary = RedisTopology.standalone().start();
+             ResilientRedis redis = ResilientRedis.builder()
+                     .primary(io.resilientredis.client.RedisEndpoint.standalone(primary.primary().uri()))
+                     .standby(CHAOS.get().primaryEndpoint())
+                     .spill(dir)
+                     .timeout(Duration.ofMillis(500))
+                     .connectTimeout(Duration.ofMillis(500))
+                     .build()) {
+            assertThat(redis.set("standby:k", "on-primary").status()).isEqualTo(WriteStatus.WRITTEN);
+            assertThat(redis.status().lanes()).as("lanes are a cluster primary's").isEmpty();
+            primary.primary().kill();
+            List<String> keys = keyPerShard("standby:");
+            await().atMost(Duration.ofSeconds(20)).until(() ->
+                    CHAOS.get().primaryEndpoint().displayName().equals(redis.status().activeEndpoint()));
+            for (String key : keys) {
+                WriteReceipt<Long> r = redis.incrBy(key, 7);
+                assertThat(r.status()).isEqualTo(WriteStatus.WRITTEN);
+                assertThat(cluster().call(key, "GET", key)).isEqualTo("7");
+                assertThat(redis.get(key)).isEqualTo("7");
+            }
+        }
+    }
 }
