@@ -11,6 +11,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.Set;
+import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -393,6 +397,484 @@ public final class AsyncRedis {
         long t = start();
         Objects.requireNonNull(key, "key");
         return observed(Command.LLEN, t, engineFor(key).read(c -> c.getList(key, StringCodec.INSTANCE).sizeAsync().thenApply(Integer::longValue)));
+    }
+
+    // ------------------------------------------------------------------ strings, hashes, sets, sorted sets, streams
+
+    /**
+     * MGET key [key ...]: one slot's keys on a Redis Cluster.
+     *
+     * @param keys the keys
+     * @return each key's value, null where absent, in order
+     */
+    public CompletionStage<List<String>> mget(String... keys) {
+        long t = start();
+        requireKeys(keys);
+        List<byte[]> a = args(keys);
+        return query(Command.MGET, t, "MGET", a, AsyncRedis::texts);
+    }
+
+    /**
+     * MSET key value [key value ...], idempotent: one slot's keys on a Redis Cluster.
+     *
+     * @param values keys and values, set in the map's order
+     * @return the receipt
+     */
+    public CompletionStage<WriteReceipt<Void>> mset(Map<String, String> values) {
+        long t = start();
+        Objects.requireNonNull(values, "values");
+        List<byte[]> a = pairs(values);
+        return command(Command.MSET, t, false, "MSET", a, r -> null);
+    }
+
+    /**
+     * GETDEL key (Redis 6.2+), exactly once: a retry or replay returns the value the first run removed.
+     *
+     * @param key the key
+     * @return the receipt; its reply is the value removed, null when there was none (and when spilled)
+     */
+    public CompletionStage<WriteReceipt<String>> getDel(String key) {
+        long t = start();
+        Objects.requireNonNull(key, "key");
+        List<byte[]> a = args(key);
+        return command(Command.GETDEL, t, true, "GETDEL", a, RawCommands::asText);
+    }
+
+    /**
+     * INCRBYFLOAT key delta, exactly once.
+     *
+     * @param key the key
+     * @param delta the increment
+     * @return the receipt; its reply is the new value (null when spilled)
+     */
+    public CompletionStage<WriteReceipt<Double>> incrByFloat(String key, double delta) {
+        long t = start();
+        Objects.requireNonNull(key, "key");
+        List<byte[]> a = args(key, number(delta));
+        return command(Command.INCRBYFLOAT, t, true, "INCRBYFLOAT", a, RawCommands::asDouble);
+    }
+
+    /**
+     * PTTL key.
+     *
+     * @param key the key
+     * @return the time to live in milliseconds; -1 when the key has no TTL, -2 when it does not exist
+     */
+    public CompletionStage<Long> ttl(String key) {
+        long t = start();
+        Objects.requireNonNull(key, "key");
+        List<byte[]> a = args(key);
+        return query(Command.PTTL, t, "PTTL", a, RawCommands::asLong);
+    }
+
+    /**
+     * PERSIST key, idempotent: removes the key's TTL.
+     *
+     * @param key the key
+     * @return the receipt; its reply is whether a TTL was removed
+     */
+    public CompletionStage<WriteReceipt<Boolean>> persist(String key) {
+        long t = start();
+        Objects.requireNonNull(key, "key");
+        List<byte[]> a = args(key);
+        return command(Command.PERSIST, t, false, "PERSIST", a, RawCommands::asFlag);
+    }
+
+    /**
+     * HINCRBY key field delta, exactly once.
+     *
+     * @param key the hash
+     * @param field the field
+     * @param delta the increment
+     * @return the receipt; its reply is the new value (null when spilled)
+     */
+    public CompletionStage<WriteReceipt<Long>> hincrBy(String key, String field, long delta) {
+        long t = start();
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(field, "field");
+        List<byte[]> a = args(key, field, Long.toString(delta));
+        return command(Command.HINCRBY, t, true, "HINCRBY", a, RawCommands::asLong);
+    }
+
+    /**
+     * HMGET key field [field ...].
+     *
+     * @param key the hash
+     * @param fields the fields
+     * @return each field's value, null where absent, in order
+     */
+    public CompletionStage<List<String>> hmget(String key, String... fields) {
+        long t = start();
+        Objects.requireNonNull(key, "key");
+        requireKeys(fields);
+        List<byte[]> a = args(key);
+        a.addAll(args(fields));
+        return query(Command.HMGET, t, "HMGET", a, AsyncRedis::texts);
+    }
+
+    /**
+     * HSET key field value [field value ...], idempotent.
+     *
+     * @param key the hash
+     * @param fields fields and values
+     * @return the receipt; its reply is the number of fields added
+     */
+    public CompletionStage<WriteReceipt<Long>> hsetAll(String key, Map<String, String> fields) {
+        long t = start();
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(fields, "fields");
+        List<byte[]> a = args(key);
+        a.addAll(pairs(fields));
+        return command(Command.HSETALL, t, false, "HSET", a, RawCommands::asLong);
+    }
+
+    /**
+     * SADD key member [member ...], idempotent.
+     *
+     * @param key the set
+     * @param members the members
+     * @return the receipt; its reply is the number added
+     */
+    public CompletionStage<WriteReceipt<Long>> sadd(String key, String... members) {
+        long t = start();
+        Objects.requireNonNull(key, "key");
+        requireKeys(members);
+        List<byte[]> a = args(key);
+        a.addAll(args(members));
+        return command(Command.SADD, t, false, "SADD", a, RawCommands::asLong);
+    }
+
+    /**
+     * SREM key member [member ...], idempotent.
+     *
+     * @param key the set
+     * @param members the members
+     * @return the receipt; its reply is the number removed
+     */
+    public CompletionStage<WriteReceipt<Long>> srem(String key, String... members) {
+        long t = start();
+        Objects.requireNonNull(key, "key");
+        requireKeys(members);
+        List<byte[]> a = args(key);
+        a.addAll(args(members));
+        return command(Command.SREM, t, false, "SREM", a, RawCommands::asLong);
+    }
+
+    /**
+     * SMEMBERS key.
+     *
+     * @param key the set
+     * @return its members (empty when absent)
+     */
+    public CompletionStage<Set<String>> smembers(String key) {
+        long t = start();
+        Objects.requireNonNull(key, "key");
+        List<byte[]> a = args(key);
+        return query(Command.SMEMBERS, t, "SMEMBERS", a, r -> new LinkedHashSet<>(texts(r)));
+    }
+
+    /**
+     * SISMEMBER key member.
+     *
+     * @param key the set
+     * @param member the member
+     * @return whether it is a member
+     */
+    public CompletionStage<Boolean> sismember(String key, String member) {
+        long t = start();
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(member, "member");
+        List<byte[]> a = args(key, member);
+        return query(Command.SISMEMBER, t, "SISMEMBER", a, RawCommands::asFlag);
+    }
+
+    /**
+     * SCARD key.
+     *
+     * @param key the set
+     * @return its size (0 when absent)
+     */
+    public CompletionStage<Long> scard(String key) {
+        long t = start();
+        Objects.requireNonNull(key, "key");
+        List<byte[]> a = args(key);
+        return query(Command.SCARD, t, "SCARD", a, RawCommands::asLong);
+    }
+
+    /**
+     * ZADD key score member, idempotent (it sets the score).
+     *
+     * @param key the sorted set
+     * @param score the score
+     * @param member the member
+     * @return the receipt; its reply is 1 when the member is new, else 0
+     */
+    public CompletionStage<WriteReceipt<Long>> zadd(String key, double score, String member) {
+        long t = start();
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(member, "member");
+        List<byte[]> a = args(key, number(score), member);
+        return command(Command.ZADD, t, false, "ZADD", a, RawCommands::asLong);
+    }
+
+    /**
+     * ZINCRBY key delta member, exactly once.
+     *
+     * @param key the sorted set
+     * @param delta the increment
+     * @param member the member
+     * @return the receipt; its reply is the new score (null when spilled)
+     */
+    public CompletionStage<WriteReceipt<Double>> zincrBy(String key, double delta, String member) {
+        long t = start();
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(member, "member");
+        List<byte[]> a = args(key, number(delta), member);
+        return command(Command.ZINCRBY, t, true, "ZINCRBY", a, RawCommands::asDouble);
+    }
+
+    /**
+     * ZREM key member [member ...], idempotent.
+     *
+     * @param key the sorted set
+     * @param members the members
+     * @return the receipt; its reply is the number removed
+     */
+    public CompletionStage<WriteReceipt<Long>> zrem(String key, String... members) {
+        long t = start();
+        Objects.requireNonNull(key, "key");
+        requireKeys(members);
+        List<byte[]> a = args(key);
+        a.addAll(args(members));
+        return command(Command.ZREM, t, false, "ZREM", a, RawCommands::asLong);
+    }
+
+    /**
+     * ZSCORE key member.
+     *
+     * @param key the sorted set
+     * @param member the member
+     * @return its score, or null
+     */
+    public CompletionStage<Double> zscore(String key, String member) {
+        long t = start();
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(member, "member");
+        List<byte[]> a = args(key, member);
+        return query(Command.ZSCORE, t, "ZSCORE", a, RawCommands::asDouble);
+    }
+
+    /**
+     * ZRANGE key start stop WITHSCORES: by rank, lowest score first.
+     *
+     * @param key the sorted set
+     * @param start first rank (negative counts from the end)
+     * @param stop last rank, inclusive
+     * @return the members with their scores
+     */
+    public CompletionStage<List<ScoredMember>> zrange(String key, long start, long stop) {
+        long t = start();
+        Objects.requireNonNull(key, "key");
+        List<byte[]> a = args(key, Long.toString(start), Long.toString(stop), "WITHSCORES");
+        return query(Command.ZRANGE, t, "ZRANGE", a, AsyncRedis::scored);
+    }
+
+    /**
+     * ZRANGEBYSCORE key min max WITHSCORES: inclusive bounds, lowest score first.
+     *
+     * @param key the sorted set
+     * @param min the lowest score
+     * @param max the highest score
+     * @return the members with their scores
+     */
+    public CompletionStage<List<ScoredMember>> zrangeByScore(String key, double min, double max) {
+        long t = start();
+        Objects.requireNonNull(key, "key");
+        List<byte[]> a = args(key, number(min), number(max), "WITHSCORES");
+        return query(Command.ZRANGEBYSCORE, t, "ZRANGEBYSCORE", a, AsyncRedis::scored);
+    }
+
+    /**
+     * ZCARD key.
+     *
+     * @param key the sorted set
+     * @return its size (0 when absent)
+     */
+    public CompletionStage<Long> zcard(String key) {
+        long t = start();
+        Objects.requireNonNull(key, "key");
+        List<byte[]> a = args(key);
+        return query(Command.ZCARD, t, "ZCARD", a, RawCommands::asLong);
+    }
+
+    /**
+     * XADD key * field value [field value ...], exactly once under the write's id: a retry or replay never adds a second entry.
+     *
+     * @param key the stream
+     * @param fields the entry's fields and values
+     * @return the receipt; its reply is the entry id Redis chose (null when spilled)
+     */
+    public CompletionStage<WriteReceipt<String>> xadd(String key, Map<String, String> fields) {
+        long t = start();
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(fields, "fields");
+        if (fields.isEmpty()) { throw new IllegalArgumentException("a stream entry needs at least one field");
+        } List<byte[]> a = args(key, "*");
+        a.addAll(pairs(fields));
+        return command(Command.XADD, t, true, "XADD", a, RawCommands::asText);
+    }
+
+    /**
+     * XRANGE key start end.
+     *
+     * @param key the stream
+     * @param start the first id ({@code -} for the first entry)
+     * @param end the last id ({@code +} for the last entry)
+     * @return the entries, oldest first
+     */
+    public CompletionStage<List<StreamEntry>> xrange(String key, String start, String end) {
+        long t = start();
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(start, "start");
+        Objects.requireNonNull(end, "end");
+        List<byte[]> a = args(key, start, end);
+        return query(Command.XRANGE, t, "XRANGE", a, AsyncRedis::entries);
+    }
+
+    /**
+     * XLEN key.
+     *
+     * @param key the stream
+     * @return its length (0 when absent)
+     */
+    public CompletionStage<Long> xlen(String key) {
+        long t = start();
+        Objects.requireNonNull(key, "key");
+        List<byte[]> a = args(key);
+        return query(Command.XLEN, t, "XLEN", a, RawCommands::asLong);
+    }
+
+    /**
+     * XTRIM key MAXLEN maxLength, idempotent: keeps the newest {@code maxLength} entries.
+     *
+     * @param key the stream
+     * @param maxLength how many entries to keep
+     * @return the receipt; its reply is the number of entries removed
+     */
+    public CompletionStage<WriteReceipt<Long>> xtrim(String key, long maxLength) {
+        long t = start();
+        Objects.requireNonNull(key, "key");
+        List<byte[]> a = args(key, "MAXLEN", Long.toString(maxLength));
+        return command(Command.XTRIM, t, false, "XTRIM", a, RawCommands::asLong);
+    }
+
+    /**
+     * PUBLISH channel message, exactly once. A spilled message is delivered when it is replayed, late, to whoever subscribes then.
+     *
+     * @param channel the channel
+     * @param message the message
+     * @return the receipt; its reply is the number of subscribers that received it (null when spilled)
+     */
+    public CompletionStage<WriteReceipt<Long>> publish(String channel, String message) {
+        long t = start();
+        Objects.requireNonNull(channel, "channel");
+        Objects.requireNonNull(message, "message");
+        List<byte[]> a = args(channel, message);
+        return command(Command.PUBLISH, t, true, "PUBLISH", a, RawCommands::asLong);
+    }
+
+    /**
+     * A write in command form: exactly-once ones through the marker script, idempotent ones as one plain
+     * call (replayed as the same command).
+     */
+    private <T> CompletionStage<WriteReceipt<T>> command(Command metric, long t, boolean exactlyOnce, String name,
+                                                         List<byte[]> a, Function<Object, T> reply) {
+        RedisWrite<T> w;
+        if (exactlyOnce) {
+            w = RedisWrite.exactlyOnce(name, a, markerTtlSeconds, reply::apply);
+        } else {
+            byte[] first = firstKey(name, a);
+            w = RedisWrite.<T>idempotent(name, a, c -> RawCommands.call(c, true, name, a, first).thenApply(reply))
+                    .withScriptReply(reply::apply);
+        }
+        return observed(metric, t, write(w));
+    }
+
+    /** A read in command form, through the engine of its first key's lane. */
+    private <T> CompletionStage<T> query(Command metric, long t, String name, List<byte[]> a,
+                                         Function<Object, T> reply) {
+        List<byte[]> keys = CommandKeys.of(name, a);
+        if (cluster) {
+            CommandKeys.requireOneSlot(name, keys);
+        }
+        byte[] first = keys.isEmpty() ? null : keys.get(0);
+        FailoverEngine<RedissonClient> e = lanes == null ? engine
+                : lanes.engineFor(first == null ? 0 : HashSlots.slot(first));
+        return observed(metric, t, e.read(c -> RawCommands.call(c, false, name, a, first).thenApply(reply)));
+    }
+
+    private static byte[] firstKey(String name, List<byte[]> a) {
+        List<byte[]> keys = CommandKeys.of(name, a);
+        return keys.isEmpty() ? null : keys.get(0);
+    }
+
+    private static List<byte[]> pairs(Map<String, String> map) {
+        if (map.isEmpty()) {
+            throw new IllegalArgumentException("give at least one");
+        }
+        List<byte[]> out = new ArrayList<>(map.size() * 2);
+        for (Map.Entry<String, String> e : map.entrySet()) {
+            out.add(RedisWrite.bytes(Objects.requireNonNull(e.getKey(), "key")));
+            out.add(RedisWrite.bytes(Objects.requireNonNull(e.getValue(), "value")));
+        }
+        return out;
+    }
+
+    /** A double as Redis parses it (no exponent surprises, infinities as {@code +inf}/{@code -inf}). */
+    private static String number(double d) {
+        if (Double.isNaN(d)) {
+            throw new IllegalArgumentException("NaN is not a score or increment Redis accepts");
+        }
+        if (Double.isInfinite(d)) {
+            return d > 0 ? "+inf" : "-inf";
+        }
+        return java.math.BigDecimal.valueOf(d).toPlainString();
+    }
+
+    private static List<String> texts(Object reply) {
+        if (!(reply instanceof List<?> list)) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>(list.size());
+        for (Object o : list) {
+            out.add(RawCommands.asText(o));
+        }
+        return out;
+    }
+
+    private static List<ScoredMember> scored(Object reply) {
+        List<String> flat = texts(reply);
+        List<ScoredMember> out = new ArrayList<>(flat.size() / 2);
+        for (int i = 0; i + 1 < flat.size(); i += 2) {
+            out.add(new ScoredMember(flat.get(i), Double.parseDouble(flat.get(i + 1))));
+        }
+        return out;
+    }
+
+    private static List<StreamEntry> entries(Object reply) {
+        List<StreamEntry> out = new ArrayList<>();
+        if (reply instanceof List<?> list) {
+            for (Object item : list) {
+                List<?> entry = (List<?>) item;
+                List<String> kv = texts(entry.get(1));
+                Map<String, String> fields = new LinkedHashMap<>();
+                for (int i = 0; i + 1 < kv.size(); i += 2) {
+                    fields.put(kv.get(i), kv.get(i + 1));
+                }
+                out.add(new StreamEntry(RawCommands.asText(entry.get(0)), fields));
+            }
+        }
+        return out;
     }
 
     // ------------------------------------------------------------------ any command

@@ -31,6 +31,7 @@ import io.resilientredis.failover.WriteReceipt;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
@@ -445,6 +446,291 @@ public final class ResilientRedis implements AutoCloseable {
      */
     public long llen(String key) {
         return call(Command.LLEN, hooks.start(), async.llen(key));
+    }
+
+    // ------------------------------------------------------------------ strings, hashes, sets, sorted sets, streams
+
+    /**
+     * MGET key [key ...]: one slot's keys on a Redis Cluster.
+     *
+     * @param keys the keys
+     * @return each key's value, null where absent, in order
+     */
+    public List<String> mget(String... keys) {
+        return call(Command.MGET, hooks.start(), async.mget(keys));
+    }
+
+    /**
+     * MSET key value [key value ...], idempotent: one slot's keys on a Redis Cluster.
+     *
+     * @param values keys and values, set in the map's order
+     * @return the receipt
+     */
+    public WriteReceipt<Void> mset(Map<String, String> values) {
+        return call(Command.MSET, hooks.start(), async.mset(values));
+    }
+
+    /**
+     * GETDEL key (Redis 6.2+), exactly once: a retry or replay returns the value the first run removed.
+     *
+     * @param key the key
+     * @return the receipt; its reply is the value removed, null when there was none (and when spilled)
+     */
+    public WriteReceipt<String> getDel(String key) {
+        return call(Command.GETDEL, hooks.start(), async.getDel(key));
+    }
+
+    /**
+     * INCRBYFLOAT key delta, exactly once.
+     *
+     * @param key the key
+     * @param delta the increment
+     * @return the receipt; its reply is the new value (null when spilled)
+     */
+    public WriteReceipt<Double> incrByFloat(String key, double delta) {
+        return call(Command.INCRBYFLOAT, hooks.start(), async.incrByFloat(key, delta));
+    }
+
+    /**
+     * PTTL key.
+     *
+     * @param key the key
+     * @return the time to live in milliseconds; -1 when the key has no TTL, -2 when it does not exist
+     */
+    public Long ttl(String key) {
+        return call(Command.PTTL, hooks.start(), async.ttl(key));
+    }
+
+    /**
+     * PERSIST key, idempotent: removes the key's TTL.
+     *
+     * @param key the key
+     * @return the receipt; its reply is whether a TTL was removed
+     */
+    public WriteReceipt<Boolean> persist(String key) {
+        return call(Command.PERSIST, hooks.start(), async.persist(key));
+    }
+
+    /**
+     * HINCRBY key field delta, exactly once.
+     *
+     * @param key the hash
+     * @param field the field
+     * @param delta the increment
+     * @return the receipt; its reply is the new value (null when spilled)
+     */
+    public WriteReceipt<Long> hincrBy(String key, String field, long delta) {
+        return call(Command.HINCRBY, hooks.start(), async.hincrBy(key, field, delta));
+    }
+
+    /**
+     * HMGET key field [field ...].
+     *
+     * @param key the hash
+     * @param fields the fields
+     * @return each field's value, null where absent, in order
+     */
+    public List<String> hmget(String key, String... fields) {
+        return call(Command.HMGET, hooks.start(), async.hmget(key, fields));
+    }
+
+    /**
+     * HSET key field value [field value ...], idempotent.
+     *
+     * @param key the hash
+     * @param fields fields and values
+     * @return the receipt; its reply is the number of fields added
+     */
+    public WriteReceipt<Long> hsetAll(String key, Map<String, String> fields) {
+        return call(Command.HSETALL, hooks.start(), async.hsetAll(key, fields));
+    }
+
+    /**
+     * SADD key member [member ...], idempotent.
+     *
+     * @param key the set
+     * @param members the members
+     * @return the receipt; its reply is the number added
+     */
+    public WriteReceipt<Long> sadd(String key, String... members) {
+        return call(Command.SADD, hooks.start(), async.sadd(key, members));
+    }
+
+    /**
+     * SREM key member [member ...], idempotent.
+     *
+     * @param key the set
+     * @param members the members
+     * @return the receipt; its reply is the number removed
+     */
+    public WriteReceipt<Long> srem(String key, String... members) {
+        return call(Command.SREM, hooks.start(), async.srem(key, members));
+    }
+
+    /**
+     * SMEMBERS key.
+     *
+     * @param key the set
+     * @return its members (empty when absent)
+     */
+    public Set<String> smembers(String key) {
+        return call(Command.SMEMBERS, hooks.start(), async.smembers(key));
+    }
+
+    /**
+     * SISMEMBER key member.
+     *
+     * @param key the set
+     * @param member the member
+     * @return whether it is a member
+     */
+    public Boolean sismember(String key, String member) {
+        return call(Command.SISMEMBER, hooks.start(), async.sismember(key, member));
+    }
+
+    /**
+     * SCARD key.
+     *
+     * @param key the set
+     * @return its size (0 when absent)
+     */
+    public Long scard(String key) {
+        return call(Command.SCARD, hooks.start(), async.scard(key));
+    }
+
+    /**
+     * ZADD key score member, idempotent (it sets the score).
+     *
+     * @param key the sorted set
+     * @param score the score
+     * @param member the member
+     * @return the receipt; its reply is 1 when the member is new, else 0
+     */
+    public WriteReceipt<Long> zadd(String key, double score, String member) {
+        return call(Command.ZADD, hooks.start(), async.zadd(key, score, member));
+    }
+
+    /**
+     * ZINCRBY key delta member, exactly once.
+     *
+     * @param key the sorted set
+     * @param delta the increment
+     * @param member the member
+     * @return the receipt; its reply is the new score (null when spilled)
+     */
+    public WriteReceipt<Double> zincrBy(String key, double delta, String member) {
+        return call(Command.ZINCRBY, hooks.start(), async.zincrBy(key, delta, member));
+    }
+
+    /**
+     * ZREM key member [member ...], idempotent.
+     *
+     * @param key the sorted set
+     * @param members the members
+     * @return the receipt; its reply is the number removed
+     */
+    public WriteReceipt<Long> zrem(String key, String... members) {
+        return call(Command.ZREM, hooks.start(), async.zrem(key, members));
+    }
+
+    /**
+     * ZSCORE key member.
+     *
+     * @param key the sorted set
+     * @param member the member
+     * @return its score, or null
+     */
+    public Double zscore(String key, String member) {
+        return call(Command.ZSCORE, hooks.start(), async.zscore(key, member));
+    }
+
+    /**
+     * ZRANGE key start stop WITHSCORES: by rank, lowest score first.
+     *
+     * @param key the sorted set
+     * @param start first rank (negative counts from the end)
+     * @param stop last rank, inclusive
+     * @return the members with their scores
+     */
+    public List<ScoredMember> zrange(String key, long start, long stop) {
+        return call(Command.ZRANGE, hooks.start(), async.zrange(key, start, stop));
+    }
+
+    /**
+     * ZRANGEBYSCORE key min max WITHSCORES: inclusive bounds, lowest score first.
+     *
+     * @param key the sorted set
+     * @param min the lowest score
+     * @param max the highest score
+     * @return the members with their scores
+     */
+    public List<ScoredMember> zrangeByScore(String key, double min, double max) {
+        return call(Command.ZRANGEBYSCORE, hooks.start(), async.zrangeByScore(key, min, max));
+    }
+
+    /**
+     * ZCARD key.
+     *
+     * @param key the sorted set
+     * @return its size (0 when absent)
+     */
+    public Long zcard(String key) {
+        return call(Command.ZCARD, hooks.start(), async.zcard(key));
+    }
+
+    /**
+     * XADD key * field value [field value ...], exactly once under the write's id: a retry or replay never adds a second entry.
+     *
+     * @param key the stream
+     * @param fields the entry's fields and values
+     * @return the receipt; its reply is the entry id Redis chose (null when spilled)
+     */
+    public WriteReceipt<String> xadd(String key, Map<String, String> fields) {
+        return call(Command.XADD, hooks.start(), async.xadd(key, fields));
+    }
+
+    /**
+     * XRANGE key start end.
+     *
+     * @param key the stream
+     * @param start the first id ({@code -} for the first entry)
+     * @param end the last id ({@code +} for the last entry)
+     * @return the entries, oldest first
+     */
+    public List<StreamEntry> xrange(String key, String start, String end) {
+        return call(Command.XRANGE, hooks.start(), async.xrange(key, start, end));
+    }
+
+    /**
+     * XLEN key.
+     *
+     * @param key the stream
+     * @return its length (0 when absent)
+     */
+    public Long xlen(String key) {
+        return call(Command.XLEN, hooks.start(), async.xlen(key));
+    }
+
+    /**
+     * XTRIM key MAXLEN maxLength, idempotent: keeps the newest {@code maxLength} entries.
+     *
+     * @param key the stream
+     * @param maxLength how many entries to keep
+     * @return the receipt; its reply is the number of entries removed
+     */
+    public WriteReceipt<Long> xtrim(String key, long maxLength) {
+        return call(Command.XTRIM, hooks.start(), async.xtrim(key, maxLength));
+    }
+
+    /**
+     * PUBLISH channel message, exactly once. A spilled message is delivered when it is replayed, late, to whoever subscribes then.
+     *
+     * @param channel the channel
+     * @param message the message
+     * @return the receipt; its reply is the number of subscribers that received it (null when spilled)
+     */
+    public WriteReceipt<Long> publish(String channel, String message) {
+        return call(Command.PUBLISH, hooks.start(), async.publish(channel, message));
     }
 
     // ------------------------------------------------------------------ any command

@@ -17,18 +17,29 @@ import org.redisson.client.codec.ByteArrayCodec;
  */
 final class Scripts {
 
+    /** What a marker holds for a write whose reply was nil (a GETDEL of a missing key). */
+    static final String NIL_MARK = "rr:nil";
+
     /**
      * Applies a write once per id. KEYS[1] is the marker key (in the slot of the write's first key);
      * KEYS[2..] the write's own keys, declared so Redis Cluster routes and checks the call (the
      * command reads them from ARGV); ARGV[1] the marker TTL in seconds; ARGV[2..] the command and its
      * arguments. A marker that exists means the write was applied
-     * before: its stored reply is returned and nothing is applied. Returns {applied (1|0), reply}.
+     * before: its stored reply is returned and nothing is applied. Returns {applied (1|0), reply}; a nil
+     * reply is kept as {@link #NIL_MARK} and returned as nil.
      */
     static final String ONCE = String.join("\n",
             "local seen = redis.call('GET', KEYS[1])",
-            "if seen then return {0, seen} end",
+            "if seen then",
+            "  if seen == '" + NIL_MARK + "' then return {0, false} end",
+            "  return {0, seen}",
+            "end",
             "local res = redis.call(unpack(ARGV, 2))",
             "if type(res) == 'table' then res = res['ok'] or 'OK' end",
+            "if res == false then",
+            "  redis.call('SET', KEYS[1], '" + NIL_MARK + "', 'EX', ARGV[1])",
+            "  return {1, false}",
+            "end",
             "redis.call('SET', KEYS[1], tostring(res), 'EX', ARGV[1])",
             "return {1, tostring(res)}");
 

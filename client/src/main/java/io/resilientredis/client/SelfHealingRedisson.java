@@ -151,7 +151,7 @@ final class SelfHealingRedisson implements InvocationHandler {
                                  Executor connector, EventLoopGroup eventLoop) {
         SelfHealingRedisson handler = new SelfHealingRedisson(endpoint, configs, connectTimeout, connector, eventLoop);
         return (RedissonClient) Proxy.newProxyInstance(RedissonClient.class.getClassLoader(),
-                new Class<?>[] {RedissonClient.class}, handler);
+                new Class<?>[] {RedissonClient.class, RawCommands.Access.class}, handler);
     }
 
     @Override
@@ -162,6 +162,10 @@ final class SelfHealingRedisson implements InvocationHandler {
                 case "hashCode" -> System.identityHashCode(proxy);
                 default -> "RedissonClient for " + endpoint.displayName();
             };
+        }
+        if (method.getDeclaringClass() == RawCommands.Access.class) {
+            RedissonClient target = connected && !delegate.isShuttingDown() ? delegate : ready();
+            return ((Redisson) target).getCommandExecutor();
         }
         RedissonClient target = delegate;
         if (!connected || target.isShuttingDown()) {

@@ -80,6 +80,13 @@ final class WireForm {
             }
         }
         ScriptCall call = call(write, pass);
+        if (pass != Pass.FIRST) {
+            // A replayed or re-applied batch must never fail part-way on NOSCRIPT (a fresh master after a
+            // failover knows no script): the writes after the failed one would be applied before it is, and
+            // sending the batch again would apply an older idempotent write over a newer exactly-once one.
+            // EVAL carries the body, so no write of the batch can miss its script.
+            return script.evalAsync(RScript.Mode.READ_WRITE, call.body(), call.type(), call.keys(), call.argv());
+        }
         return script.evalShaAsync(RScript.Mode.READ_WRITE, call.sha(), call.type(), call.keys(), call.argv());
     }
 

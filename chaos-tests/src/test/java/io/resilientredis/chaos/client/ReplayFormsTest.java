@@ -70,4 +70,34 @@ class ReplayFormsTest {
             assertThat(events).extracting(FailoverEvent::type).doesNotContain(FailoverEvent.Type.REPLAY_REJECTED);
         }
     }
+
+    @Test
+    void aReplayBatchOnAServerThatKnowsNoScriptKeepsItsOrder() throws Exception {
+        try (RedisTopology redis = RedisTopology.standalone().start();
+             ResilientRedis client = ResilientRedis.builder()
+                     .primary(RedisEndpoint.standalone(redis.primary().uri()))
+                     .spill(dir)
+                     .build()) {
+            client.set("order:k", "1");
+            // As a fresh master after a failover that has seen only the marker script so far: it does not
+            // know the apply script. Before, the batch failed part-way on NOSCRIPT and was sent again, so the
+            // DEL was applied after the INCRBY it precedes (and the HDEL after the HINCRBY).
+            try (RespConnection c = redis.primary().connect(Duration.ofSeconds(2))) {
+                c.call("SCRIPT", "FLUSH");
+            }
+            client.incrBy("order:other", 1); // loads the marker script only
+            client.maintenance(true);
+            client.del("order:k");          // replayed through the apply script
+            client.incrBy("order:k", 5);    // replayed through the marker script
+            client.hset("order:h", "f", "40");
+            client.hdel("order:h", "f");    // the apply script again
+            client.execute(RedisCommand.write("HINCRBY", "order:h", "f", "2"));
+            client.maintenance(false);
+            assertThat(client.awaitSpillDrained(Duration.ofSeconds(20))).isTrue();
+            try (RespConnection c = redis.primary().connect(Duration.ofSeconds(2))) {
+                assertThat(c.call("GET", "order:k")).isEqualTo("5");
+                assertThat(c.call("HGET", "order:h", "f")).isEqualTo("2");
+            }
+        }
+    }
 }

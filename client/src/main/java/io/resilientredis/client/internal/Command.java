@@ -37,6 +37,58 @@ public enum Command {
     LRANGE,
     /** LLEN. */
     LLEN,
+    /** MGET. */
+    MGET,
+    /** MSET. */
+    MSET,
+    /** GETDEL. */
+    GETDEL,
+    /** INCRBYFLOAT. */
+    INCRBYFLOAT,
+    /** PTTL. */
+    PTTL,
+    /** PERSIST. */
+    PERSIST,
+    /** HINCRBY. */
+    HINCRBY,
+    /** HMGET. */
+    HMGET,
+    /** HSET with several fields. */
+    HSETALL,
+    /** SADD. */
+    SADD,
+    /** SREM. */
+    SREM,
+    /** SMEMBERS. */
+    SMEMBERS,
+    /** SISMEMBER. */
+    SISMEMBER,
+    /** SCARD. */
+    SCARD,
+    /** ZADD. */
+    ZADD,
+    /** ZINCRBY. */
+    ZINCRBY,
+    /** ZREM. */
+    ZREM,
+    /** ZSCORE. */
+    ZSCORE,
+    /** ZRANGE. */
+    ZRANGE,
+    /** ZRANGEBYSCORE. */
+    ZRANGEBYSCORE,
+    /** ZCARD. */
+    ZCARD,
+    /** XADD. */
+    XADD,
+    /** XRANGE. */
+    XRANGE,
+    /** XLEN. */
+    XLEN,
+    /** XTRIM. */
+    XTRIM,
+    /** PUBLISH. */
+    PUBLISH,
     /** A generic read ({@code execute(RedisCommand.Read)}); its name is not a tag (unbounded). */
     EXECUTE_READ,
     /** A generic write ({@code execute(RedisCommand.Write)}). */

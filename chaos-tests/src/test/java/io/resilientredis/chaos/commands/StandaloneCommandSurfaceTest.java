@@ -1,0 +1,18 @@
+package io.resilientredis.chaos.commands;
+
+import io.resilientredis.chaos.ChaosTopology;
+import io.resilientredis.chaos.ChaosTopologyExtension;
+import io.resilientredis.chaos.topology.RedisTopology;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The command surface on a standalone Redis. */
+class StandaloneCommandSurfaceTest extends CommandSurface {
+
+    @RegisterExtension
+    static final ChaosTopologyExtension<ChaosTopology> CHAOS = ChaosTopologyExtension.proxied(RedisTopology.standalone());
+
+    @Override
+    ChaosTopology chaos() {
+        return CHAOS.get();
+    }
+}
