@@ -1,0 +1,114 @@
+package io.resilientredis.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The sync facade and {@code async()} offer the same operations: every public operation of
+ * {@link ResilientRedis} has an {@link AsyncRedis} method of the same name and parameters returning a
+ * {@code CompletionStage} of the sync method's type, and the other way round. The client's own lifecycle
+ * and status methods are not operations.
+ */
+class AsyncMirrorTest {
+
+    /** Methods of the sync facade that are about the client, not Redis operations. */
+    private static final Set<String> NOT_OPERATIONS = Set.of("builder", "async", "status", "maintenance",
+            "awaitSpillDrained", "close", "queue", "toString", "equals", "hashCode", "getClass", "notify",
+            "notifyAll", "wait");
+
+    @Test
+    void everySyncOperationHasItsAsyncMirrorAndBack() {
+        List<String> missing = new ArrayList<>();
+        for (Method sync : operations(ResilientRedis.class)) {
+            Method async = find(AsyncRedis.class, sync);
+            if (async == null) {
+                missing.add("async() lacks " + describe(sync));
+            } else if (!mirrors(sync.getGenericReturnType(), async.getGenericReturnType())) {
+                missing.add("async " + describe(async) + " returns " + async.getGenericReturnType()
+                        + ", not a CompletionStage of " + sync.getGenericReturnType());
+            }
+        }
+        for (Method async : operations(AsyncRedis.class)) {
+            if (find(ResilientRedis.class, async) == null) {
+                missing.add("the sync facade lacks " + describe(async));
+            }
+        }
+        assertThat(missing).isEmpty();
+        assertThat(operations(ResilientRedis.class)).as("the check sees the operations").hasSizeGreaterThan(30);
+    }
+
+    @Test
+    void theCheckCatchesAMissingMirror() {
+        // A positive control: a class whose only operation has no async twin is reported.
+        assertThat(find(AsyncRedis.class, method(Control.class, "frobnicate"))).isNull();
+    }
+
+    /** A class with an operation no mirror has. */
+    static final class Control {
+        public String frobnicate(String key) {
+            return key;
+        }
+    }
+
+    private static List<Method> operations(Class<?> type) {
+        List<Method> out = new ArrayList<>();
+        for (Method m : type.getMethods()) {
+            if (m.getDeclaringClass() == type && Modifier.isPublic(m.getModifiers())
+                    && !Modifier.isStatic(m.getModifiers()) && !NOT_OPERATIONS.contains(m.getName())) {
+                out.add(m);
+            }
+        }
+        return out;
+    }
+
+    private static Method find(Class<?> type, Method like) {
+        try {
+            Method m = type.getMethod(like.getName(), like.getParameterTypes());
+            return m.getDeclaringClass() == type ? m : null;
+        } catch (NoSuchMethodException e) {
+            return null;
+        }
+    }
+
+    private static Method method(Class<?> type, String name) {
+        return Arrays.stream(type.getMethods()).filter(m -> m.getName().equals(name)).findFirst().orElseThrow();
+    }
+
+    private static boolean mirrors(Type sync, Type async) {
+        if (!(async instanceof ParameterizedType p) || p.getRawType() != CompletionStage.class) {
+            return false;
+        }
+        return p.getActualTypeArguments()[0].getTypeName().equals(boxed(sync).getTypeName());
+    }
+
+    /** The sync facade unboxes a few replies ({@code boolean exists}, {@code long llen}). */
+    private static Type boxed(Type t) {
+        if (t == boolean.class) {
+            return Boolean.class;
+        }
+        if (t == long.class) {
+            return Long.class;
+        }
+        if (t == double.class) {
+            return Double.class;
+        }
+        if (t == int.class) {
+            return Integer.class;
+        }
+        return t;
+    }
+
+    private static String describe(Method m) {
+        return m.getName() + Arrays.toString(m.getParameterTypes());
+    }
+}
