@@ -156,6 +156,8 @@ public final class Main {
         @Spec
         CommandSpec spec;
 
+        @Option(names = "--shape", paramLabel = "S")
+        String shape;
         @Option(names = "--duration", paramLabel = "N")
         String duration;
         @Option(names = "--scenario", paramLabel = "NAME")

@@ -2,6 +2,7 @@ package io.resilientredis.chaos.cli;
 
 import io.resilientredis.chaos.drill.Drill;
 import io.resilientredis.chaos.drill.DrillResult;
+import io.resilientredis.chaos.drill.DrillShape;
 import io.resilientredis.chaos.drill.Scenario;
 import io.resilientredis.client.Durability;
 import io.resilientredis.client.RedisEndpoint;
@@ -93,8 +94,10 @@ final class DrillCommand implements ResilientRedisCli.Command {
      */
     static boolean parse(String[] given, Drill.Builder drill, PrintStream out, Function<String, String> env) {
         String[] args = splitEquals(given);
-        RedisEndpoint primary = null;
-        RedisEndpoint standby = null;
+        String primary = null;
+        String standby = null;
+        DrillShape shape = DrillShape.SENTINEL;
+        boolean listScenarios = false;
         String durability = null;
         int writers = 4;
         int readers = 2;
@@ -105,10 +108,8 @@ final class DrillCommand implements ResilientRedisCli.Command {
                     help(out);
                     return false;
                 }
-                case "--list-scenarios" -> {
-                    Scenario.presets().forEach((name, s) -> out.printf("  %-14s %s%n", name, s.description()));
-                    return false;
-                }
+                case "--list-scenarios" -> listScenarios = true;
+                case "--shape" -> shape = DrillShape.parse(value(args, ++i, option));
                 case "--duration" -> drill.duration(duration(value(args, ++i, option)));
                 case "--scenario" -> drill.scenario(value(args, ++i, option));
                 case "--rate" -> drill.rate(number(value(args, ++i, option), option));
@@ -116,8 +117,8 @@ final class DrillCommand implements ResilientRedisCli.Command {
                 case "--readers" -> readers = number(value(args, ++i, option), option);
                 case "--report-dir" -> drill.reportDir(Path.of(value(args, ++i, option)));
                 case "--metrics-port" -> drill.metricsPort(port(value(args, ++i, option), option));
-                case "--primary" -> primary = endpoint(value(args, ++i, option), env);
-                case "--standby" -> standby = endpoint(value(args, ++i, option), env);
+                case "--primary" -> primary = value(args, ++i, option);
+                case "--standby" -> standby = value(args, ++i, option);
                 case "--seed" -> {
                     String v = value(args, ++i, option);
                     try {
@@ -130,13 +131,23 @@ final class DrillCommand implements ResilientRedisCli.Command {
                 default -> throw new IllegalArgumentException("unknown option '" + option + "'");
             }
         }
+        if (listScenarios) {
+            Scenario.presets(shape).forEach((name, s) -> out.printf("  %-14s %s%n", name, s.description()));
+            return false;
+        }
         drill.threads(writers, readers);
+        drill.shape(shape);
         if (standby != null && primary == null) {
             throw new IllegalArgumentException("--standby needs --primary (your own Redis); without both the drill "
                     + "starts its own topology");
         }
+        if (standby != null && shape == DrillShape.CLUSTER) {
+            throw new IllegalArgumentException("--standby does not apply to --shape cluster: the cluster shape has no "
+                    + "standby deployment");
+        }
         if (primary != null) {
-            drill.redis(primary, standby);
+            drill.redis(shape == DrillShape.CLUSTER ? clusterEndpoint(primary, env) : endpoint(primary, env),
+                    standby == null ? null : endpoint(standby, env));
         }
         if (durability != null) {
             drill.durability(switch (durability) {
@@ -146,7 +157,34 @@ final class DrillCommand implements ResilientRedisCli.Command {
                         + durability + "'");
             });
         }
+        drill.build();   // the scenario must be one of the shape's presets: a usage error, not a failed run
         return true;
+    }
+
+    /**
+     * {@code redis://[[user]:password@]host:port,redis://host:port,...} (or {@code host:port,...}): seed nodes of
+     * your own Redis Cluster; a password left out comes from {@code REDIS_PASSWORD}.
+     */
+    static RedisEndpoint clusterEndpoint(String spec, Function<String, String> env) {
+        List<String> seeds = new ArrayList<>();
+        String user = null;
+        String password = null;
+        for (String seed : spec.split(",")) {
+            String url = seed.trim().contains("://") ? seed.trim() : "redis://" + seed.trim();
+            String info = userInfo(url);
+            if (info != null) {
+                int colon = info.indexOf(':');
+                user = colon > 0 ? info.substring(0, colon) : colon < 0 ? info : null;
+                password = colon >= 0 ? info.substring(colon + 1) : password;
+                url = url.substring(0, url.indexOf("://") + 3) + url.substring(url.lastIndexOf('@') + 1);
+            }
+            seeds.add(url);
+        }
+        if (password == null) {
+            password = blankToNull(env.apply("REDIS_PASSWORD"));
+        }
+        RedisEndpoint e = RedisEndpoint.cluster(seeds);
+        return password == null ? e : e.withCredentials(user == null || user.isEmpty() ? null : user, password);
     }
 
     private static int port(String v, String option) {

@@ -5,6 +5,7 @@ import io.resilientredis.chaos.topology.RedisTopology;
 import io.resilientredis.client.Durability;
 import io.resilientredis.client.RedisEndpoint;
 import io.resilientredis.client.ClientStatus;
+import io.resilientredis.client.LaneStatus;
 import io.resilientredis.client.ResilientRedis;
 import io.resilientredis.failover.BreakerSettings;
 import io.resilientredis.failover.EndpointStatus;
@@ -61,13 +62,15 @@ public final class Drill {
     private final Durability durability;
     private final long seed;
     private final Path runDir;
+    private final DrillShape shape;
 
     private Drill(Builder b) {
+        this.shape = b.shape;
         this.seed = b.seed != null ? b.seed : new java.util.SplittableRandom().nextLong();
         this.runDir = b.runDir;
         this.durability = b.durability;
         this.duration = b.duration;
-        this.scenario = b.scenario;
+        this.scenario = Scenario.named(b.scenario, b.shape);
         this.rate = b.rate;
         this.writers = b.writers;
         this.readers = b.readers;
@@ -103,7 +106,18 @@ public final class Drill {
             RedisEndpoint primaryEndpoint;
             RedisEndpoint standbyEndpoint;
             String topology;
-            if (embedded) {
+            if (embedded && shape == DrillShape.CLUSTER) {
+                progress.line("Starting a Redis Cluster (3 shards, each a master and 2 replicas, append-only files) "
+                        + "behind the embedded Toxiproxy-compatible fault proxy...");
+                chaos = ChaosTopology.start(clusterTopology());
+                primaryEndpoint = chaos.primaryEndpoint();
+                standbyEndpoint = null;
+                topology = "embedded: Redis Cluster of 3 shards (redis " + chaos.topology().serverVersion()
+                        + "), each a master and 2 replicas, cluster-node-timeout "
+                        + chaos.topology().cluster().nodeTimeout().toMillis() + " ms, appendonly yes with appendfsync "
+                        + "always, every node behind the fault proxy " + chaos.proxyServer().url()
+                        + "; one spill lane per shard, no standby";
+            } else if (embedded) {
                 progress.line("Starting a Sentinel group (master, 1 replica, 3 Sentinels) and a standby deployment "
                         + "(primary and 1 replica) behind the embedded Toxiproxy-compatible fault proxy...");
                 chaos = ChaosTopology.start(RedisTopology.sentinelGroup(1).masterName("drill"),
@@ -128,6 +142,20 @@ public final class Drill {
                 chaos.close();
             }
         }
+    }
+
+    /**
+     * The cluster shape's topology. Two replicas per shard, so that with {@code REPLICATED(1)} a shard whose
+     * master was killed still has a replica to acknowledge writes after the failover (with one, every write
+     * of that shard would wait out its replication timeout until the old master has rejoined and synced).
+     * Append-only files fsynced on every write, so that a shard whose nodes are all killed comes back with the
+     * writes it acknowledged: without persistence a restarted shard is empty, which is data loss no client
+     * can prevent. A SIGKILL keeps what the kernel has (it is no power loss); {@code always} because with
+     * {@code everysec} Redis may answer a write while it still sits in its own buffer (a write postponed behind
+     * a background fsync).
+     */
+    static RedisTopology.Builder clusterTopology() {
+        return RedisTopology.cluster(3).replicasPerShard(2).config("appendonly yes").config("appendfsync always");
     }
 
     private DrillResult drive(String stamp, Path runDir, ChaosTopology chaos, RedisEndpoint primaryEndpoint,
@@ -173,6 +201,24 @@ public final class Drill {
             client.standby(standbyEndpoint);
         }
         boolean usersRedis = chaos == null;
+        boolean cluster = primaryEndpoint.isCluster();
+        ShardPlacement placement = null;
+        Map<Integer, Integer> shardOfPort = new java.util.HashMap<>();
+        if (chaos != null && cluster) {
+            int[] shardOfSlot = new int[io.resilientredis.chaos.topology.ClusterSlots.SLOTS];
+            List<io.resilientredis.chaos.topology.ClusterShard> shards = chaos.topology().cluster().shards();
+            for (io.resilientredis.chaos.topology.ClusterShard shard : shards) {
+                for (io.resilientredis.chaos.topology.SlotRange r : shard.slotRanges()) {
+                    java.util.Arrays.fill(shardOfSlot, r.first(), r.last() + 1, shard.index());
+                }
+                for (io.resilientredis.chaos.topology.RedisNode node : shard.nodes()) {
+                    shardOfPort.put(node.port(), shard.index());
+                    String proxied = chaos.clientAddress(node);
+                    shardOfPort.put(Integer.parseInt(proxied.substring(proxied.lastIndexOf(':') + 1)), shard.index());
+                }
+            }
+            placement = new ShardPlacement(shardOfSlot, shards.size());
+        }
         if (usersRedis) {
             // On a user's Redis every drill key expires by itself, exactly-once markers included.
             client.markerTtl(OperationKinds.KEY_TTL);
@@ -183,6 +229,7 @@ public final class Drill {
         boolean drained;
         Workload workload;
         List<FaultTimeline.Applied> steps = List.of();
+        long historyOffset = 0;
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "resilient-redis-drill-sampler");
             t.setDaemon(true);
@@ -193,10 +240,20 @@ public final class Drill {
                             + "readers; reports in %s", scenario.name(), scenario.random() ? " (seed " + seed + ")" : "",
                     duration.toSeconds(), rate, writers, readers, runDir.toAbsolutePath()));
             // One time base for the chart, the events and the fault steps: the workload's start.
+            List<OperationKind> kinds = usersRedis ? OperationKinds.defaultsWithTtl() : OperationKinds.defaults();
+            if (placement != null) {
+                kinds = placement.placeAll(kinds);
+            }
+            List<String> readKeys = new ArrayList<>();
+            OperationKind sets = kinds.stream().filter(k -> "set".equals(k.name())).findFirst().orElse(kinds.get(0));
+            for (int w = 0; w < writers; w++) {
+                readKeys.add(sets.key(history.namespace(), w, 1));
+            }
             long start = System.nanoTime();
             startNanos.set(start);
+            historyOffset = history.millisSinceStart();
             workload = Workload.builder(redis, history).rate(rate).readers(readers, Math.max(1, rate / 2))
-                    .kinds(usersRedis ? OperationKinds.defaultsWithTtl() : OperationKinds.defaults()).start();
+                    .kinds(kinds).readKeys(readKeys).start();
             FaultTimeline timeline = chaos == null ? null
                     : FaultTimeline.start(chaos, scenario.steps(duration, timeout, seed), progress::event);
             sampler.scheduleAtFixedRate(() -> samples.add(sample(redis, workload, timeline, labels, start)),
@@ -245,14 +302,29 @@ public final class Drill {
                     + "in it counts as lost below (it stays in " + runDir.resolve("spill") + ").");
         }
         progress.line("Checking the history against Redis...");
+        LaneReport lanes = cluster ? LaneReport.of(samples, history.allWrites(), historyOffset, steps, shardOfPort)
+                : null;
         List<DataSource> sources = new ArrayList<>();
         Verdict verdict;
         try {
-            sources.add(DataSource.connect("primary", primaryEndpoint));
+            if (chaos != null && cluster) {
+                sources.add(new ClusterDataSource("cluster", chaos.topology().cluster(), primaryEndpoint));
+            } else {
+                sources.add(DataSource.connect("primary", primaryEndpoint));
+            }
             if (standbyEndpoint != null) {
                 sources.add(DataSource.connect("standby", standbyEndpoint));
             }
-            verdict = new HistoryChecker(workload.kinds()).check(history, sources);
+            verdict = new HistoryChecker(workload.kinds()).check(history, sources, v -> {
+                if (lanes == null) {
+                    return;
+                }
+                for (LaneReport.Window w : lanes.windows()) {
+                    if (w.healthySpilled() > 0) {
+                        v.healthyLaneSpills(w.healthySpilled(), LaneReport.describe(w) + " (" + w.label() + ")");
+                    }
+                }
+            });
         } finally {
             for (DataSource s : sources) {
                 s.close();
@@ -264,7 +336,7 @@ public final class Drill {
         Map<String, Duration> timeOn = timeOnEndpoint(samples, labels);
         DrillResult result = new DrillResult(scenario.name(), chaos == null ? "not played (your own Redis)"
                 : scenario.description(), chaos != null, topology, duration, ran, drain, drained, workload,
-                endpointNames, timeOn, steps, events, samples, verdict, rate, seed);
+                endpointNames, timeOn, steps, events, samples, verdict, rate, seed, shape, lanes);
         writeReports(result, runDir);
         out.print(TextReport.render(result));
         out.flush();
@@ -341,15 +413,23 @@ public final class Drill {
                                  long start) {
         ClientStatus s = redis.status();
         List<String> breakers = new ArrayList<>();
-        for (EndpointStatus e : s.endpoints()) {
-            if ("master".equals(e.role())) {
-                breakers.add(e.state().name());
+        List<Sample.Lane> lanes = new ArrayList<>();
+        for (LaneStatus l : s.lanes()) {
+            lanes.add(new Sample.Lane(l.lane(), l.slots(), l.master(), l.breaker().name(), l.spill().depth(),
+                    l.spill().replayedTotal()));
+            breakers.add(l.breaker().name());
+        }
+        if (lanes.isEmpty()) {
+            for (EndpointStatus e : s.endpoints()) {
+                if ("master".equals(e.role())) {
+                    breakers.add(e.state().name());
+                }
             }
         }
         String active = s.activeEndpoint() == null ? "none" : labels.getOrDefault(s.activeEndpoint(), "other");
         return new Sample((System.nanoTime() - start) / 1_000_000, w.written(), w.spilled(), w.failed(), w.reads(),
                 w.readFailures(), s.spill().depth(), s.spill().replayedTotal(), active, breakers,
-                timeline == null ? "none" : timeline.current());
+                timeline == null ? "none" : timeline.current(), lanes);
     }
 
     private String status(ResilientRedis redis, Workload w, FaultTimeline timeline, Map<String, String> labels,
@@ -359,9 +439,16 @@ public final class Drill {
         long secs = (System.nanoTime() - start) / 1_000_000_000L;
         String clock = "run".equals(phase) ? String.format(Locale.ROOT, "%3ds/%ds", secs, duration.toSeconds())
                 : "draining";
-        return String.format(Locale.ROOT, "%s  writes %d (written %d, spilled %d, failed %d)  replayed %d  spill %d"
+        StringBuilder lanes = new StringBuilder();
+        for (LaneStatus l : s.lanes()) {
+            lanes.append(lanes.length() == 0 ? " (lanes " : " ").append(l.lane()).append(':').append(l.spill().depth());
+        }
+        if (lanes.length() > 0) {
+            lanes.append(')');
+        }
+        return String.format(Locale.ROOT, "%s  writes %d (written %d, spilled %d, failed %d)  replayed %d  spill %d%s"
                         + "  reads %d (%d failed)  active %s%s", clock, w.written() + w.spilled() + w.failed(),
-                w.written(), w.spilled(), w.failed(), w.spilledApplied(), s.spill().depth(), w.reads(),
+                w.written(), w.spilled(), w.failed(), w.spilledApplied(), s.spill().depth(), lanes, w.reads(),
                 w.readFailures(), active, timeline == null ? "" : "  fault: " + timeline.current());
     }
 
@@ -420,7 +507,8 @@ public final class Drill {
     /** Configures a {@link Drill}. */
     public static final class Builder {
         private Duration duration = Duration.ofSeconds(60);
-        private Scenario scenario = Scenario.named(Scenario.DEFAULT);
+        private String scenario = Scenario.DEFAULT;
+        private DrillShape shape = DrillShape.SENTINEL;
         private int rate = 200;
         private int writers = 4;
         private int readers = 2;
@@ -487,7 +575,22 @@ public final class Drill {
          * @throws IllegalArgumentException naming the presets when there is none by that name
          */
         public Builder scenario(String name) {
-            this.scenario = Scenario.named(name);
+            Objects.requireNonNull(name, "name");
+            if (!Scenario.presets(DrillShape.SENTINEL).containsKey(name.toLowerCase(Locale.ROOT))
+                    && !Scenario.presets(DrillShape.CLUSTER).containsKey(name.toLowerCase(Locale.ROOT))) {
+                Scenario.named(name, shape);   // throws, naming the presets
+            }
+            this.scenario = name;
+            return this;
+        }
+
+        /**
+         * @param shape the topology an embedded drill starts: {@link DrillShape#SENTINEL} (default) or
+         *     {@link DrillShape#CLUSTER}, each with its own scenario presets ({@link Scenario#presets(DrillShape)})
+         * @return this builder
+         */
+        public Builder shape(DrillShape shape) {
+            this.shape = Objects.requireNonNull(shape, "shape");
             return this;
         }
 
@@ -576,7 +679,10 @@ public final class Drill {
             return this;
         }
 
-        /** @return the drill */
+        /**
+         * @return the drill
+         * @throws IllegalArgumentException when the scenario is not one of the shape's presets
+         */
         public Drill build() {
             return new Drill(this);
         }

@@ -40,6 +40,9 @@ public final class DrillResult {
     final Verdict verdict;
     final int rate;
     final long seed;
+    final DrillShape shape;
+    /** Per-lane figures on a Redis Cluster; null for other deployments. */
+    final LaneReport lanes;
     Path runDir;
     Path textReport;
     Path htmlReport;
@@ -48,7 +51,9 @@ public final class DrillResult {
     DrillResult(String scenario, String scenarioDescription, boolean faultsInjected, String topology, Duration planned,
                 Duration ran, Duration drain, boolean drained, Workload workload, Map<String, String> endpoints,
                 Map<String, Duration> timeOnEndpoint, List<FaultTimeline.Applied> steps, List<String> events,
-                List<Sample> samples, Verdict verdict, int rate, long seed) {
+                List<Sample> samples, Verdict verdict, int rate, long seed, DrillShape shape, LaneReport lanes) {
+        this.shape = shape;
+        this.lanes = lanes;
         this.scenario = scenario;
         this.scenarioDescription = scenarioDescription;
         this.faultsInjected = faultsInjected;
@@ -170,6 +175,30 @@ public final class DrillResult {
     /** @return the seed of the scenario's random choices; {@code --seed} with it plays the same faults again */
     public long seed() {
         return seed;
+    }
+
+    /** @return the drill's shape: a Sentinel group with a standby, or a Redis Cluster */
+    public DrillShape shape() {
+        return shape;
+    }
+
+    /**
+     * @return on a Redis Cluster, each spill lane's spilled writes, keyed by lane number; empty otherwise
+     */
+    public Map<Integer, Long> spilledPerLane() {
+        Map<Integer, Long> out = new java.util.LinkedHashMap<>();
+        if (lanes != null) {
+            lanes.lanes().forEach(l -> out.put(l.lane(), l.spilled()));
+        }
+        return out;
+    }
+
+    /**
+     * @return on a Redis Cluster, writes spilled into the lane of a shard a single-shard fault did not hit
+     *     while it lasted (the verdict fails on them); 0 otherwise
+     */
+    public long healthyLaneSpills() {
+        return lanes == null ? 0 : lanes.healthyLaneSpills();
     }
 
     /** @return whether the spill store drained within the drill's bound after the workload stopped */

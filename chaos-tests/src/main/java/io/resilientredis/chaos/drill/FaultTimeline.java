@@ -28,8 +28,23 @@ public final class FaultTimeline implements AutoCloseable {
      * @param started when it started, from the start
      * @param label what it did
      * @param error why it failed, or null
+     * @param finished when it finished (or failed), from the start
+     * @param shard the cluster shard it was about ({@link FaultStep#shard()})
      */
-    public record Applied(Duration planned, Duration started, String label, String error) {
+    public record Applied(Duration planned, Duration started, String label, String error, Duration finished,
+                          int shard) {
+
+        /**
+         * A step not about one cluster shard, finished when it started.
+         *
+         * @param planned when it was scheduled
+         * @param started when it started
+         * @param label what it did
+         * @param error why it failed, or null
+         */
+        public Applied(Duration planned, Duration started, String label, String error) {
+            this(planned, started, label, error, started, FaultStep.NO_SHARD);
+        }
     }
 
     private final ChaosTopology chaos;
@@ -82,7 +97,8 @@ public final class FaultTimeline implements AutoCloseable {
             log.accept("fault step '" + step.label() + "' failed: " + error);
         }
         synchronized (applied) {
-            applied.add(new Applied(step.at(), started, step.label(), error));
+            applied.add(new Applied(step.at(), started, step.label(), error,
+                    Duration.ofNanos(System.nanoTime() - startNanos), step.shard()));
         }
     }
 
@@ -138,6 +154,13 @@ public final class FaultTimeline implements AutoCloseable {
                 } else {
                     node.restart();
                     log.accept("healed: restarted " + node.name());
+                }
+            }
+            if (t.shape() == Shape.CLUSTER) {
+                try {
+                    t.cluster().awaitClusterOk(Duration.ofSeconds(30));
+                } catch (RuntimeException e) {
+                    log.accept("the cluster did not settle after healing: " + e.getMessage());
                 }
             }
         }

@@ -45,6 +45,19 @@ public final class HistoryChecker {
      * @throws IllegalStateException when a deployment cannot be read, or a record names an unknown kind
      */
     public Verdict check(History history, List<DataSource> deployments) {
+        return check(history, deployments, v -> { });
+    }
+
+    /**
+     * {@link #check(History, List)}, with more findings the caller adds (the drill's lane check on a cluster).
+     *
+     * @param history what the workload did and was told
+     * @param deployments every deployment the client may have written to
+     * @param more adds findings to the verdict before it is built
+     * @return the verdict
+     */
+    public Verdict check(History history, List<DataSource> deployments,
+                         java.util.function.Consumer<Verdict.Builder> more) {
         Objects.requireNonNull(history, "history");
         if (deployments.isEmpty()) {
             throw new IllegalArgumentException("at least one deployment to read");
@@ -85,6 +98,7 @@ public final class HistoryChecker {
             kind.check(byKind.get(kind.name()), deployments, verdict);
         }
         verdict.reads(history.readsOverBound(), history.maxReadWait(), history.readBound());
+        more.accept(verdict);
         return verdict.build();
     }
 }

@@ -93,6 +93,11 @@ final class HtmlReport {
             on.append(String.format(Locale.ROOT, " %.1f s", TextReport.secs(e.getValue())));
         }
         tr(h, "time on endpoint", on.toString());
+        if (r.lanes != null) {
+            for (String line : r.lanes.lines()) {
+                tr(h, "lanes", line);
+            }
+        }
         h.append("</table>\n");
     }
 
@@ -102,7 +107,12 @@ final class HtmlReport {
 
     private static void chart(StringBuilder h, DrillResult r) {
         List<Sample> s = r.samples;
-        int breakerRows = s.isEmpty() ? 0 : s.get(0).breakers().size();
+        java.util.TreeSet<Integer> laneNumbers = new java.util.TreeSet<>();
+        for (Sample x : s) {
+            x.lanes().forEach(l -> laneNumbers.add(l.lane()));
+        }
+        List<Integer> lanes = new ArrayList<>(laneNumbers);
+        int breakerRows = !lanes.isEmpty() ? lanes.size() : s.isEmpty() ? 0 : s.get(0).breakers().size();
         int activeTop = ROWS_TOP + breakerRows * (ROW_H + 4) + 10;
         int axisY = activeTop + ROW_H + 8;
         int height = axisY + 60;
@@ -165,11 +175,49 @@ final class HtmlReport {
         }
         h.append("<polygon id=\"spill-depth\" fill=\"#8e44ad\" fill-opacity=\"0.35\" stroke=\"#8e44ad\" points=\"")
                 .append(area).append("\"/>\n");
+        // On a cluster, one line per spill lane over the total's area.
+        for (int i = 0; i < lanes.size(); i++) {
+            int lane = lanes.get(i);
+            String colour = LANE_COLOURS[i % LANE_COLOURS.length];
+            StringBuilder pts = new StringBuilder();
+            for (Sample x : s) {
+                long depth = 0;
+                for (Sample.Lane l : x.lanes()) {
+                    if (l.lane() == lane) {
+                        depth = l.depth();
+                    }
+                }
+                pts.append(fmt(x(x.millis(), tMax))).append(',').append(fmt(SPILL_TOP + SPILL_H - depth / maxDepth
+                        * SPILL_H)).append(' ');
+            }
+            h.append("<polyline class=\"lane-depth\" id=\"spill-lane-").append(lane)
+                    .append("\" fill=\"none\" stroke=\"").append(colour).append("\" stroke-width=\"1.6\" points=\"")
+                    .append(pts).append("\"><title>lane ").append(lane).append(" spill depth</title></polyline>\n");
+            int lx = LEFT + 10 + i * 120;
+            h.append("<line x1=\"").append(lx).append("\" y1=\"").append(SPILL_TOP - 10).append("\" x2=\"")
+                    .append(lx + 18).append("\" y2=\"").append(SPILL_TOP - 10).append("\" stroke=\"").append(colour)
+                    .append("\" stroke-width=\"3\"/><text x=\"").append(lx + 23).append("\" y=\"").append(SPILL_TOP - 6)
+                    .append("\" font-size=\"12\">lane ").append(lane).append(laneShards(r, lane)).append("</text>\n");
+        }
 
         // Breaker state per endpoint, then the active endpoint.
         List<String> labels = new ArrayList<>(r.endpoints.keySet());
         labels.sort((a, b) -> a.equals("primary") ? -1 : b.equals("primary") ? 1 : a.compareTo(b));
-        for (int row = 0; row < breakerRows; row++) {
+        for (int row = 0; row < breakerRows && !lanes.isEmpty(); row++) {
+            int y = ROWS_TOP + row * (ROW_H + 4);
+            int lane = lanes.get(row);
+            h.append("<text x=\"").append(LEFT - 8).append("\" y=\"").append(y + 15)
+                    .append("\" font-size=\"12\" text-anchor=\"end\">breaker lane ").append(lane).append("</text>\n");
+            bands(h, s, tMax, y, x -> {
+                for (Sample.Lane l : x.lanes()) {
+                    if (l.lane() == lane) {
+                        return l.breaker();
+                    }
+                }
+                return "none";
+            }, HtmlReport::breakerColor, "breaker-lane-" + lane);
+        }
+        for (int row = 0; row < breakerRows && lanes.isEmpty(); row++) {
             int y = ROWS_TOP + row * (ROW_H + 4);
             String label = row < labels.size() ? labels.get(row) : "endpoint " + row;
             h.append("<text x=\"").append(LEFT - 8).append("\" y=\"").append(y + 15)
@@ -215,6 +263,25 @@ final class HtmlReport {
         }
         marker(h, x(r.ran.toMillis(), tMax), axisY, "#555", "end", "workload stopped; spill store draining");
         h.append("</svg>\n");
+    }
+
+    private static final String[] LANE_COLOURS = {"#d35400", "#16a085", "#2c3e50", "#c0392b", "#7f8c8d",
+        "#f39c12"};
+
+    private static String laneShards(DrillResult r, int lane) {
+        if (r.lanes == null) {
+            return "";
+        }
+        for (LaneReport.Lane l : r.lanes.lanes()) {
+            if (l.lane() == lane && !l.shards().isEmpty()) {
+                StringBuilder b = new StringBuilder(" (shard ");
+                for (int i = 0; i < l.shards().size(); i++) {
+                    b.append(i == 0 ? "" : "+").append(l.shards().get(i));
+                }
+                return b.append(')').toString();
+            }
+        }
+        return "";
     }
 
     private static void steps(StringBuilder h, DrillResult r) {

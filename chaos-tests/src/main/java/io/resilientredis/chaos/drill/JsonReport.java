@@ -28,6 +28,7 @@ final class JsonReport {
         root.put("exitCode", r.exitCode());
         root.put("scenario", r.scenario);
         root.put("scenarioDescription", r.scenarioDescription);
+        root.put("shape", r.shape.option());
         root.put("seed", r.seed);
         root.put("faultsInjected", r.faultsInjected);
         root.put("topology", r.topology);
@@ -63,6 +64,7 @@ final class JsonReport {
         verdict.put("readsOverBound", v.readsOverBound());
         verdict.put("maxReadWaitMillis", v.maxReadWait().toMillis());
         verdict.put("readBoundMillis", v.readBound().toMillis());
+        verdict.put("healthyLaneSpills", v.healthyLaneSpills());
         verdict.put("findings", v.findings());
         root.put("verdict", verdict);
 
@@ -82,9 +84,16 @@ final class JsonReport {
             step.put("startedMillis", s.started().toMillis());
             step.put("label", s.label());
             step.put("error", s.error());
+            step.put("finishedMillis", s.finished().toMillis());
+            if (s.shard() != FaultStep.NO_SHARD) {
+                step.put("shard", s.shard() == FaultStep.ALL_SHARDS ? "all" : s.shard());
+            }
             steps.add(step);
         }
         root.put("faults", steps);
+        if (r.lanes != null) {
+            root.put("cluster", r.lanes.json());
+        }
         root.put("events", r.events);
         return new GsonBuilder().setPrettyPrinting().serializeNulls().disableHtmlEscaping().create().toJson(root) + "\n";
     }

@@ -21,7 +21,7 @@ import java.util.stream.Collectors;
  * <p>Every key of a run names it: the data keys start with the run's namespace
  * ({@code drill:<time>:<id>:}), its job queues' keys with {@code rr:q:{drill:<time>:<id>:jobs:}, and its
  * markers are {@code rr:once:{<slot tag>}:<write id>} of its own writes (created with that TTL too; see
- * {@link Markers}).
+ * {@link Markers}). Keys are deleted slot by slot ({@link #bySlot}), so the same code cleans a Redis Cluster.
  */
 final class KeyKeeper {
 
@@ -82,6 +82,23 @@ final class KeyKeeper {
     }
 
     /**
+     * Groups keys by hash slot: a multi-key DEL must stay in one slot on a Redis Cluster (the client refuses
+     * one that spans slots). A run's keys fall in few slots (a marker shares its data key's slot), so this
+     * costs a few DELs on any deployment.
+     *
+     * @param keys keys
+     * @return the keys per slot, slots in the order their first key came
+     */
+    static List<List<String>> bySlot(List<String> keys) {
+        Map<Integer, List<String>> slots = new java.util.LinkedHashMap<>();
+        for (String key : keys) {
+            slots.computeIfAbsent(io.resilientredis.chaos.topology.ClusterSlots.slot(key), s -> new ArrayList<>())
+                    .add(key);
+        }
+        return List.copyOf(slots.values());
+    }
+
+    /**
      * Deletes the run's keys and markers from each deployment.
      *
      * @return one line for the console: what was removed, or what is left and when it expires
@@ -107,10 +124,12 @@ final class KeyKeeper {
                     .retry(RetrySettings.none()).build()) {
                 List<String> all = new ArrayList<>(redisKeys(redis, history, kinds, dataKeys));
                 all.addAll(markers(redis, history, kinds, receiptKeys));
-                for (int i = 0; i < all.size(); i += DELETE_BATCH) {
-                    List<String> batch = all.subList(i, Math.min(all.size(), i + DELETE_BATCH));
-                    Long n = redis.del(batch.toArray(String[]::new)).reply();
-                    removed += n == null ? 0 : n;
+                for (List<String> slot : bySlot(all)) {
+                    for (int i = 0; i < slot.size(); i += DELETE_BATCH) {
+                        List<String> batch = slot.subList(i, Math.min(slot.size(), i + DELETE_BATCH));
+                        Long n = redis.del(batch.toArray(String[]::new)).reply();
+                        removed += n == null ? 0 : n;
+                    }
                 }
             } catch (RuntimeException e) {
                 problems.add(endpoint.displayName() + " (" + e.getMessage() + ")");

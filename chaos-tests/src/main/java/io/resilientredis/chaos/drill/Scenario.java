@@ -30,6 +30,17 @@ import java.util.function.BiFunction;
  *   <li>{@code soak}: random faults from the whole list for the chosen duration, each healed before the
  *       next (a long run on demand, not for CI).</li>
  * </ul>
+ *
+ * <p>The cluster shape ({@link DrillShape#CLUSTER}, {@link #named(String, DrillShape)}) has presets of its own,
+ * each step naming the shard it hits ({@link FaultStep#shard()}):
+ *
+ * <ul>
+ *   <li>{@code outage} (default): shard 1's master killed and the cluster's failover, shard 2 down (every
+ *       node) for a quarter of the run then restarted, a full outage, latency above the timeout on shard 0
+ *       with one of its loaded slots migrated to shard 1 meanwhile, recovery;</li>
+ *   <li>{@code shard-kill}, {@code shard-down}, {@code full-outage}, {@code latency} (one shard),
+ *       {@code migrate} (a loaded slot moved, no other fault) and {@code calm}: one part each.</li>
+ * </ul>
  */
 public final class Scenario {
 
@@ -38,6 +49,7 @@ public final class Scenario {
 
     private static final Duration FAILOVER_PATIENCE = Duration.ofSeconds(20);
     private static final Map<String, Scenario> PRESETS = buildPresets();
+    private static final Map<String, Scenario> CLUSTER_PRESETS = buildClusterPresets();
 
     private final String name;
     private final String description;
@@ -79,6 +91,76 @@ public final class Scenario {
     /** @return every preset, by name */
     public static Map<String, Scenario> presets() {
         return PRESETS;
+    }
+
+    /**
+     * @param name a preset's name
+     * @param shape the drill's shape: each has its own presets
+     * @return the preset
+     * @throws IllegalArgumentException naming that shape's presets when there is none by that name
+     */
+    public static Scenario named(String name, DrillShape shape) {
+        if (shape == DrillShape.SENTINEL) {
+            return named(name);
+        }
+        Scenario s = CLUSTER_PRESETS.get(Objects.requireNonNull(name, "name").toLowerCase(Locale.ROOT));
+        if (s == null) {
+            throw new IllegalArgumentException("no scenario named '" + name + "' for the cluster shape; choose one of "
+                    + CLUSTER_PRESETS.keySet());
+        }
+        return s;
+    }
+
+    /**
+     * @param shape the drill's shape
+     * @return that shape's presets, by name
+     */
+    public static Map<String, Scenario> presets(DrillShape shape) {
+        return shape == DrillShape.CLUSTER ? CLUSTER_PRESETS : PRESETS;
+    }
+
+    private static Map<String, Scenario> buildClusterPresets() {
+        Map<String, Scenario> m = new LinkedHashMap<>();
+        add(m, new Scenario("outage", "shard 1's master killed (the cluster fails over), shard 2 down (every node) "
+                + "then restarted, full outage, latency above the timeout on shard 0 with a loaded slot migrated to "
+                + "shard 1 meanwhile, recovery", Scenario::clusterOutage));
+        add(m, new Scenario("shard-kill", "shard 1's master killed (SIGKILL); the cluster promotes a replica, the old "
+                + "master rejoins as a replica", (d, t) -> {
+                    AtomicReference<RedisNode> killed = new AtomicReference<>();
+                    return List.of(ClusterFaultSteps.killMaster(at(d, 0.2), 1, killed),
+                            ClusterFaultSteps.failoverThenRejoin(at(d, 0.3), 1, killed));
+                }));
+        add(m, new Scenario("shard-down", "shard 2 down (every node SIGKILLed) for a quarter of the run, then "
+                + "restarted", (d, t) -> {
+                    AtomicReference<RedisNode> master = new AtomicReference<>();
+                    return List.of(ClusterFaultSteps.shardDown(at(d, 0.25), 2, master),
+                            ClusterFaultSteps.restartShard(at(d, 0.5), 2, master));
+                }));
+        add(m, new Scenario("full-outage", "every shard unreachable (all proxies disabled), then back",
+                (d, t) -> List.of(ClusterFaultSteps.fullOutage(at(d, 0.25)), ClusterFaultSteps.recoverAll(at(d, 0.6)))));
+        add(m, new Scenario("latency", "replies of shard 0 delayed past the client's timeout, then recovery",
+                (d, t) -> List.of(ClusterFaultSteps.latency(at(d, 0.25), 0, t),
+                        ClusterFaultSteps.recover(at(d, 0.6), 0))));
+        add(m, new Scenario("migrate", "a loaded slot of shard 0 migrated to shard 1 under load (no other fault)",
+                (d, t) -> List.of(ClusterFaultSteps.migrateSlot(at(d, 0.4), 0, 1))));
+        add(m, new Scenario("calm", "no faults: a baseline", (d, t) -> List.of()));
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
+    private static List<FaultStep> clusterOutage(Duration d, Duration timeout) {
+        AtomicReference<RedisNode> killed = new AtomicReference<>();
+        AtomicReference<RedisNode> downMaster = new AtomicReference<>();
+        List<FaultStep> s = new ArrayList<>();
+        s.add(ClusterFaultSteps.killMaster(at(d, 0.08), 1, killed));
+        s.add(ClusterFaultSteps.failoverThenRejoin(at(d, 0.14), 1, killed));
+        s.add(ClusterFaultSteps.shardDown(at(d, 0.22), 2, downMaster));
+        s.add(ClusterFaultSteps.restartShard(at(d, 0.47), 2, downMaster));
+        s.add(ClusterFaultSteps.fullOutage(at(d, 0.55)));
+        s.add(ClusterFaultSteps.recoverAll(at(d, 0.65)));
+        s.add(ClusterFaultSteps.latency(at(d, 0.70), 0, timeout));
+        s.add(ClusterFaultSteps.migrateSlot(at(d, 0.75), 0, 1));
+        s.add(ClusterFaultSteps.recover(at(d, 0.84), 0));
+        return s;
     }
 
     private static Map<String, Scenario> buildPresets() {

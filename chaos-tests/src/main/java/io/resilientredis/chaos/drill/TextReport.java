@@ -15,7 +15,7 @@ final class TextReport {
         Verdict v = r.verdict;
         t.append('\n').append("resilient-redis outage drill: ").append(r.passed() ? "PASSED" : "FAILED").append('\n');
         row(t, "scenario", r.scenario + ": " + r.scenarioDescription
-                + (Scenario.named(r.scenario).random() ? " (seed " + r.seed + "; --seed " + r.seed + " plays these faults "
+                + (Scenario.named(r.scenario, r.shape).random() ? " (seed " + r.seed + "; --seed " + r.seed + " plays these faults "
                 + "again)" : ""));
         row(t, "topology", r.topology);
         row(t, "ran", String.format(Locale.ROOT, "%.1f s at %d writes/s target, then %.1f s for the spill store to "
@@ -46,7 +46,8 @@ final class TextReport {
             }
             on.append(String.format(Locale.ROOT, " %.1f s", secs(e.getValue())));
         }
-        row(t, "time on endpoint", on.toString());
+        row(t, "time on endpoint", on.toString() + (r.lanes == null ? ""
+                : " (on a cluster 'none' while any lane's writes are not going direct)"));
         if (!r.faultsInjected) {
             row(t, "faults", "none injected: the drill ran against your own Redis");
         } else if (r.steps.isEmpty()) {
@@ -56,6 +57,12 @@ final class TextReport {
             for (FaultTimeline.Applied s : r.steps) {
                 t.append(String.format(Locale.ROOT, "    %6.1f s  %s%s%n", secs(s.started()), s.label(),
                         s.error() == null ? "" : "  (FAILED: " + s.error() + ")"));
+            }
+        }
+        if (r.lanes != null) {
+            t.append("  lanes             one spill lane per shard; a fault on one shard must spill only its lane\n");
+            for (String line : r.lanes.lines()) {
+                t.append("    ").append(line).append('\n');
             }
         }
         row(t, "verdict", v.summary());

@@ -28,6 +28,7 @@ public final class Verdict {
     private final long refusedWrites;
     private final long inDoubtWrites;
     private final long readsOverBound;
+    private final long healthyLaneSpills;
     private final Duration maxReadWait;
     private final Duration readBound;
     private final List<String> findings;
@@ -47,6 +48,7 @@ public final class Verdict {
         this.refusedWrites = b.refusedWrites;
         this.inDoubtWrites = b.inDoubtWrites;
         this.readsOverBound = b.readsOverBound;
+        this.healthyLaneSpills = b.healthyLaneSpills;
         this.maxReadWait = b.maxReadWait;
         this.readBound = b.readBound;
         this.findings = List.copyOf(b.findings);
@@ -55,7 +57,15 @@ public final class Verdict {
     /** @return whether the run kept every guarantee */
     public boolean passed() {
         return lost == 0 && duplicated == 0 && outOfOrder == 0 && counterShortfall == 0 && counterExcess == 0
-                && outageExceptions == 0 && readsOverBound == 0;
+                && outageExceptions == 0 && readsOverBound == 0 && healthyLaneSpills == 0;
+    }
+
+    /**
+     * @return on a Redis Cluster, writes spilled into the lane of a shard that a single-shard fault did not
+     *     hit, while it lasted (see {@code LaneReport}); 0 for other deployments
+     */
+    public long healthyLaneSpills() {
+        return healthyLaneSpills;
     }
 
     /** @return writes the client accepted (written or spilled) */
@@ -157,7 +167,8 @@ public final class Verdict {
                 passed() ? "PASSED" : "FAILED", acceptedWrites, lost, duplicated, duplicatedAcrossDeployments, outOfOrder, -counterShortfall,
                 counterExcess, outageExceptions, readsOverBound, readBound.toMillis(), maxReadWait.toMillis())
                 + (refusedWrites == 0 ? "" : ", " + refusedWrites + " refused by Redis")
-                + (inDoubtWrites == 0 ? "" : ", " + inDoubtWrites + " in doubt (process killed)");
+                + (inDoubtWrites == 0 ? "" : ", " + inDoubtWrites + " in doubt (process killed)")
+                + (healthyLaneSpills == 0 ? "" : ", " + healthyLaneSpills + " spilled on shards the fault did not hit");
     }
 
     @Override
@@ -181,6 +192,7 @@ public final class Verdict {
         private long refusedWrites;
         private long inDoubtWrites;
         private long readsOverBound;
+        private long healthyLaneSpills;
         private Duration maxReadWait = Duration.ZERO;
         private Duration readBound = Duration.ZERO;
         private final List<String> findings = new ArrayList<>();
@@ -257,6 +269,16 @@ public final class Verdict {
         public Builder appliedDespiteFailure(long n, String detail) {
             appliedDespiteFailure += n;
             return note("APPLIED DESPITE FAILURE (not a violation) " + detail);
+        }
+
+        /**
+         * @param n writes spilled into the lane of a shard a single-shard fault did not hit
+         * @param detail which fault and which shards, in words
+         * @return this builder
+         */
+        public Builder healthyLaneSpills(long n, String detail) {
+            healthyLaneSpills += n;
+            return note("SPILLED ON A HEALTHY SHARD " + detail);
         }
 
         Builder writes(long accepted, long failed) {

@@ -32,6 +32,7 @@ public final class Workload implements AutoCloseable {
     private final double writesPerSecondPerWriter;
     private final double readsPerSecondPerReader;
     private final List<Thread> threads = new ArrayList<>();
+    private final List<String> readKeys;
     private volatile boolean running = true;
 
     private final AtomicLong written = new AtomicLong();
@@ -48,6 +49,11 @@ public final class Workload implements AutoCloseable {
         this.history = b.history;
         this.kinds = List.copyOf(b.kinds);
         int writers = history.writerCount();
+        List<String> keys = new ArrayList<>();
+        for (int w = 0; w < writers; w++) {
+            keys.add(b.readKeys != null ? b.readKeys.get(w) : history.namespace() + ":last:" + w);
+        }
+        this.readKeys = List.copyOf(keys);
         this.writesPerSecondPerWriter = (double) b.writeRate / writers;
         this.readsPerSecondPerReader = b.readers == 0 ? 0 : (double) b.readRate / b.readers;
         for (int w = 0; w < writers; w++) {
@@ -131,7 +137,7 @@ public final class Workload implements AutoCloseable {
             if (!running) {
                 break;
             }
-            String key = history.namespace() + ":last:" + ThreadLocalRandom.current().nextInt(writers);
+            String key = readKeys.get(ThreadLocalRandom.current().nextInt(writers));
             long begin = System.nanoTime();
             String failure = null;
             try {
@@ -262,6 +268,7 @@ public final class Workload implements AutoCloseable {
         private int writeRate = 200;
         private int readers = 2;
         private int readRate = 100;
+        private List<String> readKeys;
 
         private Builder(ResilientRedis redis, History history) {
             this.redis = Objects.requireNonNull(redis, "redis");
@@ -303,6 +310,20 @@ public final class Workload implements AutoCloseable {
             }
             this.readers = readers;
             this.readRate = readsPerSecond;
+            return this;
+        }
+
+        /**
+         * @param keys the key readers GET for each writer, by writer number; default each writer's SET key
+         *     as {@link OperationKinds#set()} names it ({@code <namespace>:last:<writer>})
+         * @return this builder
+         */
+        public Builder readKeys(List<String> keys) {
+            if (keys.size() != history.writerCount()) {
+                throw new IllegalArgumentException("one read key per writer: " + history.writerCount() + ", got "
+                        + keys.size());
+            }
+            this.readKeys = List.copyOf(keys);
             return this;
         }
 

@@ -79,6 +79,34 @@ class ResilientRedisCliTest {
     }
 
     @Test
+    void theClusterShapeHasItsOwnScenariosAndNoStandby() {
+        assertThat(run("drill", "--shape", "cluster", "--list-scenarios")).isZero();
+        assertThat(out()).contains("outage").contains("shard-kill").contains("shard-down").contains("migrate")
+                .doesNotContain("sentinel-kill");
+        assertThat(run("drill", "--shape=cluster", "--scenario", "sentinel-kill")).isEqualTo(ResilientRedisCli.USAGE);
+        assertThat(err()).contains("no scenario named 'sentinel-kill' for the cluster shape").contains("shard-down");
+        assertThat(run("drill", "--scenario", "shard-down")).as("a cluster scenario without --shape cluster")
+                .isEqualTo(ResilientRedisCli.USAGE);
+        assertThat(run("drill", "--shape", "ring")).isEqualTo(ResilientRedisCli.USAGE);
+        assertThat(err()).contains("--shape is 'sentinel' or 'cluster', was 'ring'");
+        assertThat(run("drill", "--shape", "cluster", "--primary", "redis://127.0.0.1:7000", "--standby",
+                "redis://127.0.0.1:7001")).isEqualTo(ResilientRedisCli.USAGE);
+        assertThat(err()).contains("--standby does not apply to --shape cluster");
+    }
+
+    @Test
+    void aClusterPrimaryIsItsSeedNodesAndItsPasswordStaysHidden() {
+        RedisEndpoint e = DrillCommand.clusterEndpoint("redis://:s3cret@127.0.0.1:7000,127.0.0.1:7001",
+                name -> null);
+        assertThat(e.isCluster()).isTrue();
+        assertThat(e.displayName()).contains("127.0.0.1:7000").contains("127.0.0.1:7001").doesNotContain("s3cret");
+        RedisEndpoint fromEnv = DrillCommand.clusterEndpoint("127.0.0.1:7000",
+                name -> "REDIS_PASSWORD".equals(name) ? "envpw" : null);
+        assertThat(fromEnv.toString()).doesNotContain("envpw");
+        assertThat(fromEnv.isCluster()).isTrue();
+    }
+
+    @Test
     void durationsTakeSecondsOrMinutes() {
         assertThat(DrillCommand.duration("90")).isEqualTo(Duration.ofSeconds(90));
         assertThat(DrillCommand.duration("45s")).isEqualTo(Duration.ofSeconds(45));

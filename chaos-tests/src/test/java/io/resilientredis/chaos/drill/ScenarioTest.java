@@ -30,6 +30,33 @@ class ScenarioTest {
     }
 
     @Test
+    void theClusterDefaultScenarioHitsEachShardInTurnAndNamesTheShardOfEachStep() {
+        Duration run = Duration.ofSeconds(60);
+        List<FaultStep> steps = Scenario.named(Scenario.DEFAULT, DrillShape.CLUSTER).steps(run, Duration.ofMillis(500));
+
+        assertThat(steps).extracting(FaultStep::label).containsExactly(
+                "shard 1 master killed (SIGKILL)",
+                "shard 1 failed over, old master restarted as a replica",
+                "shard 2 down (every node SIGKILLed)",
+                "shard 2 restarted (master, then its replicas)",
+                "full outage (every proxy disabled)",
+                "recovered (proxies enabled, toxics removed)",
+                "latency 1100 ms on shard 0",
+                "a loaded slot migrated from shard 0 to shard 1",
+                "shard 0 recovered (toxics removed)");
+        assertThat(steps).extracting(FaultStep::shard).containsExactly(1, 1, 2, 2, FaultStep.ALL_SHARDS,
+                FaultStep.ALL_SHARDS, 0, 0, 0);
+        assertThat(steps.get(3).at().minus(steps.get(2).at())).as("the shard is down for about 15 s")
+                .isEqualTo(Duration.ofSeconds(15));
+        assertThat(steps).extracting(FaultStep::at).isSorted().allSatisfy(at -> assertThat(at).isLessThan(run));
+        assertThat(Scenario.named(Scenario.DEFAULT).steps(run, Duration.ofMillis(500)))
+                .as("the Sentinel shape's steps are about no shard").extracting(FaultStep::shard)
+                .containsOnly(FaultStep.NO_SHARD);
+        assertThatThrownBy(() -> Scenario.named("freeze", DrillShape.CLUSTER))
+                .hasMessageContaining("for the cluster shape").hasMessageContaining("shard-down");
+    }
+
+    @Test
     void stepsScaleWithTheDurationButAFreezeLastsLongEnoughForSentinel() {
         List<FaultStep> shortRun = Scenario.named("freeze").steps(Duration.ofSeconds(10), Duration.ofMillis(500));
         assertThat(shortRun.get(0).at()).isEqualTo(Duration.ofSeconds(2));
