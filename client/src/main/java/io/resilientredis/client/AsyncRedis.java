@@ -888,11 +888,18 @@ public final class AsyncRedis {
     public CompletionStage<Object> execute(RedisCommand.Read command) {
         long t = start();
         Objects.requireNonNull(command, "command");
-        Object[] argv = argv(command.name(), command.args());
-        List<Object> keys = declaredKeys(command.name(), command.args());
-        return observed(Command.EXECUTE_READ, t, engineFor(keys).read(c -> Scripts.bytes(c).<Object>evalAsync(RScript.Mode.READ_ONLY,
-                "return redis.call(unpack(ARGV))", returnType(command.replyType()), keys, argv)
-                .thenApply(AsyncRedis::plain)));
+        String name = command.name();
+        List<byte[]> a = command.args();
+        List<byte[]> keys = command.keyCount() >= 0 ? a.subList(0, command.keyCount()) : CommandKeys.of(name, a);
+        if (cluster) {
+            CommandKeys.requireOneSlot(name, keys);
+        }
+        byte[] first = keys.isEmpty() ? null : keys.get(0);
+        FailoverEngine<RedissonClient> e = lanes == null ? engine
+                : lanes.engineFor(first == null ? 0 : HashSlots.slot(first));
+        Function<Object, Object> reply = replyOf(command.replyType());
+        return observed(Command.EXECUTE_READ, t,
+                e.read(c -> RawCommands.call(c, false, name, a, first).thenApply(reply)));
     }
 
     /**
@@ -904,20 +911,26 @@ public final class AsyncRedis {
     public CompletionStage<WriteReceipt<Object>> execute(RedisCommand.Write command) {
         long t = start();
         Objects.requireNonNull(command, "command");
-        List<byte[]> a = new ArrayList<>(command.args().size());
-        for (String s : command.args()) {
-            a.add(RedisWrite.bytes(s));
-        }
+        String name = command.name();
+        List<byte[]> a = command.args();
         if (!command.isIdempotent()) {
             return observed(Command.EXECUTE_WRITE, t,
-                    write(RedisWrite.exactlyOnce(command.name(), a, markerTtlSeconds, s -> s)));
+                    write(RedisWrite.exactlyOnce(name, a, command.keyCount(), markerTtlSeconds, s -> s)));
         }
-        Object[] argv = argv(command.name(), command.args());
-        RScript.ReturnType type = returnType(command.replyType());
-        List<Object> keys = declaredKeys(command.name(), command.args());
-        return observed(Command.EXECUTE_WRITE, t, write(RedisWrite.idempotent(command.name(), a,
-                c -> Scripts.bytes(c).<Object>evalAsync(RScript.Mode.READ_WRITE, "return redis.call(unpack(ARGV))",
-                        type, keys, argv).thenApply(AsyncRedis::plain)).withScriptReply(r -> r)));
+        List<byte[]> keys = command.keyCount() >= 0 ? a.subList(0, command.keyCount()) : CommandKeys.of(name, a);
+        byte[] first = keys.isEmpty() ? null : keys.get(0);
+        Function<Object, Object> reply = replyOf(command.replyType());
+        return observed(Command.EXECUTE_WRITE, t, write(RedisWrite.idempotent(name, a, command.keyCount(),
+                c -> RawCommands.call(c, true, name, a, first).thenApply(reply)).withScriptReply(r -> r)));
+    }
+
+    /** @return how a generic command's raw reply is returned, as its declared reply type says */
+    private static Function<Object, Object> replyOf(RedisCommand.Reply type) {
+        return switch (type) {
+            case BYTES -> r -> r;
+            case INTEGER -> r -> r instanceof Long ? r : RawCommands.asLong(r);
+            default -> AsyncRedis::plain;
+        };
     }
 
     // ------------------------------------------------------------------ helpers
@@ -928,40 +941,6 @@ public final class AsyncRedis {
             out.add(RedisWrite.bytes(p));
         }
         return out;
-    }
-
-    /**
-     * @return the keys of a command run as a script, declared in KEYS (Redis Cluster routes by them);
-     *     refused at once when they span hash slots and this client talks to a cluster
-     */
-    private List<Object> declaredKeys(String name, List<String> args) {
-        List<byte[]> a = new ArrayList<>(args.size());
-        for (String s : args) {
-            a.add(RedisWrite.bytes(Objects.requireNonNull(s, "argument")));
-        }
-        List<byte[]> keys = CommandKeys.of(name, a);
-        if (cluster) {
-            CommandKeys.requireOneSlot(name, keys);
-        }
-        return new ArrayList<>(keys);
-    }
-
-    private static Object[] argv(String name, List<String> args) {
-        Object[] argv = new Object[args.size() + 1];
-        argv[0] = RedisWrite.bytes(name);
-        for (int i = 0; i < args.size(); i++) {
-            argv[i + 1] = RedisWrite.bytes(Objects.requireNonNull(args.get(i), "argument"));
-        }
-        return argv;
-    }
-
-    private static RScript.ReturnType returnType(RedisCommand.Reply reply) {
-        return switch (reply) {
-            case STATUS -> RScript.ReturnType.STRING;
-            case INTEGER -> RScript.ReturnType.LONG;
-            case BULK -> RScript.ReturnType.VALUE;
-            case MULTI -> RScript.ReturnType.LIST;
-        };
     }
 
     private static Object plain(Object reply) {

@@ -17,11 +17,17 @@ import java.util.Set;
  * other all-keys commands; the first two for two-key commands ({@code RENAME}, {@code LMOVE}, ...);
  * every other argument for {@code MSET}/{@code MSETNX}; the {@code numkeys} forms ({@code ZUNIONSTORE},
  * {@code SINTERCARD}, ...) as Redis counts them; {@code PUBLISH}, {@code SPUBLISH} route by their
- * channel; and the first argument for every other command. A spilled write carries no key list: the
+ * channel; none for the commands about the server ({@code SCAN}, {@code INFO}, {@code PING} ...); and the
+ * first argument for every other command. A generic command may declare its keys instead
+ * ({@code RedisCommand.Write#keys(int)}). A spilled write carries no key list: the
  * same rule finds its keys again at replay.
  */
 final class CommandKeys {
 
+    /** Commands about the server, not a key: routed anywhere (on a cluster, to the node of slot 0). */
+    private static final Set<String> NO_KEYS = Set.of("SCAN", "INFO", "DBSIZE", "PING", "ECHO", "TIME", "CONFIG",
+            "CLIENT", "CLUSTER", "RANDOMKEY", "FLUSHDB", "FLUSHALL", "SCRIPT", "FUNCTION", "WAIT", "KEYS",
+            "LASTSAVE", "ROLE", "COMMAND", "SLOWLOG", "LATENCY", "MEMORY", "HELLO", "SELECT", "SWAPDB");
     private static final Set<String> ALL_KEYS = Set.of("DEL", "UNLINK", "EXISTS", "TOUCH", "MGET", "SINTER",
             "SUNION", "SDIFF", "SINTERSTORE", "SUNIONSTORE", "SDIFFSTORE", "PFCOUNT", "PFMERGE", "WATCH");
     private static final Set<String> TWO_KEYS = Set.of("RENAME", "RENAMENX", "RPOPLPUSH", "LMOVE", "SMOVE", "COPY",
@@ -47,6 +53,9 @@ final class CommandKeys {
             return new int[0];
         }
         String c = command.toUpperCase(Locale.ROOT);
+        if (NO_KEYS.contains(c)) {
+            return new int[0];
+        }
         if (ALL_KEYS.contains(c)) {
             return range(0, n);
         }

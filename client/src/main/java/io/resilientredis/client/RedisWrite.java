@@ -149,6 +149,19 @@ final class RedisWrite<T> implements WriteOp<RedissonClient, T> {
         return exactlyOnce(Ids.next(), command, args, markerTtlSeconds, reply);
     }
 
+    /** A non-idempotent write whose first {@code keyCount} arguments are keys (-1: by the command's name). */
+    static <T> RedisWrite<T> exactlyOnce(String command, List<byte[]> args, int keyCount, long markerTtlSeconds,
+                                         Function<String, T> reply) {
+        return new RedisWrite<>(new SpilledWrite(Ids.next(), true, command, args, keyCount), markerTtlSeconds, null,
+                reply);
+    }
+
+    /** An idempotent write whose first {@code keyCount} arguments are keys (-1: by the command's name). */
+    static <T> RedisWrite<T> idempotent(String command, List<byte[]> args, int keyCount,
+                                        Function<RedissonClient, CompletionStage<T>> direct) {
+        return new RedisWrite<>(new SpilledWrite(Ids.next(), false, command, args, keyCount), 0, direct, null);
+    }
+
     /** A non-idempotent write under a caller-chosen id (job enqueue uses the job id). */
     static <T> RedisWrite<T> exactlyOnce(String id, String command, List<byte[]> args, long markerTtlSeconds,
                                          Function<String, T> reply) {

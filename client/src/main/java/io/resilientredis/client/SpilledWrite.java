@@ -30,14 +30,18 @@ import io.resilientredis.client.internal.Markers;
  * @param args the arguments, keys included for the command form, as bytes
  * @param script the script name; null for the command form
  * @param keys the script's KEYS; empty for the command form
+ * @param keyCount for the command form, how many leading arguments are keys when the caller declared it
+ *                 (format version 3); -1 when {@link CommandKeys} finds them by the command's name
  */
 record SpilledWrite(String id, boolean exactlyOnce, String command, List<byte[]> args, String script,
-                    List<String> keys) {
+                    List<String> keys, int keyCount) {
 
     /** Command form. */
     private static final int VERSION_COMMAND = 1;
     /** Named-script form. */
     private static final int VERSION_SCRIPT = 2;
+    /** Command form with declared keys (the leading {@code keyCount} arguments). */
+    private static final int VERSION_COMMAND_KEYS = 3;
 
     SpilledWrite {
         if ((command == null) == (script == null)) {
@@ -45,16 +49,24 @@ record SpilledWrite(String id, boolean exactlyOnce, String command, List<byte[]>
         }
         args = List.copyOf(args);
         keys = List.copyOf(keys);
+        if (keyCount < -1 || keyCount > args.size() || (keyCount >= 0 && script != null)) {
+            throw new IllegalArgumentException("a command's declared key count is 0 to its argument count");
+        }
     }
 
-    /** The command form. */
+    /** The command form, its keys found by the command's name. */
     SpilledWrite(String id, boolean exactlyOnce, String command, List<byte[]> args) {
-        this(id, exactlyOnce, command, args, null, List.of());
+        this(id, exactlyOnce, command, args, null, List.of(), -1);
+    }
+
+    /** The command form with declared keys ({@code keyCount} leading arguments; -1: by the command's name). */
+    SpilledWrite(String id, boolean exactlyOnce, String command, List<byte[]> args, int keyCount) {
+        this(id, exactlyOnce, command, args, null, List.of(), keyCount);
     }
 
     /** The named-script form. */
     static SpilledWrite script(String id, boolean exactlyOnce, String script, List<String> keys, List<byte[]> args) {
-        return new SpilledWrite(id, exactlyOnce, null, args, script, keys);
+        return new SpilledWrite(id, exactlyOnce, null, args, script, keys, -1);
     }
 
     boolean isScript() {
@@ -65,7 +77,7 @@ record SpilledWrite(String id, boolean exactlyOnce, String command, List<byte[]>
     byte[] encode() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + args.size() * 16);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(isScript() ? VERSION_SCRIPT : VERSION_COMMAND);
+            out.writeByte(isScript() ? VERSION_SCRIPT : keyCount >= 0 ? VERSION_COMMAND_KEYS : VERSION_COMMAND);
             out.writeByte(exactlyOnce ? 1 : 0);
             out.writeUTF(id);
             if (isScript()) {
@@ -76,6 +88,9 @@ record SpilledWrite(String id, boolean exactlyOnce, String command, List<byte[]>
                 }
             } else {
                 out.writeUTF(command);
+                if (keyCount >= 0) {
+                    out.writeInt(keyCount);
+                }
             }
             out.writeInt(args.size());
             for (byte[] a : args) {
@@ -97,7 +112,7 @@ record SpilledWrite(String id, boolean exactlyOnce, String command, List<byte[]>
                 n += 2 + modifiedUtf8Length(k);
             }
         } else {
-            n += 2 + modifiedUtf8Length(command);
+            n += 2 + modifiedUtf8Length(command) + (keyCount >= 0 ? 4 : 0);
         }
         n += 4;
         for (byte[] a : args) {
@@ -161,9 +176,9 @@ record SpilledWrite(String id, boolean exactlyOnce, String command, List<byte[]>
     static SpilledWrite decode(byte[] payload) {
         try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(payload))) {
             int version = in.readUnsignedByte();
-            if (version != VERSION_COMMAND && version != VERSION_SCRIPT) {
+            if (version != VERSION_COMMAND && version != VERSION_SCRIPT && version != VERSION_COMMAND_KEYS) {
                 throw new IllegalArgumentException("spilled write has format version " + version
-                        + "; this client reads versions " + VERSION_COMMAND + " and " + VERSION_SCRIPT
+                        + "; this client reads versions " + VERSION_COMMAND + " to " + VERSION_COMMAND_KEYS
                         + " (downgrade? replay it with a newer client)");
             }
             boolean once = in.readUnsignedByte() == 1;
@@ -176,6 +191,7 @@ record SpilledWrite(String id, boolean exactlyOnce, String command, List<byte[]>
                     keys.add(in.readUTF());
                 }
             }
+            int keyCount = version == VERSION_COMMAND_KEYS ? in.readInt() : -1;
             int n = in.readInt();
             List<byte[]> args = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
@@ -183,7 +199,8 @@ record SpilledWrite(String id, boolean exactlyOnce, String command, List<byte[]>
                 in.readFully(a);
                 args.add(a);
             }
-            return version == VERSION_SCRIPT ? script(id, once, name, keys, args) : new SpilledWrite(id, once, name, args);
+            return version == VERSION_SCRIPT ? script(id, once, name, keys, args)
+                    : new SpilledWrite(id, once, name, args, keyCount);
         } catch (IOException e) {
             throw new IllegalArgumentException("spilled write is truncated or corrupt", e);
         }
@@ -240,7 +257,7 @@ record SpilledWrite(String id, boolean exactlyOnce, String command, List<byte[]>
             }
             return out;
         }
-        return CommandKeys.of(command, args);
+        return keyCount >= 0 ? args.subList(0, keyCount) : CommandKeys.of(command, args);
     }
 
     /** @return the exactly-once marker key, in the slot of the write's first key */

@@ -123,6 +123,10 @@ final class WireForm {
      */
     private static CompletionStage<?> plainCommand(RBatch batch, SpilledWrite write) {
         List<byte[]> a = write.args();
+        if (a.isEmpty() || !utf8(a.get(0))) {
+            // Redisson names keys as Strings: a binary key would not survive; the apply script sends bytes.
+            return null;
+        }
         switch (write.command()) {
             case "SET" -> {
                 if (a.size() == 2) {
@@ -150,6 +154,11 @@ final class WireForm {
                 return null;
             }
         }
+    }
+
+    /** @return whether {@code b} is UTF-8 that decodes and encodes back to the same bytes */
+    private static boolean utf8(byte[] b) {
+        return java.util.Arrays.equals(text(b).getBytes(StandardCharsets.UTF_8), b);
     }
 
     private static String text(byte[] b) {

@@ -47,4 +47,20 @@ class SpilledWriteTest {
         }
         assertThat(ids).doesNotHaveDuplicates().isSorted();
     }
+
+    @Test
+    void declaredKeysSurviveTheSpillForm() {
+        SpilledWrite w = new SpilledWrite("id-2", true, "SMOVE",
+                List.of("{t}src".getBytes(StandardCharsets.UTF_8), "{t}dst".getBytes(StandardCharsets.UTF_8),
+                        "m".getBytes(StandardCharsets.UTF_8)), 2);
+        byte[] payload = w.encode();
+        assertThat(payload[0]).as("format version 3").isEqualTo((byte) 3);
+        assertThat((long) payload.length).isEqualTo(w.encodedSize());
+        SpilledWrite back = SpilledWrite.decode(payload);
+        assertThat(back.keyCount()).isEqualTo(2);
+        assertThat(back.dataKeys()).extracting(k -> new String(k, StandardCharsets.UTF_8))
+                .containsExactly("{t}src", "{t}dst");
+        assertThat(new SpilledWrite("id-3", false, "SET", List.of(new byte[] {1}, new byte[] {2})).encode()[0])
+                .as("without declared keys: version 1, as older clients read it").isEqualTo((byte) 1);
+    }
 }
