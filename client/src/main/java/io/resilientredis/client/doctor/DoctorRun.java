@@ -127,7 +127,7 @@ final class DoctorRun {
                             + "restarted client nothing to start from: check the node, or list the cluster's current "
                             + "nodes as seeds"));
         }
-        // None answered: the first seed's own checks say why; the others are warnings after it.
+        // None answered: the other seeds are warnings, then the first seed's own checks say why it did not.
         silent.subList(1, silent.size()).forEach(findings::add);
         String first = seeds.get(0);
         return new DataNode(hostOf(first), portOf(first), spec.tls(), spec.username(), spec.password(), 0, false,
