@@ -478,8 +478,10 @@ final class Report {
                 .append(" is hit: its master SIGKILLed (the cluster promotes its replica), or every node of it "
                         + "SIGKILLed and restarted after 15 s. **other shards** are the writers of the shards the fault "
                         + "did not hit: what they got from the fault on, and their p99 then against their own calm "
-                        + "p99 before it (raw / corrected for coordinated omission). resilient-redis has no row yet: "
-                        + "its client has no cluster endpoint.\n\n");
+                        + "p99 before it (raw / corrected for coordinated omission). resilient-redis runs its cluster "
+                        + "endpoint with a spill directory (a spill lane per shard): a spilled write is a success for "
+                        + "the caller (receipt `SPILLED`, durably stored), replayed once its shard is back, before the "
+                        + "lists are compared.\n\n");
         md.append("| scenario | client | attempts | errors | acked | lost | dup | applied, unacked | faulted shard "
                 + "p99 ms (corr.) | faulted shard stall ms | other shards after fault: acked / errors / stall ms | "
                 + "other shards p99 ms calm → fault | corrected calm → fault |\n");

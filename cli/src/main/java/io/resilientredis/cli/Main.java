@@ -195,14 +195,16 @@ public final class Main {
         }
     }
 
-    @Command(name = "doctor", description = "check a Redis URL (a cluster node: the whole cluster) or Sentinel group "
-            + "against the connection runbook, one line per check; exit 1 when a check failed")
+    @Command(name = "doctor", description = "check a Redis URL (a cluster node: the whole cluster), a cluster's seeds "
+            + "(redis-cluster://host:port,host:port) or Sentinel group against the connection runbook, one line per "
+            + "check; exit 1 when a check failed")
     static final class Doctor implements Callable<Integer> {
         private final Main main;
 
         @Spec
         CommandSpec spec;
 
+        /** A Redis URL, or a cluster's seeds as one {@code redis-cluster://[[user]:password@]h:p,h:p} URL. */
         @Parameters(arity = "0..1", paramLabel = "URL")
         String url;
         @Option(names = "--sentinel", paramLabel = "HOST:PORT,...")

@@ -107,6 +107,25 @@ class MainTest {
                 .containsExactlyInAnyOrder("--host", "0.0.0.0", "--port", "8475", "--version");
     }
 
+    @Test
+    void theDoctorTakesAClusterUrlWholeAndChecksItsSeeds() throws Exception {
+        int first;
+        int second;
+        try (java.net.ServerSocket a = new java.net.ServerSocket(0); java.net.ServerSocket b = new java.net.ServerSocket(0)) {
+            first = a.getLocalPort();
+            second = b.getLocalPort();
+        }
+        String seeds = "127.0.0.1:" + first + ",127.0.0.1:" + second;
+        String url = "redis-cluster://:Cli-pw-5521@" + seeds;
+        CommandLine cl = new CommandLine(new Main.Doctor(null));
+        assertThat(Main.plainForm(cl.parseArgs(url, "--timeout=500"))).containsExactlyInAnyOrder(url, "--timeout", "500");
+
+        assertThat(run("doctor", url, "--timeout=500")).as(out()).isEqualTo(1);
+        assertThat(out()).startsWith("resilient-redis doctor: redis-cluster://:***@" + seeds)
+                .contains("(Redis Cluster, 2 seed node(s)").contains("WARN  Cluster seed")
+                .contains("FAIL  TCP connect").doesNotContain("Cli-pw-5521");
+    }
+
     /** picocli must know exactly the options the drill's usage text (the one copy) lists. */
     @Test
     void theDrillsOptionsAreTheOnesItsUsageTextLists() {

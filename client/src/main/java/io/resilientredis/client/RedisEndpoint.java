@@ -20,7 +20,7 @@ public final class RedisEndpoint {
     static {
         // The doctor reads the connection details through this one door, never through accessors.
         ConnectionSpec.install(e -> new ConnectionSpec(e.displayName(), e.sentinel, e.tls, e.host, e.port, e.database,
-                e.username, e.password, e.masterName, e.sentinels, e.sentinelUsername, e.sentinelPassword, e.natMap));
+                e.username, e.password, e.masterName, e.sentinels, e.sentinelUsername, e.sentinelPassword, e.natMap, e.clusterSeeds));
     }
 
     private final boolean sentinel;

@@ -39,11 +39,10 @@ import java.util.function.Function;
  * client's, not the server's. (A killed master's unreplicated writes are still lost on failover: Redis
  * replicates asynchronously, as in the Sentinel bake-off.)
  *
- * <p><b>Where resilient-redis joins</b>: the rows come from {@link #contenders()}, one factory per client.
- * Once the client has a cluster endpoint ({@code RedisEndpoint.cluster(seeds...)} with the NAT map), its
- * row is one more entry there: a {@link Contender} built like {@link Contenders#resilient} on
- * {@code ChaosTopology.clusterSeeds()} and {@code clusterNatMap()}, with its {@code settle} waiting for the
- * spill lanes to drain. No such row is produced until then: there is nothing to measure yet.
+ * <p>The rows come from {@link #contenders()}, one factory per client. resilient-redis's row
+ * ({@link ClusterContenders#resilient}) is its client on the cluster endpoint
+ * ({@code ChaosTopology.primaryEndpoint()}: every node's proxy a seed, the NAT map) with a spill directory,
+ * measured like the others; its {@code settle} waits for the spill lanes to drain before the lists are read.
  */
 public final class ClusterBakeOff {
 
@@ -141,13 +140,13 @@ public final class ClusterBakeOff {
 
     /**
      * The rows, in order: Redisson's cluster mode, Lettuce's {@code RedisClusterClient}, Jedis's
-     * {@code JedisCluster}. resilient-redis's cluster row is added here once its client has a cluster
-     * endpoint (see the class comment).
+     * {@code JedisCluster}, then resilient-redis on its cluster endpoint with spill lanes.
      */
     static List<Entry> contenders() {
         return List.of(new Entry("redisson", ClusterContenders::redisson),
                 new Entry("lettuce", ClusterContenders::lettuce),
-                new Entry("jedis", ClusterContenders::jedis));
+                new Entry("jedis", ClusterContenders::jedis),
+                new Entry("resilient-redis", ClusterContenders::resilient));
     }
 
     private final Timing timing;

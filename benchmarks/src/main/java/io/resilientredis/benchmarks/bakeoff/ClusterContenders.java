@@ -6,9 +6,16 @@ import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.resilientredis.chaos.ChaosTopology;
+import io.resilientredis.client.LaneStatus;
+import io.resilientredis.client.ResilientRedis;
+import io.resilientredis.failover.SpillStatus;
+import io.resilientredis.failover.spill.SpillStoreConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -108,6 +115,72 @@ final class ClusterContenders {
                     client.shutdown(0, 2, TimeUnit.SECONDS);
                     resources.shutdown(0, 2, TimeUnit.SECONDS);
                 });
+    }
+
+    /**
+     * resilient-redis on the same cluster: {@link ChaosTopology#primaryEndpoint()} is the cluster endpoint
+     * (every node's proxy a seed, the NAT map to the proxies), with a spill directory, so each shard gets its
+     * spill lane. A spilled write is a success for the caller (receipt {@code SPILLED}, durably stored); the
+     * row's {@code settle} waits for every lane to replay its backlog before the lists are read.
+     */
+    static Contender resilient(ChaosTopology chaos) {
+        Path spill;
+        try {
+            spill = Files.createTempDirectory("bakeoff-cluster-spill-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ResilientRedis redis;
+        try {
+            redis = ResilientRedis.builder().primary(chaos.primaryEndpoint())
+                    .spill(SpillStoreConfig.builder(spill.resolve("store")).build()).build();
+        } catch (RuntimeException e) {
+            Contenders.deleteQuietly(spill);
+            throw e;
+        }
+        return new Contender() {
+            @Override
+            public String name() {
+                return "resilient-redis cluster (spill lanes)";
+            }
+
+            @Override
+            public String configuration() {
+                return "`ResilientRedis.builder().primary(RedisEndpoint.cluster(seeds).withNatMap(proxies)).spill(dir)`: "
+                        + "a breaker and a spill lane per shard, every other setting the default (timeout 1 s, breaker "
+                        + "and retry defaults, replay up to 50,000 writes/s per lane); writes via `rpush` (exactly once)";
+            }
+
+            @Override
+            public void rpush(String key, String value) {
+                redis.rpush(key, value);
+            }
+
+            @Override
+            public String settle(Duration bound) {
+                long deadline = System.nanoTime() + bound.toNanos();
+                SpillStatus s = redis.status().spill();
+                while (s.depth() > 0 || s.pendingAppends() > 0) {
+                    if (System.nanoTime() > deadline) {
+                        return "spill backlog of " + s.depth() + " not drained within " + bound.toSeconds() + " s";
+                    }
+                    java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+                    s = redis.status().spill();
+                }
+                StringBuilder lanes = new StringBuilder();
+                for (LaneStatus lane : redis.status().lanes()) {
+                    lanes.append(lanes.length() == 0 ? "" : ", ").append("lane ").append(lane.lane()).append(": ")
+                            .append(lane.spill().replayedTotal());
+                }
+                return "spilled writes replayed: " + s.replayedTotal() + " (" + lanes + ")";
+            }
+
+            @Override
+            public void close() {
+                redis.close();
+                Contenders.deleteQuietly(spill);
+            }
+        };
     }
 
     static Contender jedis(ChaosTopology chaos) {

@@ -263,14 +263,19 @@ final class Contenders {
             @Override
             public void close() {
                 redis.close();
-                try (var files = Files.walk(spill)) {
-                    for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                        Files.deleteIfExists(p);
-                    }
-                } catch (IOException e) {
-                    // a leftover temporary directory is harmless
-                }
+                deleteQuietly(spill);
             }
         };
+    }
+
+    /** Deletes a temporary spill directory and what is in it; a leftover is harmless. */
+    static void deleteQuietly(Path dir) {
+        try (var files = Files.walk(dir)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            // a leftover temporary directory is harmless
+        }
     }
 }

@@ -32,4 +32,27 @@ class ClusterBakeOffSmokeTest {
         assertThat(r.otherFaultP99()).isPositive();
         assertThat(r.faultedStallMillis()).isPositive();
     }
+
+    @Test
+    void resilientRedisRowRunsOnTheClusterEndpointAndLosesNothingItAcknowledged() {
+        ClusterBakeOff bakeOff = new ClusterBakeOff(new ClusterBakeOff.Timing(Duration.ofSeconds(1),
+                Duration.ofSeconds(15), Duration.ofSeconds(2), 5_000));
+
+        ClusterBakeOff.Result r = bakeOff.run(ClusterBakeOff.Scenario.SHARD_MASTER_KILLED,
+                ClusterContenders::resilient);
+
+        assertThat(r.client()).as(r.note()).isEqualTo("resilient-redis cluster (spill lanes)");
+        assertThat(r.configuration()).contains("RedisEndpoint.cluster");
+        assertThat(r.note()).contains("promoted shard-1-replica-1").contains("spilled writes replayed: ")
+                .doesNotContain("not drained");
+        assertThat(r.acknowledged()).isPositive();
+        assertThat(r.attempts()).isEqualTo(r.acknowledged() + r.errors());
+        assertThat(r.duplicated()).isZero();
+        assertThat(r.appliedUnacknowledged()).isZero();
+        assertThat(ClusterBakeOff.contenders()).extracting(ClusterBakeOff.Entry::name)
+                .containsExactly("redisson", "lettuce", "jedis", "resilient-redis");
+        // The other shards' writers keep going through the fault: their lanes never see it.
+        assertThat(r.otherAcknowledgedAfterFault()).isGreaterThan(4 * 200);
+        assertThat(r.otherErrorsAfterFault()).isZero();
+    }
 }

@@ -16,6 +16,7 @@ import io.resilientredis.client.doctor.Doctor;
 import io.resilientredis.client.doctor.DoctorCheck;
 import io.resilientredis.client.doctor.DoctorCheck.Status;
 import io.resilientredis.client.doctor.DoctorCommand;
+import io.resilientredis.client.doctor.DoctorOptions;
 import io.resilientredis.client.doctor.DoctorReport;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -122,8 +123,89 @@ class DoctorClusterTest {
                 .isEqualTo(6);
     }
 
+    /** The cluster endpoint the client is configured with: every node a seed, the NAT map, the password. */
+    private static RedisEndpoint clusterEndpoint() {
+        return CHAOS.get().primaryEndpoint().withCredentials(null, PASSWORD);
+    }
+
     @Test
     @Order(2)
+    void theClientsClusterEndpointAndItsCommandLineFormCheckTheWholeClusterFromTheFirstSeed() {
+        RedisEndpoint endpoint = clusterEndpoint();
+        assertThat(endpoint.isCluster()).isTrue();
+        List<String> seeds = CHAOS.get().clusterSeeds();
+
+        DoctorReport report = Doctor.check(endpoint);
+        String rendered = report.render();
+        System.out.print(rendered);
+        assertThat(report.passed()).as(rendered).isTrue();
+        assertThat(rendered).startsWith("resilient-redis doctor: redis-cluster://:***@" + String.join(",", seeds))
+                .doesNotContain(PASSWORD);
+        assertThat(check(report, CheckName.URL_FORM).finding())
+                .endsWith("(Redis Cluster, 6 seed node(s), plain TCP, password given)");
+        assertThat(report.check(CheckName.CLUSTER_SEED)).isEmpty();
+        DoctorCheck connect = check(report, CheckName.TCP_CONNECT);
+        assertThat(connect.target()).isEqualTo(seeds.get(0));
+        assertThat(connect.finding()).endsWith("(seed 1 of 6)");
+        assertThat(check(report, CheckName.AUTH).status()).isEqualTo(Status.PASS);
+        assertThat(check(report, CheckName.CLUSTER_SLOTS).finding()).isEqualTo("all 16384 slots assigned to 3 masters");
+        assertThat(nodeChecks(report)).hasSize(6).allSatisfy(c -> assertThat(c.status()).isEqualTo(Status.PASS));
+
+        // The command line, in the form the endpoint's display name has, the password in the URL.
+        String natArg = CHAOS.get().clusterNatMap().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining(","));
+        String url = "redis-cluster://:" + PASSWORD + "@" + String.join(",", seeds);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int exit = DoctorCommand.run(new String[] {url, "--nat-map", natArg},
+                new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        String printed = bytes.toString(StandardCharsets.UTF_8);
+        assertThat(exit).as(printed).isZero();
+        assertThat(printed).startsWith("resilient-redis doctor: " + endpoint.displayName() + "\n")
+                .contains("PASS  Cluster state").doesNotContain(PASSWORD);
+        assertThat(printed.lines().filter(l -> l.matches("PASS  Cluster node {2,}127\\.0\\.0\\.1:.*")).count())
+                .isEqualTo(6);
+
+        // Without the NAT map the seeds still answer, but the announced node addresses are the direct ones:
+        // reachable here (127.0.0.1), yet not through the proxies, so the checks say no NAT map entry is used.
+        bytes.reset();
+        assertThat(DoctorCommand.run(new String[] {url}, new PrintStream(bytes, true, StandardCharsets.UTF_8)))
+                .as(bytes.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).doesNotContain("via the NAT map");
+    }
+
+    @Test
+    @Order(3)
+    void aSeedThatDoesNotAnswerIsAWarningAndTheNextSeedIsUsed() throws IOException {
+        ChaosTopology chaos = CHAOS.get();
+        RedisNode first = cluster().nodes().get(0);
+        List<String> seeds = chaos.clusterSeeds();
+        assertThat(seeds.get(0)).isEqualTo(chaos.clientAddress(first));
+        chaos.proxy(first).disable();
+        try {
+            DoctorReport report = Doctor.check(clusterEndpoint(), DoctorOptions.builder().timeout(TIMEOUT).build());
+            String rendered = report.render();
+            System.out.print(rendered);
+            DoctorCheck seed = check(report, CheckName.CLUSTER_SEED);
+            assertThat(seed.status()).isEqualTo(Status.WARN);
+            assertThat(seed.target()).isEqualTo(seeds.get(0));
+            assertThat(seed.finding()).startsWith("seed 1 of 6 did not answer: ");
+            assertThat(seed.fix()).hasValueSatisfying(f -> assertThat(f).contains("list the cluster's current nodes"));
+            DoctorCheck connect = check(report, CheckName.TCP_CONNECT);
+            assertThat(connect.target()).isEqualTo(seeds.get(1));
+            assertThat(connect.finding()).endsWith("(seed 2 of 6)");
+            assertThat(check(report, CheckName.PING).status()).isEqualTo(Status.PASS);
+            // From seed 2 the cluster checks run, and find the node behind the disabled proxy unreachable.
+            assertThat(nodeCheck(report, first).status()).isEqualTo(Status.FAIL);
+            assertThat(report.passed()).isFalse();
+            assertThat(rendered).doesNotContain(PASSWORD);
+        } finally {
+            chaos.proxy(first).enable();
+        }
+        assertThat(doctor().passed()).isTrue();
+    }
+
+    @Test
+    @Order(4)
     void unassignedSlotsFailTheCoverageCheck() throws IOException {
         RedisCluster cluster = cluster();
         ClusterShard owner = cluster.shard(0);
@@ -157,7 +239,7 @@ class DoctorClusterTest {
     }
 
     @Test
-    @Order(3)
+    @Order(5)
     void aMasterWhoseReplicaIsKilledGetsTheNoReplicaWarning() {
         RedisCluster cluster = cluster();
         ClusterShard shard = cluster.shard(2);
@@ -187,7 +269,7 @@ class DoctorClusterTest {
     }
 
     @Test
-    @Order(4)
+    @Order(6)
     void aKilledMasterIsAnUnreachableNodeBeforeTheFailoverAndAFailingNode() {
         RedisCluster cluster = cluster();
         ClusterShard shard = cluster.shard(1);

@@ -42,6 +42,8 @@ public enum CheckName {
     EVICTED_KEYS("Evicted keys"),
     /** PING round trips. */
     LATENCY("Latency"),
+    /** A seed node of a cluster endpoint that did not answer (the doctor went on to the next seed). */
+    CLUSTER_SEED("Cluster seed"),
     /** {@code cluster_state:ok} in {@code CLUSTER INFO} (cluster nodes only, like the checks below). */
     CLUSTER_STATE("Cluster state"),
     /** All 16384 hash slots assigned to a master ({@code cluster_slots_assigned} and {@code CLUSTER NODES}). */

@@ -56,7 +56,9 @@ import java.util.Objects;
  *     with no connected replica) and {@link CheckName#CLUSTER_FAILURES} (a master flagged {@code fail} or
  *     {@code fail?} that still owns slots is a failure, any other flagged node a warning). So
  *     {@code Doctor.check(RedisEndpoint.standalone("redis://seed:7000").withNatMap(map))} checks a whole
- *     cluster from one seed.</li>
+ *     cluster from one seed. A {@link RedisEndpoint#cluster cluster endpoint} (or a {@code redis-cluster://}
+ *     URL) is walked the same way from the first of its seeds that answers; each seed tried before it that
+ *     did not is a {@link CheckName#CLUSTER_SEED} warning.</li>
  * </ol>
  *
  * <p>Every network step is bounded by {@link DoctorOptions#timeout()}; a run leaves no socket open
@@ -69,10 +71,14 @@ public final class Doctor {
     }
 
     /**
-     * Checks a standalone Redis given as a URL, with {@link DoctorOptions#defaults()}. A malformed
-     * URL is reported as a failed {@link CheckName#URL_FORM} check, not thrown.
+     * Checks a standalone Redis given as a URL, or a Redis Cluster given by its seed nodes as
+     * {@code redis-cluster://[[user]:password@]host:port,host:port} (the form a cluster endpoint's
+     * {@link RedisEndpoint#displayName()} prints; {@code rediss-cluster://} for TLS), with
+     * {@link DoctorOptions#defaults()}. A malformed URL is reported as a failed {@link CheckName#URL_FORM}
+     * check, not thrown.
      *
-     * @param url {@code redis://[[user]:password@]host[:port][/database]} or {@code rediss://...}
+     * @param url {@code redis://[[user]:password@]host[:port][/database]}, {@code rediss://...} or
+     *     {@code redis-cluster://...}
      * @return the report
      */
     public static DoctorReport check(String url) {
@@ -80,19 +86,22 @@ public final class Doctor {
     }
 
     /**
-     * @param url {@code redis://[[user]:password@]host[:port][/database]} or {@code rediss://...}
+     * @param url {@code redis://[[user]:password@]host[:port][/database]}, {@code rediss://...} or
+     *     {@code redis-cluster://...}
      * @param options timeout, latency sampling, TLS context
      * @return the report
      * @see #check(String)
      */
     public static DoctorReport check(String url, DoctorOptions options) {
         Objects.requireNonNull(options, "options");
-        DoctorUrlForm.Parsed parsed = DoctorUrlForm.standalone(url);
+        DoctorUrlForm.Parsed parsed = DoctorUrlForm.parse(url);
         return new DoctorRun(options).report(parsed, url == null ? "(no URL)" : RedisUrl.redact(url.strip()));
     }
 
     /**
-     * Checks an endpoint (standalone or Sentinel group), with {@link DoctorOptions#defaults()}.
+     * Checks an endpoint (standalone, Sentinel group or Redis Cluster), with {@link DoctorOptions#defaults()}.
+     * For a cluster the data-node checks run on the first seed node that answers (a seed that does not
+     * is a {@link CheckName#CLUSTER_SEED} warning), then the cluster checks run from it.
      *
      * @param endpoint the endpoint, as the client would be configured with it
      * @return the report

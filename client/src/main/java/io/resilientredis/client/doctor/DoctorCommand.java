@@ -17,6 +17,7 @@ import java.util.function.Function;
  *
  * <pre>
  * doctor redis://[[user]:password@]host[:port][/db] | rediss://...      [options]
+ * doctor redis-cluster://[[user]:password@]host:port[,host:port...]    [options]
  * doctor --sentinel host:port[,host:port...] --master NAME              [options]
  *
  * options:
@@ -33,6 +34,7 @@ public final class DoctorCommand {
 
     static final String USAGE = String.join(System.lineSeparator(),
             "usage: doctor redis://[[user]:password@]host[:port][/db] | rediss://...  [options]",
+            "       doctor redis-cluster://[[user]:password@]host:port[,host:port...] [options]",
             "       doctor --sentinel host:port[,host:port...] --master NAME          [options]",
             "options:",
             "  --user NAME              ACL user for the data nodes",
@@ -42,7 +44,9 @@ public final class DoctorCommand {
             "  --nat-map A=D[,A=D...]   dial the node address A that Sentinels or CLUSTER NODES report",
             "                           (host:port) at D (host:port): NAT, containers or a proxy in between",
             "a node in cluster mode also gets the cluster checks: state, slot coverage, every node",
-            "reachable (through --nat-map), a replica per master, no node flagged fail",
+            "reachable (through --nat-map), a replica per master, no node flagged fail; a",
+            "redis-cluster:// URL (rediss-cluster:// for TLS) lists seed nodes, the way the client logs a",
+            "cluster endpoint: the checks run from the first seed that answers",
             "exit code: 0 when no check failed, 1 when one did, 2 for a usage error");
 
     private DoctorCommand() {
@@ -61,7 +65,8 @@ public final class DoctorCommand {
      * Runs the doctor as the command line describes and prints the report to {@code out}. Reads the
      * environment variables {@code REDIS_PASSWORD} and {@code REDIS_SENTINEL_PASSWORD}.
      *
-     * @param args a Redis URL, or {@code --sentinel host:port,... --master NAME}; options
+     * @param args a Redis URL, a cluster's seeds as {@code redis-cluster://[[user]:password@]host:port,host:port},
+     *     or {@code --sentinel host:port,... --master NAME}; options
      *     {@code --user}, {@code --password}, {@code --sentinel-password}, {@code --timeout MS},
      *     {@code --nat-map announced=dialled,...}, {@code --help}
      * @param out where the report (or the usage) goes
@@ -153,7 +158,7 @@ public final class DoctorCommand {
         DoctorUrlForm.Parsed parsed;
         String shown;
         if (url != null) {
-            parsed = DoctorUrlForm.standalone(url);
+            parsed = DoctorUrlForm.parse(url);
             shown = RedisUrl.redact(url.strip());
         } else {
             parsed = DoctorUrlForm.sentinel(master, Arrays.asList(sentinels.split(",")));

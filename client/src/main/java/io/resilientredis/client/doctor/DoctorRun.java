@@ -18,8 +18,8 @@ import java.util.Map;
 import java.util.concurrent.TimeoutException;
 
 /**
- * One walk of the runbook: the URL form, the Sentinel checks ({@link SentinelChecks}) for a group,
- * then the data node: the network steps ({@link NetworkSteps}) and the checks of its {@code INFO}
+ * One walk of the runbook: the URL form, the Sentinel checks ({@link SentinelChecks}) for a group or
+ * the first seed that answers for a cluster endpoint, then the data node: the network steps ({@link NetworkSteps}) and the checks of its {@code INFO}
  * ({@link ServerChecks}), and for a node in cluster mode the cluster's checks ({@link ClusterChecks}); a check
  * that needs an earlier one that failed is skipped. Every network
  * step is bounded by {@link DoctorOptions#timeout()}; every socket is closed before {@link #report}
@@ -63,6 +63,9 @@ final class DoctorRun {
         natMap = spec.natMap();
         if (spec.sentinel()) {
             new SentinelChecks(network, findings).group(spec).ifPresent(this::dataNode);
+        } else if (spec.cluster()) {
+            clusterUrlForm(spec);
+            dataNode(firstAnsweringSeed(spec));
         } else {
             urlForm(spec);
             dataNode(new DataNode(spec.host(), spec.port(), spec.tls(), spec.username(), spec.password(),
@@ -82,6 +85,96 @@ final class DoctorRun {
         } else {
             findings.add(DoctorCheck.pass(CheckName.URL_FORM, "", finding));
         }
+    }
+
+    private void clusterUrlForm(ConnectionSpec spec) {
+        List<String> seeds = spec.clusterSeeds();
+        String finding = spec.displayName() + " (Redis Cluster, " + seeds.size() + " seed node(s), "
+                + (spec.tls() ? "TLS" : "plain TCP") + (spec.username() != null ? ", ACL user " + spec.username() : "")
+                + (spec.password() != null ? ", password given" : ", no password") + ")";
+        boolean remote = seeds.stream().anyMatch(seed -> !isLoopback(hostOf(seed)));
+        if (!spec.tls() && spec.password() != null && remote) {
+            findings.add(DoctorCheck.warn(CheckName.URL_FORM, "", finding + ": the password crosses the network in "
+                            + "clear text",
+                    "use rediss-cluster:// with the nodes' tls-port (tls-cluster yes) when the cluster is reached over "
+                            + "a network you do not control"));
+        } else {
+            findings.add(DoctorCheck.pass(CheckName.URL_FORM, "", finding));
+        }
+    }
+
+    /**
+     * Tries the seeds in order until one answers a PING (any reply, even an error, is an answer: the
+     * data-node checks then say what the error means); each seed tried before it is a
+     * {@link CheckName#CLUSTER_SEED} warning. When none answers, the first seed is returned, so the
+     * data-node checks report why it does not.
+     */
+    private DataNode firstAnsweringSeed(ConnectionSpec spec) {
+        List<String> seeds = spec.clusterSeeds();
+        List<DoctorCheck> silent = new ArrayList<>();
+        for (int i = 0; i < seeds.size(); i++) {
+            String seed = seeds.get(i);
+            DataNode node = new DataNode(hostOf(seed), portOf(seed), spec.tls(), spec.username(), spec.password(), 0,
+                    false, "seed " + (i + 1) + " of " + seeds.size());
+            String silence = silence(node);
+            if (silence == null) {
+                silent.forEach(findings::add);
+                return node;
+            }
+            silent.add(DoctorCheck.warn(CheckName.CLUSTER_SEED, node.address(), "seed " + (i + 1) + " of "
+                            + seeds.size() + " did not answer: " + silence + "; trying the next",
+                    "the client starts from any seed that answers, but a seed list of nodes that are gone leaves a "
+                            + "restarted client nothing to start from: check the node, or list the cluster's current "
+                            + "nodes as seeds"));
+        }
+        // None answered: the other seeds are warnings, then the first seed's own checks say why it did not.
+        silent.subList(1, silent.size()).forEach(findings::add);
+        String first = seeds.get(0);
+        return new DataNode(hostOf(first), portOf(first), spec.tls(), spec.username(), spec.password(), 0, false,
+                "seed 1 of " + seeds.size() + "; no seed answered");
+    }
+
+    /** @return why the node gives no reply to a PING within the bound, or null when it gives one */
+    private String silence(DataNode node) {
+        InetAddress[] resolved;
+        try {
+            resolved = network.resolve(node.host());
+        } catch (UnknownHostException e) {
+            return "host '" + node.host() + "' does not resolve";
+        } catch (TimeoutException e) {
+            return "no DNS answer within " + network.timeoutMillis() + " ms";
+        }
+        Socket socket;
+        try {
+            socket = network.connect(resolved, node.port());
+        } catch (IOException e) {
+            return network.connectFailure(e, node.address(), "Redis")[0];
+        }
+        try {
+            if (node.tls()) {
+                socket = network.handshakeQuietly(socket, node);
+            }
+            try (RespClient connection = new RespClient(socket)) {
+                connection.call("PING");
+                return null;
+            }
+        } catch (java.io.EOFException e) {
+            return "connected, but the connection closed before any reply";
+        } catch (IOException e) {
+            return NetworkSteps.describe(e);
+        } finally {
+            NetworkSteps.closeQuietly(socket);
+        }
+    }
+
+    /** @return the host of {@code host:port}, without an IPv6 address's brackets */
+    private static String hostOf(String hostPort) {
+        String host = hostPort.substring(0, hostPort.lastIndexOf(':'));
+        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    }
+
+    private static int portOf(String hostPort) {
+        return Integer.parseInt(hostPort.substring(hostPort.lastIndexOf(':') + 1));
     }
 
     private void dataNode(DataNode node) {

@@ -24,10 +24,14 @@ import java.util.function.Function;
  * @param sentinelUsername the Sentinels' ACL user, or null
  * @param sentinelPassword the Sentinels' password, or null
  * @param natMap reported {@code host:port} to dialled {@code host:port}
+ * @param clusterSeeds a Redis Cluster's seed nodes as {@code host:port} (an IPv6 host in brackets), in the
+ *     order given; empty for a standalone endpoint or a Sentinel group. For a cluster {@code host} and
+ *     {@code port} are the first seed's, and {@code username}/{@code password} apply to every node
  */
 public record ConnectionSpec(String displayName, boolean sentinel, boolean tls, String host, int port, int database,
                              String username, String password, String masterName, List<String> sentinels,
-                             String sentinelUsername, String sentinelPassword, Map<String, String> natMap) {
+                             String sentinelUsername, String sentinelPassword, Map<String, String> natMap,
+                             List<String> clusterSeeds) {
 
     private static volatile Function<RedisEndpoint, ConnectionSpec> reader;
 
@@ -47,11 +51,18 @@ public record ConnectionSpec(String displayName, boolean sentinel, boolean tls, 
      * @param sentinelUsername the Sentinels' ACL user, or null
      * @param sentinelPassword the Sentinels' password, or null
      * @param natMap reported {@code host:port} to dialled {@code host:port}
+     * @param clusterSeeds a cluster's seed nodes as {@code host:port}, or empty
      */
     public ConnectionSpec {
         Objects.requireNonNull(displayName, "displayName");
         sentinels = List.copyOf(sentinels);
         natMap = Map.copyOf(natMap);
+        clusterSeeds = List.copyOf(clusterSeeds);
+    }
+
+    /** @return whether this is a Redis Cluster, reached through {@link #clusterSeeds()} */
+    public boolean cluster() {
+        return !clusterSeeds.isEmpty();
     }
 
     /**

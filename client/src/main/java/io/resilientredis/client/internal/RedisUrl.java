@@ -69,6 +69,11 @@ public record RedisUrl(boolean tls, String username, String password, String hos
                     "for a Sentinel group give --sentinel host:port,host:port --master NAME "
                             + "(in code: RedisEndpoint.sentinel(master, \"host:port\", ...))");
         }
+        if (scheme.endsWith("-cluster")) {
+            throw new Malformed("'" + scheme + "://' names a Redis Cluster, not one server",
+                    "give the cluster's seed nodes: RedisEndpoint.cluster(\"redis://host:port\", ...) in code, "
+                            + "or the doctor's " + scheme + "://host:port,host:port");
+        }
         if (!scheme.equals("redis") && !scheme.equals("rediss")) {
             throw new Malformed("scheme '" + scheme + "://' is not a Redis scheme",
                     "use redis:// (plain TCP) or rediss:// (TLS): " + FORM);

@@ -105,4 +105,28 @@ class DoctorCommandTest {
         assertThat(output()).contains("FAIL  DNS").contains("does not resolve").contains("| fix: check the host name")
                 .contains("SKIP  TCP connect");
     }
+
+    @Test
+    void aClusterUrlTriesEverySeedAndReportsTheFirstOnesFailureWhenNoneAnswers() throws IOException {
+        int first;
+        int second;
+        try (ServerSocket a = new ServerSocket(0); ServerSocket b = new ServerSocket(0)) {
+            first = a.getLocalPort();
+            second = b.getLocalPort();
+        }
+        String seeds = "127.0.0.1:" + first + ",127.0.0.1:" + second;
+
+        assertThat(run(Map.of("REDIS_PASSWORD", SECRET), "redis-cluster://" + seeds, "--user", "app",
+                "--timeout", "500")).isEqualTo(1);
+        String printed = output();
+        assertThat(printed).contains("resilient-redis doctor: redis-cluster://app:***@" + seeds)
+                .contains("PASS  URL form").contains("(Redis Cluster, 2 seed node(s), plain TCP, ACL user app, password given)")
+                .containsPattern("WARN  Cluster seed +127\\.0\\.0\\.1:" + second + "  seed 2 of 2 did not answer: "
+                        + "connection refused")
+                .containsPattern("FAIL  TCP connect +127\\.0\\.0\\.1:" + first + "  connection refused")
+                .contains("SKIP  PING").doesNotContain(SECRET);
+        bytes.reset();
+        assertThat(run(Map.of(), "--help")).isZero();
+        assertThat(output()).contains("doctor redis-cluster://[[user]:password@]host:port[,host:port...]");
+    }
 }

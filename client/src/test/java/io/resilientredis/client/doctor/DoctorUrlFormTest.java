@@ -84,4 +84,68 @@ class DoctorUrlFormTest {
         assertThat(ConnectionSpec.of(DoctorUrlForm.sentinel("mymaster", List.of("redis://10.0.0.1:26379", "b:26380"))
                 .endpoint()).sentinels()).containsExactly("10.0.0.1:26379", "b:26380");
     }
+
+    @Test
+    void aClusterUrlInTheDisplayNameFormParsesToAClusterEndpoint() {
+        DoctorUrlForm.Parsed parsed = DoctorUrlForm.parse(
+                " redis-cluster://app:s3cr%40t@10.0.0.1:7000,node-b.internal:7001, [::1]:7002 ");
+
+        assertThat(parsed.ok()).as(parsed.problem()).isTrue();
+        assertThat(parsed.endpoint().isCluster()).isTrue();
+        ConnectionSpec spec = ConnectionSpec.of(parsed.endpoint());
+        assertThat(spec.cluster()).isTrue();
+        assertThat(spec.clusterSeeds()).containsExactly("10.0.0.1:7000", "node-b.internal:7001", "[::1]:7002");
+        assertThat(spec.username()).isEqualTo("app");
+        assertThat(spec.password()).isEqualTo("s3cr@t");
+        assertThat(spec.tls()).isFalse();
+        assertThat(spec.host()).isEqualTo("10.0.0.1");
+        assertThat(spec.port()).isEqualTo(7000);
+        // The endpoint's display name is the same form, password redacted: what a log shows is what doctor takes.
+        assertThat(spec.displayName()).isEqualTo("redis-cluster://app:***@10.0.0.1:7000,node-b.internal:7001,[::1]:7002");
+        assertThat(spec.toString()).doesNotContain("s3cr");
+        String copied = spec.displayName().replace("***", "s3cr%40t");
+        assertThat(ConnectionSpec.of(DoctorUrlForm.parse(copied).endpoint())).isEqualTo(spec);
+
+        ConnectionSpec tls = ConnectionSpec.of(DoctorUrlForm.parse("REDISS-CLUSTER://h1:7000,h2:7000").endpoint());
+        assertThat(tls.tls()).isTrue();
+        assertThat(tls.password()).isNull();
+        assertThat(tls.clusterSeeds()).containsExactly("h1:7000", "h2:7000");
+        assertThat(tls.displayName()).isEqualTo("rediss-cluster://h1:7000,h2:7000");
+        assertThat(DoctorUrlForm.parse("redis://h1:7000").endpoint().isCluster()).isFalse();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "redis-cluster://                         | names no seed node                | host:port[,host:port...]",
+            "redis-cluster://:pw-Q9@                  | names no seed node                | host:port[,host:port...]",
+            "redis-cluster://:pw-Q9@a:7000,,b:7001    | an empty seed                     | single commas",
+            "redis-cluster://:pw-Q9@a:7000,           | an empty seed                     | single commas",
+            "redis-cluster://:pw-Q9@a:7000/0          | database 0 only                   | drop it",
+            "redis-cluster://a:7000,redis://b:7001    | carries its own scheme            | once, in front",
+            "redis-cluster://:pw-Q9@a:7000,b:port     | port 'port' in                    | redis-cluster://",
+            "redis-cluster://:pw-Q9@a:7000,b:70000    | outside 1-65535                   | redis-cluster://",
+            "redis-cluster://:p@ss-Q9@a:7000          | an unencoded '@'                  | %40",
+            "redis-cluster://:pw-Q9@a b:7000          | has characters a host name cannot | redis-cluster://",
+    })
+    void malformedClusterUrlsFailTheUrlFormCheckWithAFix(String url, String finding, String fix) {
+        DoctorReport report = Doctor.check(url);
+
+        DoctorCheck form = report.checks().get(0);
+        assertThat(form.name()).isEqualTo(CheckName.URL_FORM);
+        assertThat(form.status()).as(report.render()).isEqualTo(DoctorCheck.Status.FAIL);
+        assertThat(form.finding()).contains(finding);
+        assertThat(form.fix()).hasValueSatisfying(f -> assertThat(f).contains(fix));
+        assertThat(report.checks().subList(1, report.checks().size()))
+                .isNotEmpty().allSatisfy(c -> assertThat(c.status()).isEqualTo(DoctorCheck.Status.SKIP));
+        assertThat(report.render()).doesNotContain("pw-Q9").doesNotContain("ss-Q9");
+    }
+
+    @Test
+    void aClusterUrlGivenWhereOneServerIsExpectedSaysHowToGiveACluster() {
+        DoctorUrlForm.Parsed parsed = DoctorUrlForm.standalone("redis-cluster://:pw-Q9@a:7000,b:7001");
+
+        assertThat(parsed.ok()).isFalse();
+        assertThat(parsed.problem()).contains("names a Redis Cluster, not one server").doesNotContain("pw-Q9");
+        assertThat(parsed.fix()).contains("RedisEndpoint.cluster(");
+    }
 }

@@ -49,4 +49,23 @@ class ConnectionSpecTest {
         assertThat(url).hasToString("RedisUrl[redis://app:***@[::1]:7000/2]");
         assertThat(RedisUrl.redact("redis://app:" + SECRET + "@host:1")).isEqualTo("redis://***@host:1");
     }
+
+    @Test
+    void aClustersSeedsAndCredentialsWithoutThePasswordInToString() {
+        ConnectionSpec spec = ConnectionSpec.of(RedisEndpoint.cluster("redis://seed-a:7000", "redis://[::1]:7001")
+                .withCredentials("app", SECRET).withNatMap(Map.of("10.0.0.5:7000", "127.0.0.1:17000")));
+
+        assertThat(spec.cluster()).isTrue();
+        assertThat(spec.sentinel()).isFalse();
+        assertThat(spec.clusterSeeds()).containsExactly("seed-a:7000", "[::1]:7001");
+        assertThat(spec.host()).isEqualTo("seed-a");
+        assertThat(spec.port()).isEqualTo(7000);
+        assertThat(spec.username()).isEqualTo("app");
+        assertThat(spec.password()).isEqualTo(SECRET);
+        assertThat(spec.natMap()).containsExactly(Map.entry("10.0.0.5:7000", "127.0.0.1:17000"));
+        assertThat(spec.displayName()).isEqualTo("redis-cluster://app:***@seed-a:7000,[::1]:7001");
+        assertThat(spec.toString()).doesNotContain(SECRET).contains("redis-cluster://app:***@").contains("password ***");
+        assertThat(ConnectionSpec.of(RedisEndpoint.standalone("redis://cache:6379")).cluster()).isFalse();
+        assertThat(ConnectionSpec.of(RedisEndpoint.standalone("redis://cache:6379")).clusterSeeds()).isEmpty();
+    }
 }

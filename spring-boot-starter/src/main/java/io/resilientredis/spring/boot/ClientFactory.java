@@ -8,6 +8,7 @@ import java.util.function.Consumer;
 import io.resilientredis.client.Durability;
 import io.resilientredis.client.RedisEndpoint;
 import io.resilientredis.client.ResilientRedis;
+import io.resilientredis.client.internal.ConnectionSpec;
 import io.resilientredis.failover.BreakerSettings;
 import io.resilientredis.failover.ReplaySettings;
 import io.resilientredis.failover.RetrySettings;
@@ -20,8 +21,9 @@ import org.springframework.core.env.Environment;
 
 /**
  * Builds the client from {@link ResilientRedisProperties}, or, when those name no endpoint, from
- * {@code spring.data.redis.*}. Each property is checked where it is applied, so a bad one fails with
- * a {@link ResilientRedisPropertyException} naming it.
+ * {@code spring.data.redis.*} (Sentinel first, then cluster, then URL, then host and port, the order
+ * Spring Boot itself reads them in). Each property is checked where it is applied, so a bad one fails
+ * with a {@link ResilientRedisPropertyException} naming it.
  */
 final class ClientFactory {
 
@@ -95,6 +97,19 @@ final class ClientFactory {
                     "Set resilient-redis.sentinel.master to the name the Sentinels monitor the master under "
                             + "(SENTINEL MASTERS lists them).", null);
         }
+        List<String> clusterNodes = nonBlank(p.getCluster().getNodes());
+        if (!clusterNodes.isEmpty()) {
+            if (s.getMaster() != null && !s.getMaster().isBlank()) {
+                throw new ResilientRedisPropertyException(PREFIX + "cluster.nodes", shownNodes(clusterNodes),
+                        "resilient-redis.sentinel.master is set too, and a client has one Sentinel group or one "
+                                + "cluster besides its standalone urls",
+                        "Remove resilient-redis.sentinel.* or resilient-redis.cluster.nodes. A standalone primary "
+                                + "with a cluster as its standby is resilient-redis.urls plus resilient-redis.cluster.nodes.",
+                        null);
+            }
+            out.add(cluster(PREFIX + "cluster.nodes", clusterNodes, false, p.getUsername(), p.getPassword(),
+                    PREFIX));
+        }
         if (out.isEmpty()) {
             out.add(fromSpringData());
         }
@@ -111,6 +126,22 @@ final class ClientFactory {
             RedisEndpoint e = sentinel(DATA + "sentinel", master, nodes, username, password,
                     env.getProperty(DATA + "sentinel.username"), env.getProperty(DATA + "sentinel.password"));
             return withDatabase(e);
+        }
+        List<String> clusterNodes = nonBlank(binder.bind(DATA + "cluster.nodes", Bindable.listOf(String.class))
+                .orElse(List.of()));
+        if (!clusterNodes.isEmpty()) {
+            // As Spring Boot does in cluster mode, spring.data.redis.database is not read: a cluster has database 0.
+            for (String node : clusterNodes) {
+                if (node.contains("://") || node.contains("@")) {
+                    throw new ResilientRedisPropertyException(DATA + "cluster.nodes",
+                            shownNodes(clusterNodes), "'" + shownNodes(List.of(node)) + "' is not host:port",
+                            "List each node as host:port, comma-separated, as Spring Data Redis takes them; give the "
+                                    + "credentials in spring.data.redis.username and spring.data.redis.password, TLS "
+                                    + "with spring.data.redis.ssl.enabled=true.", null);
+                }
+            }
+            boolean ssl = binder.bind(DATA + "ssl.enabled", Boolean.class).orElse(false);
+            return cluster(DATA + "cluster.nodes", clusterNodes, ssl, username, password, DATA);
         }
         String url = env.getProperty(DATA + "url");
         if (url != null && !url.isBlank()) {
@@ -155,6 +186,69 @@ final class ClientFactory {
                     "Give a URL of the form redis://[[user]:password@]host[:port][/database], or rediss://... for TLS.",
                     null);
         }
+    }
+
+    /**
+     * A cluster from its seed nodes ({@code host:port} gets {@code redis://}, or {@code rediss://} with
+     * {@code tls}); the credentials apply to every node, and must agree with any a seed URL gives.
+     *
+     * @param credentialsPrefix where {@code username} and {@code password} were read, for the message
+     */
+    private static RedisEndpoint cluster(String property, List<String> nodes, boolean tls, String username,
+                                         String password, String credentialsPrefix) {
+        List<String> urls = new ArrayList<>();
+        for (String node : nodes) {
+            String n = node.strip();
+            urls.add(n.contains("://") ? n : (tls ? "rediss://" : "redis://") + n);
+        }
+        RedisEndpoint e;
+        try {
+            e = RedisEndpoint.cluster(urls);
+        } catch (IllegalArgumentException ex) {
+            throw new ResilientRedisPropertyException(property, shownNodes(urls), String.valueOf(ex.getMessage()),
+                    "List each seed node as host:port (or redis://[[user]:password@]host:port), comma-separated: "
+                            + "one scheme and the same credentials for all, and no database, since Redis Cluster has "
+                            + "database 0 only.", null);
+        }
+        if (username == null && password == null) {
+            return e;
+        }
+        ConnectionSpec inUrls = ConnectionSpec.of(e);
+        if (inUrls.password() != null && password != null && !inUrls.password().equals(password)) {
+            throw new ResilientRedisPropertyException(credentialsPrefix + "password", "***",
+                    "differs from the password in the URLs of " + property,
+                    "Give the cluster's password once: in " + credentialsPrefix + "password, or in the seed URLs.", null);
+        }
+        if (inUrls.username() != null && username != null && !inUrls.username().equals(username)) {
+            throw new ResilientRedisPropertyException(credentialsPrefix + "username", username,
+                    "differs from the user in the URLs of " + property,
+                    "Give the cluster's ACL user once: in " + credentialsPrefix + "username, or in the seed URLs.", null);
+        }
+        return e.withCredentials(username != null ? username : inUrls.username(),
+                password != null ? password : inUrls.password());
+    }
+
+    /** @return the nodes as a failure report shows them: comma-separated, passwords redacted */
+    private static String shownNodes(List<String> nodes) {
+        List<String> shown = new ArrayList<>();
+        for (String n : nodes) {
+            String t = n.strip();
+            // a bare user:password@host:port has no scheme for the redaction to anchor on: lend it one
+            shown.add(t.contains("://") ? Redaction.url(t) : Redaction.url("x://" + t).substring(4));
+        }
+        return String.join(",", shown);
+    }
+
+    private static List<String> nonBlank(List<String> values) {
+        List<String> out = new ArrayList<>();
+        if (values != null) {
+            for (String v : values) {
+                if (v != null && !v.isBlank()) {
+                    out.add(v);
+                }
+            }
+        }
+        return out;
     }
 
     private static RedisEndpoint sentinel(String property, String master, List<String> nodes, String username,

@@ -1,9 +1,12 @@
 package io.resilientredis.spring.boot;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
+import io.resilientredis.client.LaneStatus;
 import io.resilientredis.client.ResilientRedis;
 import io.resilientredis.client.internal.ClientHooks;
 import io.resilientredis.failover.EndpointStatus;
@@ -20,11 +23,16 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  * service during the outage it rides out. It is {@code DOWN} only when a write would fail: no
  * endpoint admits calls and there is no spill store, or the store is full or degraded.
  *
+ * <p>For a Redis Cluster primary the details also list each spill lane ({@code lanes}): its number,
+ * hash slots, the master serving them, its breaker, where its writes go and its spill depth; the
+ * store counts as full when any lane's store reaches the bounds (each lane has its own store).
+ *
  * <p>It reads the client's in-memory snapshot, the one its meters read: no Redis call, no lock
  * held by a call in flight, so a health check returns in microseconds during any outage.
  */
 public final class ResilientRedisHealthIndicator implements HealthIndicator {
 
+    private final ResilientRedis client;
     private final ClientHooks hooks;
     private final long maxSpillBytes;
     private final long maxSpillEntries;
@@ -35,7 +43,8 @@ public final class ResilientRedisHealthIndicator implements HealthIndicator {
      * @param maxSpillEntries the spill store's entry bound, at which it counts as full
      */
     public ResilientRedisHealthIndicator(ResilientRedis client, long maxSpillBytes, long maxSpillEntries) {
-        this.hooks = ClientHooks.of(Objects.requireNonNull(client, "client"));
+        this.client = Objects.requireNonNull(client, "client");
+        this.hooks = ClientHooks.of(client);
         this.maxSpillBytes = maxSpillBytes;
         this.maxSpillEntries = maxSpillEntries;
     }
@@ -44,9 +53,17 @@ public final class ResilientRedisHealthIndicator implements HealthIndicator {
     public Health health() {
         FailoverStatus s = hooks.status();
         SpillStatus spill = s.spill();
+        List<LaneStatus> lanes = client.status().lanes();
         boolean connected = s.activeEndpoint() != null;
-        boolean full = spill.enabled() && (spill.depth() + spill.pendingAppends() >= maxSpillEntries
-                || spill.bytes() >= maxSpillBytes);
+        boolean full;
+        if (lanes.isEmpty()) {
+            full = full(spill);
+        } else {
+            full = false;
+            for (LaneStatus lane : lanes) {
+                full |= full(lane.spill());
+            }
+        }
         boolean spilling = spill.enabled() && (!connected || s.maintenance() || spill.depth() > 0);
 
         Health.Builder h;
@@ -82,6 +99,25 @@ public final class ResilientRedisHealthIndicator implements HealthIndicator {
             endpoints.put("master".equals(e.role()) ? e.name() : e.name() + " (" + e.role() + ")", d);
         }
         h.withDetail("endpoints", endpoints);
+        if (!lanes.isEmpty()) {
+            List<Map<String, Object>> laneDetails = new ArrayList<>();
+            for (LaneStatus lane : lanes) {
+                Map<String, Object> d = new LinkedHashMap<>();
+                d.put("lane", lane.lane());
+                d.put("slots", String.join(",", lane.slots()));
+                d.put("master", lane.master() == null ? "unknown" : lane.master());
+                d.put("breaker", lane.breaker().name());
+                SpillStatus ls = lane.spill();
+                d.put("writesTo", lane.active() != null ? lane.active() : ls.enabled() ? "spill" : "none");
+                d.put("spillDepth", ls.enabled() ? ls.depth() : 0L);
+                if (ls.enabled()) {
+                    d.put("spillOldestAgeMillis", ls.oldestEntryAge().toMillis());
+                    d.put("replaying", ls.replaying());
+                }
+                laneDetails.add(d);
+            }
+            h.withDetail("lanes", laneDetails);
+        }
         if (spill.enabled()) {
             Map<String, Object> d = new LinkedHashMap<>();
             d.put("depth", spill.depth());
@@ -99,5 +135,10 @@ public final class ResilientRedisHealthIndicator implements HealthIndicator {
             h.withDetail("spill", "none");
         }
         return h.build();
+    }
+
+    private boolean full(SpillStatus spill) {
+        return spill.enabled() && (spill.depth() + spill.pendingAppends() >= maxSpillEntries
+                || spill.bytes() >= maxSpillBytes);
     }
 }

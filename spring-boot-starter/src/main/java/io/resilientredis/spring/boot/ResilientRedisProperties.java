@@ -10,8 +10,8 @@ import org.springframework.util.unit.DataSize;
 
 /**
  * The {@code resilient-redis.*} properties. Every property is optional: one left unset keeps the
- * client's default. When neither {@code urls} nor {@code sentinel.master} is set, the endpoint is
- * taken from the application's {@code spring.data.redis.*} properties.
+ * client's default. When none of {@code urls}, {@code sentinel.master} and {@code cluster.nodes} is
+ * set, the endpoint is taken from the application's {@code spring.data.redis.*} properties.
  */
 @ConfigurationProperties(prefix = "resilient-redis")
 public class ResilientRedisProperties {
@@ -22,10 +22,10 @@ public class ResilientRedisProperties {
      */
     private List<String> urls = new ArrayList<>();
 
-    /** ACL user for the data nodes of the Sentinel group. */
+    /** ACL user for the data nodes of the Sentinel group or the cluster. */
     private String username;
 
-    /** Password for the data nodes of the Sentinel group (never logged). */
+    /** Password for the data nodes of the Sentinel group or the cluster (never logged). */
     private String password;
 
     /** Timeout of one call. */
@@ -44,6 +44,8 @@ public class ResilientRedisProperties {
     private Duration markerTtl;
 
     private final Sentinel sentinel = new Sentinel();
+
+    private final Cluster cluster = new Cluster();
 
     private final Spill spill = new Spill();
 
@@ -142,6 +144,11 @@ public class ResilientRedisProperties {
     /** @return the Sentinel group */
     public Sentinel getSentinel() {
         return sentinel;
+    }
+
+    /** @return the Redis Cluster */
+    public Cluster getCluster() {
+        return cluster;
     }
 
     /** @return the spill store */
@@ -343,6 +350,30 @@ public class ResilientRedisProperties {
         /** @param password the Sentinels' password */
         public void setPassword(String password) {
             this.password = password;
+        }
+    }
+
+    /**
+     * A Redis Cluster, reached through seed nodes: the primary, or the standby when {@code urls} are
+     * set too (not together with {@code sentinel}). Its data nodes take {@code resilient-redis.username}
+     * and {@code resilient-redis.password}.
+     */
+    public static class Cluster {
+
+        /**
+         * Seed nodes of the cluster, {@code host:port} or {@code redis[s]://[[user]:password@]host:port}
+         * (no database: a cluster has database 0 only); the client learns the other nodes from them.
+         */
+        private List<String> nodes = new ArrayList<>();
+
+        /** @return the seed nodes */
+        public List<String> getNodes() {
+            return nodes;
+        }
+
+        /** @param nodes the seed nodes */
+        public void setNodes(List<String> nodes) {
+            this.nodes = nodes;
         }
     }
 

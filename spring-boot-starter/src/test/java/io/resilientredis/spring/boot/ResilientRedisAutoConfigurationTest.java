@@ -291,7 +291,7 @@ class ResilientRedisAutoConfigurationTest {
         }
     }
 
-    private static FailureAnalysis analyze(Throwable failure) {
+    static FailureAnalysis analyze(Throwable failure) {
         // The analyzers Spring Boot itself would run: those registered in META-INF/spring.factories.
         for (FailureAnalyzer a : SpringFactoriesLoader.forDefaultResourceLocation()
                 .load(FailureAnalyzer.class, null, (type, name, error) -> { })) {
@@ -302,7 +302,7 @@ class ResilientRedisAutoConfigurationTest {
         throw new AssertionError("ResilientRedisFailureAnalyzer is not registered in META-INF/spring.factories");
     }
 
-    private static String stackTrace(Throwable t) {
+    static String stackTrace(Throwable t) {
         java.io.StringWriter w = new java.io.StringWriter();
         t.printStackTrace(new java.io.PrintWriter(w));
         return w.toString();

@@ -68,6 +68,23 @@ class ResilientRedisStartupFailureTest {
         assertThat(normalized(output)).containsPattern("\nAction:\n\nSet resilient-redis.retry.jitter[^\n]*from 0 to 1");
     }
 
+    @Test
+    void aClusterSeedWithADatabaseIsReportedWithThePasswordRedacted(CapturedOutput output) {
+        assertThatThrownBy(() -> start("resilient-redis.cluster.nodes=redis://:s3cret-pw@10.0.0.5:7000/2,10.0.0.6:7000"))
+                .hasRootCauseInstanceOf(ResilientRedisPropertyException.class);
+        assertThat(normalized(output)).contains(BANNER
+                + "Description:\n\n"
+                + "The Redis client could not be configured.\n\n"
+                + "    Property: resilient-redis.cluster.nodes\n"
+                + "    Value: redis://:***@10.0.0.5:7000/2,redis://10.0.0.6:7000\n"
+                + "    Reason: cluster seed 'redis://***@10.0.0.5:7000/2' names database 2, but Redis Cluster has "
+                + "database 0 only. Fix: drop the /2\n\n"
+                + "Action:\n\n"
+                + "List each seed node as host:port (or redis://[[user]:password@]host:port), comma-separated: one "
+                + "scheme and the same credentials for all, and no database, since Redis Cluster has database 0 only.\n");
+        assertThat(output.toString()).doesNotContain("s3cret-pw");
+    }
+
     private static void start(String... properties) {
         new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE).properties(properties).run().close();
     }
