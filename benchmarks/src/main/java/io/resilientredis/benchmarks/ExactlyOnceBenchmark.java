@@ -24,7 +24,9 @@ import org.redisson.client.codec.StringCodec;
 /**
  * LPUSH applied exactly once (a Lua script that sets a marker key per write id, then pushes)
  * against a plain LPUSH: through the facade declared idempotent (no marker), and through bare
- * Redisson. One thread, sync. The lists are deleted after every iteration so memory stays flat.
+ * Redisson; and the exactly-once ZINCRBY and XADD against the same commands sent plain (declared
+ * idempotent, one plain call). One thread, sync. The keys are deleted after every iteration so memory
+ * stays flat.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -72,6 +74,28 @@ public class ExactlyOnceBenchmark {
     @Benchmark
     public Object lpushPlainResilient() {
         return resilient.execute(RedisCommand.write("LPUSH", "bench:plain", Long.toString(seq.incrementAndGet()))
+                .idempotent());
+    }
+
+    @Benchmark
+    public Object zincrByExactlyOnceResilient() {
+        return resilient.zincrBy("bench:z", 1.0, "m" + (seq.incrementAndGet() & 1023));
+    }
+
+    @Benchmark
+    public Object zincrByPlainResilient() {
+        return resilient.execute(RedisCommand.write("ZINCRBY", "bench:zp", "1", "m" + (seq.incrementAndGet() & 1023))
+                .idempotent());
+    }
+
+    @Benchmark
+    public Object xaddExactlyOnceResilient() {
+        return resilient.xadd("bench:x", java.util.Map.of("n", Long.toString(seq.incrementAndGet())));
+    }
+
+    @Benchmark
+    public Object xaddPlainResilient() {
+        return resilient.execute(RedisCommand.write("XADD", "bench:xp", "*", "n", Long.toString(seq.incrementAndGet()))
                 .idempotent());
     }
 

@@ -924,6 +924,20 @@ public final class AsyncRedis {
                 c -> RawCommands.call(c, true, name, a, first).thenApply(reply)).withScriptReply(r -> r)));
     }
 
+    /**
+     * Runs an application's script: exactly once unless declared idempotent; spilled with its body and
+     * replayed like any write.
+     *
+     * @param script the script, its keys and arguments
+     * @return the receipt; its reply is the script's (strings as String, integers as Long, tables as Lists)
+     */
+    public CompletionStage<WriteReceipt<Object>> execute(RedisScript script) {
+        long t = start();
+        Objects.requireNonNull(script, "script");
+        return observed(Command.SCRIPT, t, write(RedisWrite.userScript(!script.isIdempotent(), script.body(),
+                script.keyNames(), script.argValues(), markerTtlSeconds, AsyncRedis::plain)));
+    }
+
     /** @return how a generic command's raw reply is returned, as its declared reply type says */
     private static Function<Object, Object> replyOf(RedisCommand.Reply type) {
         return switch (type) {

@@ -63,6 +63,18 @@ final class RedisWrite<T> implements WriteOp<RedissonClient, T> {
     }
 
     /**
+     * An application's own script ({@link RedisScript}), spilled with its body. Sent alone by its SHA; an
+     * exactly-once one runs inside the marker wrapper, under the write's id.
+     */
+    static RedisWrite<Object> userScript(boolean exactlyOnce, String body, List<String> keys, List<byte[]> args,
+                                         long markerTtlSeconds, Function<Object, Object> reply) {
+        SpilledWrite form = SpilledWrite.userScript(Ids.next(), exactlyOnce, body, keys, args);
+        WireForm wire = new WireForm(markerTtlSeconds);
+        return new RedisWrite<>(form.id(), form, null, form.encodedSize(), form.largestArg(), markerTtlSeconds,
+                c -> wire.sendUserScript(c, form).thenApply(reply), null, list -> reply.apply(list));
+    }
+
+    /**
      * @param scriptReply how to read this write's reply when it is applied through the
      *                    exactly-once script (the REPLICATED durability level does that)
      * @return a copy that knows it

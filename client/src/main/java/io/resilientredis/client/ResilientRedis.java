@@ -736,6 +736,17 @@ public final class ResilientRedis implements AutoCloseable {
     // ------------------------------------------------------------------ any command
 
     /**
+     * Runs an application's script: exactly once unless declared idempotent; spilled with its body and
+     * replayed like any write.
+     *
+     * @param script the script, its keys and arguments
+     * @return the receipt; its reply is the script's (strings as String, integers as Long, tables as Lists)
+     */
+    public WriteReceipt<Object> execute(RedisScript script) {
+        return call(Command.SCRIPT, hooks.start(), async.execute(script));
+    }
+
+    /**
      * @param command a read command
      * @return its reply
      */
@@ -857,6 +868,22 @@ public final class ResilientRedis implements AutoCloseable {
      */
     public boolean awaitSpillDrained(Duration timeout) throws InterruptedException {
         return lanes != null ? lanes.awaitSpillDrained(timeout) : engine.awaitSpillDrained(timeout);
+    }
+
+    /**
+     * The Redisson client of the endpoint that serves calls now (with a Redis Cluster primary, the cluster
+     * client every lane shares), for what this facade does not cover: locks, pub/sub subscriptions, other
+     * data structures. Calls made on it <b>bypass the failover engine and the spill store</b>: no breaker,
+     * no retry, no spill, no exactly-once marker, and after a failover to a standby it still points at the
+     * endpoint it was taken from; take it again when you need it. When no master can serve and replica reads
+     * are allowed, it is a replica's client (reads only). Do not shut it down: {@link #close()} does.
+     *
+     * @return the active endpoint's Redisson client
+     * @throws io.resilientredis.failover.RedisUnavailableException when no endpoint admits calls now
+     */
+    public RedissonClient redisson() {
+        FailoverEngine<RedissonClient> e = lanes != null ? lanes.anyEngine() : engine;
+        return join(e.read(c -> CompletableFuture.completedFuture(c)));
     }
 
     /** Stops every thread this client started and closes its connections. */

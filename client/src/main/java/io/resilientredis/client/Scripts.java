@@ -47,6 +47,40 @@ final class Scripts {
     static final String APPLY = "redis.call(unpack(ARGV))\nreturn 1";
 
     static final String ONCE_SHA = sha1(ONCE);
+
+    /**
+     * An application's script made exactly-once: KEYS[1] is the marker (in the slot of the script's first
+     * key), ARGV[1] its TTL; the script itself runs as a function of the remaining KEYS and ARGV, in the
+     * same script run, so its effects and the marker are atomic. A marker that exists means it ran before:
+     * the reply it recorded (as a string, or nil) is returned and nothing runs. An error reply is returned
+     * without a marker.
+     *
+     * @param body the application's Lua source
+     * @return the wrapped source
+     */
+    static String onceWrapper(String body) {
+        return String.join("\n",
+                "local seen = redis.call('GET', KEYS[1])",
+                "if seen then",
+                "  if seen == '" + NIL_MARK + "' then return false end",
+                "  return seen",
+                "end",
+                "local keys, argv = {}, {}",
+                "for i = 2, #KEYS do keys[i - 1] = KEYS[i] end",
+                "for i = 2, #ARGV do argv[i - 1] = ARGV[i] end",
+                "local res = (function(KEYS, ARGV)",
+                body,
+                "end)(keys, argv)",
+                "if type(res) == 'table' and res['err'] then return res end",
+                "if res == nil or res == false then",
+                "  redis.call('SET', KEYS[1], '" + NIL_MARK + "', 'EX', ARGV[1])",
+                "  return false",
+                "end",
+                "local kept = res",
+                "if type(res) == 'table' then kept = res['ok'] or 'OK' end",
+                "redis.call('SET', KEYS[1], tostring(kept), 'EX', ARGV[1])",
+                "return res");
+    }
     static final String APPLY_SHA = sha1(APPLY);
 
     private Scripts() {

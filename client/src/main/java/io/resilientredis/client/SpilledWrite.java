@@ -32,9 +32,11 @@ import io.resilientredis.client.internal.Markers;
  * @param keys the script's KEYS; empty for the command form
  * @param keyCount for the command form, how many leading arguments are keys when the caller declared it
  *                 (format version 3); -1 when {@link CommandKeys} finds them by the command's name
+ * @param body for an application's own script ({@link RedisScript}, format version 4), its Lua source, kept
+ *             in the store because no registry names it; null otherwise
  */
 record SpilledWrite(String id, boolean exactlyOnce, String command, List<byte[]> args, String script,
-                    List<String> keys, int keyCount) {
+                    List<String> keys, int keyCount, String body) {
 
     /** Command form. */
     private static final int VERSION_COMMAND = 1;
@@ -42,6 +44,10 @@ record SpilledWrite(String id, boolean exactlyOnce, String command, List<byte[]>
     private static final int VERSION_SCRIPT = 2;
     /** Command form with declared keys (the leading {@code keyCount} arguments). */
     private static final int VERSION_COMMAND_KEYS = 3;
+    /** An application's script, its body included. */
+    private static final int VERSION_USER_SCRIPT = 4;
+    /** The script name of the user-script form. */
+    static final String USER_SCRIPT = "user";
 
     SpilledWrite {
         if ((command == null) == (script == null)) {
@@ -49,6 +55,9 @@ record SpilledWrite(String id, boolean exactlyOnce, String command, List<byte[]>
         }
         args = List.copyOf(args);
         keys = List.copyOf(keys);
+        if (body != null && !USER_SCRIPT.equals(script)) {
+            throw new IllegalArgumentException("only the user-script form carries a body");
+        }
         if (keyCount < -1 || keyCount > args.size() || (keyCount >= 0 && script != null)) {
             throw new IllegalArgumentException("a command's declared key count is 0 to its argument count");
         }
@@ -56,17 +65,26 @@ record SpilledWrite(String id, boolean exactlyOnce, String command, List<byte[]>
 
     /** The command form, its keys found by the command's name. */
     SpilledWrite(String id, boolean exactlyOnce, String command, List<byte[]> args) {
-        this(id, exactlyOnce, command, args, null, List.of(), -1);
+        this(id, exactlyOnce, command, args, null, List.of(), -1, null);
     }
 
     /** The command form with declared keys ({@code keyCount} leading arguments; -1: by the command's name). */
     SpilledWrite(String id, boolean exactlyOnce, String command, List<byte[]> args, int keyCount) {
-        this(id, exactlyOnce, command, args, null, List.of(), keyCount);
+        this(id, exactlyOnce, command, args, null, List.of(), keyCount, null);
     }
 
     /** The named-script form. */
     static SpilledWrite script(String id, boolean exactlyOnce, String script, List<String> keys, List<byte[]> args) {
-        return new SpilledWrite(id, exactlyOnce, null, args, script, keys, -1);
+        return new SpilledWrite(id, exactlyOnce, null, args, script, keys, -1, null);
+    }
+
+    /** An application's own script, its body carried along. */
+    static SpilledWrite userScript(String id, boolean exactlyOnce, String body, List<String> keys, List<byte[]> args) {
+        return new SpilledWrite(id, exactlyOnce, null, args, USER_SCRIPT, keys, -1, body);
+    }
+
+    boolean isUserScript() {
+        return body != null;
     }
 
     boolean isScript() {
@@ -77,7 +95,8 @@ record SpilledWrite(String id, boolean exactlyOnce, String command, List<byte[]>
     byte[] encode() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + args.size() * 16);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(isScript() ? VERSION_SCRIPT : keyCount >= 0 ? VERSION_COMMAND_KEYS : VERSION_COMMAND);
+            out.writeByte(isUserScript() ? VERSION_USER_SCRIPT : isScript() ? VERSION_SCRIPT
+                    : keyCount >= 0 ? VERSION_COMMAND_KEYS : VERSION_COMMAND);
             out.writeByte(exactlyOnce ? 1 : 0);
             out.writeUTF(id);
             if (isScript()) {
@@ -85,6 +104,11 @@ record SpilledWrite(String id, boolean exactlyOnce, String command, List<byte[]>
                 out.writeInt(keys.size());
                 for (String k : keys) {
                     out.writeUTF(k);
+                }
+                if (isUserScript()) {
+                    byte[] b = body.getBytes(StandardCharsets.UTF_8);
+                    out.writeInt(b.length);
+                    out.write(b);
                 }
             } else {
                 out.writeUTF(command);
@@ -110,6 +134,9 @@ record SpilledWrite(String id, boolean exactlyOnce, String command, List<byte[]>
             n += 2 + modifiedUtf8Length(script) + 4;
             for (String k : keys) {
                 n += 2 + modifiedUtf8Length(k);
+            }
+            if (isUserScript()) {
+                n += 4 + utf8Length(body);
             }
         } else {
             n += 2 + modifiedUtf8Length(command) + (keyCount >= 0 ? 4 : 0);
@@ -176,19 +203,25 @@ record SpilledWrite(String id, boolean exactlyOnce, String command, List<byte[]>
     static SpilledWrite decode(byte[] payload) {
         try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(payload))) {
             int version = in.readUnsignedByte();
-            if (version != VERSION_COMMAND && version != VERSION_SCRIPT && version != VERSION_COMMAND_KEYS) {
+            if (version < VERSION_COMMAND || version > VERSION_USER_SCRIPT) {
                 throw new IllegalArgumentException("spilled write has format version " + version
-                        + "; this client reads versions " + VERSION_COMMAND + " to " + VERSION_COMMAND_KEYS
+                        + "; this client reads versions " + VERSION_COMMAND + " to " + VERSION_USER_SCRIPT
                         + " (downgrade? replay it with a newer client)");
             }
             boolean once = in.readUnsignedByte() == 1;
             String id = in.readUTF();
             String name = in.readUTF();
             List<String> keys = new ArrayList<>();
-            if (version == VERSION_SCRIPT) {
+            String body = null;
+            if (version == VERSION_SCRIPT || version == VERSION_USER_SCRIPT) {
                 int k = in.readInt();
                 for (int i = 0; i < k; i++) {
                     keys.add(in.readUTF());
+                }
+                if (version == VERSION_USER_SCRIPT) {
+                    byte[] b = new byte[in.readInt()];
+                    in.readFully(b);
+                    body = new String(b, StandardCharsets.UTF_8);
                 }
             }
             int keyCount = version == VERSION_COMMAND_KEYS ? in.readInt() : -1;
@@ -198,6 +231,9 @@ record SpilledWrite(String id, boolean exactlyOnce, String command, List<byte[]>
                 byte[] a = new byte[in.readInt()];
                 in.readFully(a);
                 args.add(a);
+            }
+            if (version == VERSION_USER_SCRIPT) {
+                return userScript(id, once, body, keys, args);
             }
             return version == VERSION_SCRIPT ? script(id, once, name, keys, args)
                     : new SpilledWrite(id, once, name, args, keyCount);

@@ -5,7 +5,9 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.redisson.api.RBatch;
@@ -102,6 +104,9 @@ final class WireForm {
     }
 
     private ScriptCall call(SpilledWrite w, Pass pass) {
+        if (w.isUserScript()) {
+            return userScript(w, markerTtlSeconds);
+        }
         if (w.isScript()) {
             NamedScript named = NamedScript.byName(w.script());
             return new ScriptCall(named.sha(), named.body(), NamedScript.REPLY, w.scriptKeys(),
@@ -113,6 +118,72 @@ final class WireForm {
         }
         return new ScriptCall(Scripts.APPLY_SHA, Scripts.APPLY, RScript.ReturnType.LONG,
                 new java.util.ArrayList<>(w.dataKeys()), w.commandArgv());
+    }
+
+    /** An application's script: as it is when idempotent, else inside the marker wrapper. */
+    private static ScriptCall userScript(SpilledWrite w, long markerTtlSeconds) {
+        UserScriptForms forms = UserScriptForms.of(w.body());
+        List<Object> keys = new java.util.ArrayList<>(w.keys().size() + 1);
+        if (!w.exactlyOnce()) {
+            keys.addAll(w.keys());
+            return new ScriptCall(forms.sha(), w.body(), RScript.ReturnType.LIST, keys, w.args().toArray());
+        }
+        keys.add(w.markerKey());
+        keys.addAll(w.keys());
+        Object[] argv = new Object[w.args().size() + 1];
+        argv[0] = Long.toString(markerTtlSeconds).getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < w.args().size(); i++) {
+            argv[i + 1] = w.args().get(i);
+        }
+        return new ScriptCall(forms.onceSha(), forms.once(), RScript.ReturnType.LIST, keys, argv);
+    }
+
+    /**
+     * Sends an application's script alone, on its first attempt, as one plain {@code EVALSHA} (any reply
+     * type), with {@code EVAL} when the server does not know it.
+     *
+     * @return the script's reply as Redis sent it
+     */
+    CompletionStage<Object> sendUserScript(RedissonClient client, SpilledWrite write) {
+        ScriptCall call = userScript(write, markerTtlSeconds);
+        List<byte[]> args = new java.util.ArrayList<>(call.keys().size() + call.argv().length + 2);
+        args.add(null); // the script, by SHA or body
+        args.add(Integer.toString(call.keys().size()).getBytes(StandardCharsets.UTF_8));
+        for (Object k : call.keys()) {
+            args.add(k instanceof byte[] b ? b : k.toString().getBytes(StandardCharsets.UTF_8));
+        }
+        for (Object a : call.argv()) {
+            args.add((byte[]) a);
+        }
+        byte[] first = call.keys().isEmpty() ? null : args.get(2);
+        List<byte[]> bySha = new java.util.ArrayList<>(args);
+        bySha.set(0, call.sha().getBytes(StandardCharsets.UTF_8));
+        return RawCommands.call(client, true, "EVALSHA", bySha, first).exceptionallyCompose(failure -> {
+            if (!Scripts.isNoScript(failure)) {
+                return CompletableFuture.failedStage(failure);
+            }
+            List<byte[]> byBody = new java.util.ArrayList<>(args);
+            byBody.set(0, call.body().getBytes(StandardCharsets.UTF_8));
+            return RawCommands.call(client, true, "EVAL", byBody, first);
+        });
+    }
+
+    /** An application script's two forms and their SHAs, computed once for the scripts used most. */
+    private record UserScriptForms(String sha, String once, String onceSha) {
+        private static final Map<String, UserScriptForms> CACHE = new ConcurrentHashMap<>();
+        private static final int CACHED = 256;
+
+        static UserScriptForms of(String body) {
+            UserScriptForms f = CACHE.get(body);
+            if (f == null) {
+                String once = Scripts.onceWrapper(body);
+                f = new UserScriptForms(Scripts.sha1(body), once, Scripts.sha1(once));
+                if (CACHE.size() < CACHED) {
+                    CACHE.putIfAbsent(body, f);
+                }
+            }
+            return f;
+        }
     }
 
     /**

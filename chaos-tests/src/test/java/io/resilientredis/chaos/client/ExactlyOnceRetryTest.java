@@ -19,6 +19,7 @@ import io.resilientredis.failover.WriteStatus;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -133,6 +134,50 @@ class ExactlyOnceRetryTest {
             assertThat(redis.incrBy("counter", 1).status()).isEqualTo(WriteStatus.WRITTEN);
             assertThat(redis("GET", "counter")).isEqualTo("2");
         }
+    }
+
+    @Test
+    void everyExactlyOnceOperationTimedOutAfterLandingIsSpilledAndReplayedOnce(@TempDir Path spill) throws Exception {
+        // The late replies must not open the breaker: every write is to reach Redis, then be spilled.
+        BreakerSettings tolerant = BreakerSettings.builder().failureRate(100, 50).build();
+        try (ResilientRedis redis = client(RetrySettings.none()).breaker(tolerant).spill(spill).build()) {
+            warmUp(redis);
+            redis.zadd("eo:z", 1.0, "m");
+            redis.set("eo:gone", "x");
+            io.resilientredis.client.RedisScript add = io.resilientredis.client.RedisScript.of(
+                    "redis.call('INCRBY', KEYS[1], ARGV[1]) return redis.call('GET', KEYS[1])");
+            redis.execute(add.keys("eo:warm").args("1")); // the server knows the script by its SHA now
+            // One at a time: while one waits in the spill store, later writes queue behind it unsent.
+            Map<String, java.util.function.Supplier<WriteReceipt<?>>> ops = new java.util.LinkedHashMap<>();
+            ops.put("ZINCRBY", () -> redis.zincrBy("eo:z", 2.0, "m"));
+            ops.put("HINCRBY", () -> redis.hincrBy("eo:h", "f", 3));
+            ops.put("INCRBYFLOAT", () -> redis.incrByFloat("eo:f", 0.5));
+            ops.put("XADD", () -> redis.xadd("eo:x", Map.of("k", "v")));
+            ops.put("GETDEL", () -> redis.getDel("eo:gone"));
+            ops.put("script", () -> redis.execute(add.keys("eo:s").args("7")));
+            for (Map.Entry<String, java.util.function.Supplier<WriteReceipt<?>>> op : ops.entrySet()) {
+                Map<String, Object> before = state();
+                proxy().toxics().latency("late-replies", ToxicDirection.DOWNSTREAM, REPLY_DELAY_MS);
+                assertThat(op.getValue().get().status()).as(op.getKey() + " timed out").isEqualTo(WriteStatus.SPILLED);
+                Map<String, Object> landed = state();
+                assertThat(landed).as(op.getKey() + " landed before it was spilled").isNotEqualTo(before);
+                proxy().toxics().get("late-replies").remove();
+                assertThat(redis.awaitSpillDrained(Duration.ofSeconds(30))).isTrue();
+                assertThat(state()).as(op.getKey() + " replayed under its id: not applied again").isEqualTo(landed);
+            }
+            assertThat(state()).isEqualTo(Map.of("z", "3", "h", "3", "f", "0.5", "x", 1L, "gone", 0L, "s", "7"));
+        }
+    }
+
+    private static Map<String, Object> state() throws IOException {
+        Map<String, Object> s = new java.util.TreeMap<>();
+        s.put("z", String.valueOf(redis("ZSCORE", "eo:z", "m")));
+        s.put("h", String.valueOf(redis("HGET", "eo:h", "f")));
+        s.put("f", String.valueOf(redis("GET", "eo:f")));
+        s.put("x", redis("XLEN", "eo:x"));
+        s.put("gone", redis("EXISTS", "eo:gone"));
+        s.put("s", String.valueOf(redis("GET", "eo:s")));
+        return s;
     }
 
     /**

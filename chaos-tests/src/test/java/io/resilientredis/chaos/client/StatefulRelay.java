@@ -31,6 +31,8 @@ final class StatefulRelay implements AutoCloseable {
         final Socket server;
         /** Set when the relay forgot this connection: its bytes are read and dropped. */
         volatile boolean forgotten;
+        /** Set when the client closed its side. */
+        volatile boolean clientGone;
         final Thread up;
         final Thread down;
 
@@ -60,7 +62,10 @@ final class StatefulRelay implements AutoCloseable {
             } catch (IOException e) {
                 // one side closed: the pair ends
             } finally {
-                if (!forgotten) {
+                if (from == client) {
+                    clientGone = true;
+                }
+                if (!forgotten || from == client) {
                     close();
                 }
             }
@@ -101,6 +106,11 @@ final class StatefulRelay implements AutoCloseable {
     /** @return connections relayed now (forgotten ones excluded) */
     int liveConnections() {
         return (int) pairs.stream().filter(p -> !p.forgotten && !p.client.isClosed()).count();
+    }
+
+    /** @return connections the relay forgot that their client has not closed yet */
+    int forgottenStillOpen() {
+        return (int) pairs.stream().filter(p -> p.forgotten && !p.clientGone).count();
     }
 
     /** Loses the state of every connection open now: their bytes are dropped both ways, nothing is closed. */

@@ -89,6 +89,8 @@ public enum Command {
     XTRIM,
     /** PUBLISH. */
     PUBLISH,
+    /** An application's script ({@code execute(RedisScript)}). */
+    SCRIPT,
     /** A generic read ({@code execute(RedisCommand.Read)}); its name is not a tag (unbounded). */
     EXECUTE_READ,
     /** A generic write ({@code execute(RedisCommand.Write)}). */
