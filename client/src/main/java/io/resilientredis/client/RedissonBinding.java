@@ -38,8 +38,6 @@ final class RedissonBinding implements AutoCloseable {
     private static final AtomicInteger IDS = new AtomicInteger();
     /** How often Redisson's cluster mode asks the cluster for its topology. */
     static final int CLUSTER_SCAN_MILLIS = 1000;
-    /** How often each pooled connection is pinged (its PING times out after half of this, or the call timeout). */
-    static final int PING_INTERVAL_MILLIS = 10_000;
 
     private final Duration timeout;
     private final Duration connectTimeout;
@@ -164,9 +162,11 @@ final class RedissonBinding implements AutoCloseable {
         c.setRetryAttempts(0);
         c.setTimeout((int) timeout.toMillis());
         c.setConnectTimeout((int) connectTimeout.toMillis());
-        // A pooled connection a middlebox silenced (NAT or load balancer state lost: no reset, no reply) is
-        // found by its PING timing out, closed and replaced, also when no call has used it since.
-        c.setPingConnectionInterval(PING_INTERVAL_MILLIS);
+        // No background PING: with one, Redisson also PINGs every new connection before using it, so a server
+        // whose replies are late cannot even be connected to, and a write in flight is not sent. A pooled
+        // connection a middlebox silenced is closed by Redisson when a call on it times out (the engine retries
+        // that call on another), SilentConnectionTest.
+        c.setPingConnectionInterval(0);
     }
 
     @Override
