@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
  * and reads reach every shard, exactly-once markers live in their data key's slot, writes whose keys
  * span slots are refused before they go anywhere, and a full outage is spilled and replayed once.
  */
-@Tag("cluster")
 class ClusterClientTest {
 
     @RegisterExtension

@@ -3,11 +3,9 @@ package io.resilientredis.chaos.commands;
 import io.resilientredis.chaos.ChaosTopology;
 import io.resilientredis.chaos.ChaosTopologyExtension;
 import io.resilientredis.chaos.topology.RedisTopology;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The command surface on a three-shard Redis Cluster (each run's keys in one slot, lanes per shard). */
-@Tag("cluster")
 class ClusterCommandSurfaceTest extends CommandSurface {
 
     @RegisterExtension

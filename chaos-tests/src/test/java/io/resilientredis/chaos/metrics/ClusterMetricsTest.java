@@ -15,7 +15,6 @@ import io.resilientredis.failover.WriteStatus;
 import io.resilientredis.micrometer.ResilientRedisMetrics;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,7 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
  * With a Redis Cluster primary, each spill lane has its own breaker gauges, and a shard the client cannot
  * reach opens only its lane's breaker while the others stay closed; the call timers name the cluster.
  */
-@Tag("cluster")
 class ClusterMetricsTest {
 
     @RegisterExtension

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -21,7 +20,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * shard, clients reach it through the proxies with the NAT map, a slot moves with its keys, and a
  * shard's killed master is replaced by its replica. One cluster for the class; the failover runs last.
  */
-@Tag("cluster")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterTopologyTest {
 
