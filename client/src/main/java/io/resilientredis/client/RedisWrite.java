@@ -23,24 +23,24 @@ final class RedisWrite<T> implements WriteOp<RedissonClient, T> {
     private final long largestArg;
     private final long markerTtlSeconds;
     private final Function<RedissonClient, CompletionStage<T>> direct;
-    /** Turns the reply the exactly-once script recorded (a string) into this write's reply type. */
-    private final Function<String, T> onceReply;
+    /** Turns the reply the exactly-once script recorded (bytes, or null) into this write's reply type. */
+    private final Function<Object, T> onceReply;
     private final Function<List<Object>, T> scriptReply;
 
     private RedisWrite(SpilledWrite form, long markerTtlSeconds, Function<RedissonClient, CompletionStage<T>> direct,
-                       Function<String, T> onceReply) {
+                       Function<Object, T> onceReply) {
         this(form, markerTtlSeconds, direct, onceReply, null);
     }
 
     private RedisWrite(SpilledWrite form, long markerTtlSeconds, Function<RedissonClient, CompletionStage<T>> direct,
-                       Function<String, T> onceReply, Function<List<Object>, T> scriptReply) {
+                       Function<Object, T> onceReply, Function<List<Object>, T> scriptReply) {
         this(form.id(), form, null, form.encodedSize(), form.largestArg(), markerTtlSeconds, direct, onceReply,
                 scriptReply);
     }
 
     private RedisWrite(String id, SpilledWrite form, Supplier<SpilledWrite> lazyForm, long spillSize, long largestArg,
                        long markerTtlSeconds, Function<RedissonClient, CompletionStage<T>> direct,
-                       Function<String, T> onceReply, Function<List<Object>, T> scriptReply) {
+                       Function<Object, T> onceReply, Function<List<Object>, T> scriptReply) {
         this.id = id;
         this.form = form;
         this.lazyForm = lazyForm;
@@ -80,7 +80,8 @@ final class RedisWrite<T> implements WriteOp<RedissonClient, T> {
      * @return a copy that knows it
      */
     RedisWrite<T> withScriptReply(Function<String, T> scriptReply) {
-        return new RedisWrite<>(id, form, lazyForm, spillSize, largestArg, markerTtlSeconds, direct, scriptReply, null);
+        return new RedisWrite<>(id, form, lazyForm, spillSize, largestArg, markerTtlSeconds, direct,
+                raw -> scriptReply.apply(text(raw)), null);
     }
 
     /** Applies the write through its exactly-once script in a pipeline that waits for replicas. */
@@ -89,8 +90,8 @@ final class RedisWrite<T> implements WriteOp<RedissonClient, T> {
         if (form.isScript()) {
             return batcher.submit(form).thenApply(scriptReply);
         }
-        Function<String, T> reply = onceReply == null ? s -> null : onceReply;
-        return batcher.submit(form).thenApply(r -> reply.apply(text(r.get(1))));
+        Function<Object, T> reply = onceReply == null ? s -> null : onceReply;
+        return batcher.submit(form).thenApply(r -> reply.apply(r.get(1)));
     }
 
     /** An idempotent write with a typed fast path. */
@@ -161,11 +162,20 @@ final class RedisWrite<T> implements WriteOp<RedissonClient, T> {
         return exactlyOnce(Ids.next(), command, args, markerTtlSeconds, reply);
     }
 
+    /**
+     * A non-idempotent write whose reply is read from the bytes the exactly-once script recorded (a
+     * value the application's codec decodes), not from their UTF-8 text.
+     */
+    static <T> RedisWrite<T> exactlyOnceRaw(String command, List<byte[]> args, long markerTtlSeconds,
+                                            Function<Object, T> rawReply) {
+        return new RedisWrite<>(new SpilledWrite(Ids.next(), true, command, args), markerTtlSeconds, null, rawReply);
+    }
+
     /** A non-idempotent write whose first {@code keyCount} arguments are keys (-1: by the command's name). */
     static <T> RedisWrite<T> exactlyOnce(String command, List<byte[]> args, int keyCount, long markerTtlSeconds,
                                          Function<String, T> reply) {
         return new RedisWrite<>(new SpilledWrite(Ids.next(), true, command, args, keyCount), markerTtlSeconds, null,
-                reply);
+                raw -> reply.apply(text(raw)));
     }
 
     /** An idempotent write whose first {@code keyCount} arguments are keys (-1: by the command's name). */
@@ -177,7 +187,8 @@ final class RedisWrite<T> implements WriteOp<RedissonClient, T> {
     /** A non-idempotent write under a caller-chosen id (job enqueue uses the job id). */
     static <T> RedisWrite<T> exactlyOnce(String id, String command, List<byte[]> args, long markerTtlSeconds,
                                          Function<String, T> reply) {
-        return new RedisWrite<>(new SpilledWrite(id, true, command, args), markerTtlSeconds, null, reply);
+        return new RedisWrite<>(new SpilledWrite(id, true, command, args), markerTtlSeconds, null,
+                raw -> reply.apply(text(raw)));
     }
 
     @Override
@@ -192,7 +203,7 @@ final class RedisWrite<T> implements WriteOp<RedissonClient, T> {
         }
         SpilledWrite form = form();
         CompletionStage<List<Object>> reply = new WireForm(markerTtlSeconds).send(client, form);
-        return form.isScript() ? reply.thenApply(scriptReply) : reply.thenApply(r -> onceReply.apply(text(r.get(1))));
+        return form.isScript() ? reply.thenApply(scriptReply) : reply.thenApply(r -> onceReply.apply(r.get(1)));
     }
 
     @Override

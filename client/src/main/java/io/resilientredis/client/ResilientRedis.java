@@ -32,7 +32,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -65,7 +64,7 @@ import org.slf4j.LoggerFactory;
  * started). The synchronous methods throw the exceptions the asynchronous ones
  * ({@link #async()}) complete with.
  */
-public final class ResilientRedis implements AutoCloseable {
+public final class ResilientRedis extends RedisView<String, String> implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger("io.resilientredis");
 
@@ -275,491 +274,66 @@ public final class ResilientRedis implements AutoCloseable {
     }
 
     /** @return the asynchronous form of every operation */
+    @Override
     public AsyncRedis async() {
         return observedAsync;
     }
 
-    // ------------------------------------------------------------------ strings
+    @Override
+    AsyncRedis ops() {
+        return async;
+    }
 
-    /**
-     * @param key the key
-     * @return the value, or null when absent
-     */
-    public String get(String key) {
-        return call(Command.GET, hooks.start(), async.get(key));
+    @Override
+    long startCall() {
+        return hooks.start();
     }
 
     /**
-     * SET key value.
+     * The same operations on other key and value types: keys and values go through the codecs, and
+     * everything else (connections, breakers, the spill store, metrics) is this client's.
      *
-     * @param key the key
-     * @param value the value
-     * @return the receipt: WRITTEN, or SPILLED when no endpoint took it
-     */
-    public WriteReceipt<Void> set(String key, String value) {
-        return call(Command.SET, hooks.start(), async.set(key, value));
-    }
-
-    /**
-     * SET key value PX ttl.
+     * <pre>{@code
+     * RedisView<String, Order> orders = redis.withCodecs(Codec.utf8(), JsonCodec.of(Order.class));
+     * RedisView<byte[], byte[]> raw = redis.withCodecs(Codec.bytes(), Codec.bytes());
+     * }</pre>
      *
-     * @param key the key
-     * @param value the value
-     * @param ttl time to live (counts from replay when spilled)
-     * @return the receipt
+     * @param keyCodec how keys, hash fields and stream field names become bytes
+     * @param valueCodec how values and members become bytes
+     * @param <K> the key type
+     * @param <V> the value type
+     * @return a view of this client with those types; its {@link RedisView#async()} is the async form
      */
-    public WriteReceipt<Void> set(String key, String value, Duration ttl) {
-        return call(Command.SET, hooks.start(), async.set(key, value, ttl));
-    }
+    public <K, V> RedisView<K, V> withCodecs(Codec<K> keyCodec, Codec<V> valueCodec) {
+        AsyncRedisView<K, V> plain = new AsyncRedisView<>(async, keyCodec, valueCodec, null);
+        AsyncRedisView<K, V> observed = plain.observedBy(hooks);
+        ResilientRedis client = this;
+        return new RedisView<K, V>() {
+            @Override
+            public AsyncRedisView<K, V> async() {
+                return observed;
+            }
 
-    /**
-     * SET key value NX PX ttl.
-     *
-     * @param key the key
-     * @param value the value
-     * @param ttl time to live
-     * @return the receipt; its reply is whether the key was set (null when spilled)
-     */
-    public WriteReceipt<Boolean> setIfAbsent(String key, String value, Duration ttl) {
-        return call(Command.SETNX, hooks.start(), async.setIfAbsent(key, value, ttl));
-    }
+            @Override
+            AsyncRedisView<K, V> ops() {
+                return plain;
+            }
 
-    /**
-     * DEL key [key ...].
-     *
-     * @param keys the keys
-     * @return the receipt; its reply is the number removed
-     */
-    public WriteReceipt<Long> del(String... keys) {
-        return call(Command.DEL, hooks.start(), async.del(keys));
-    }
+            @Override
+            long startCall() {
+                return client.startCall();
+            }
 
-    /**
-     * @param key the key
-     * @return whether it exists
-     */
-    public boolean exists(String key) {
-        return call(Command.EXISTS, hooks.start(), async.exists(key));
-    }
+            @Override
+            <T> T call(Command command, long start, CompletionStage<T> stage) {
+                return client.call(command, start, stage);
+            }
 
-    /**
-     * PEXPIRE key ttl.
-     *
-     * @param key the key
-     * @param ttl time to live
-     * @return the receipt
-     */
-    public WriteReceipt<Boolean> expire(String key, Duration ttl) {
-        return call(Command.PEXPIRE, hooks.start(), async.expire(key, ttl));
-    }
-
-    /**
-     * INCRBY key delta, applied exactly once.
-     *
-     * @param key the key
-     * @param delta the increment
-     * @return the receipt; its reply is the new value (null when spilled)
-     */
-    public WriteReceipt<Long> incrBy(String key, long delta) {
-        return call(Command.INCRBY, hooks.start(), async.incrBy(key, delta));
-    }
-
-    // ------------------------------------------------------------------ hashes
-
-    /**
-     * @param key the hash
-     * @param field the field
-     * @return the value, or null
-     */
-    public String hget(String key, String field) {
-        return call(Command.HGET, hooks.start(), async.hget(key, field));
-    }
-
-    /**
-     * HSET key field value.
-     *
-     * @param key the hash
-     * @param field the field
-     * @param value the value
-     * @return the receipt
-     */
-    public WriteReceipt<Boolean> hset(String key, String field, String value) {
-        return call(Command.HSET, hooks.start(), async.hset(key, field, value));
-    }
-
-    /**
-     * @param key the hash
-     * @return every field and value
-     */
-    public Map<String, String> hgetAll(String key) {
-        return call(Command.HGETALL, hooks.start(), async.hgetAll(key));
-    }
-
-    /**
-     * HDEL key field [field ...].
-     *
-     * @param key the hash
-     * @param fields the fields
-     * @return the receipt
-     */
-    public WriteReceipt<Long> hdel(String key, String... fields) {
-        return call(Command.HDEL, hooks.start(), async.hdel(key, fields));
-    }
-
-    // ------------------------------------------------------------------ lists
-
-    /**
-     * LPUSH, exactly once.
-     *
-     * @param key the list
-     * @param values the values
-     * @return the receipt; its reply is the new length (null when spilled)
-     */
-    public WriteReceipt<Long> lpush(String key, String... values) {
-        return call(Command.LPUSH, hooks.start(), async.lpush(key, values));
-    }
-
-    /**
-     * RPUSH, exactly once.
-     *
-     * @param key the list
-     * @param values the values
-     * @return the receipt; its reply is the new length (null when spilled)
-     */
-    public WriteReceipt<Long> rpush(String key, String... values) {
-        return call(Command.RPUSH, hooks.start(), async.rpush(key, values));
-    }
-
-    /**
-     * @param key the list
-     * @param start first index
-     * @param stop last index, inclusive
-     * @return the elements
-     */
-    public List<String> lrange(String key, int start, int stop) {
-        return call(Command.LRANGE, hooks.start(), async.lrange(key, start, stop));
-    }
-
-    /**
-     * @param key the list
-     * @return its length
-     */
-    public long llen(String key) {
-        return call(Command.LLEN, hooks.start(), async.llen(key));
-    }
-
-    // ------------------------------------------------------------------ strings, hashes, sets, sorted sets, streams
-
-    /**
-     * MGET key [key ...]: one slot's keys on a Redis Cluster.
-     *
-     * @param keys the keys
-     * @return each key's value, null where absent, in order
-     */
-    public List<String> mget(String... keys) {
-        return call(Command.MGET, hooks.start(), async.mget(keys));
-    }
-
-    /**
-     * MSET key value [key value ...], idempotent: one slot's keys on a Redis Cluster.
-     *
-     * @param values keys and values, set in the map's order
-     * @return the receipt
-     */
-    public WriteReceipt<Void> mset(Map<String, String> values) {
-        return call(Command.MSET, hooks.start(), async.mset(values));
-    }
-
-    /**
-     * GETDEL key (Redis 6.2+), exactly once: a retry or replay returns the value the first run removed.
-     *
-     * @param key the key
-     * @return the receipt; its reply is the value removed, null when there was none (and when spilled)
-     */
-    public WriteReceipt<String> getDel(String key) {
-        return call(Command.GETDEL, hooks.start(), async.getDel(key));
-    }
-
-    /**
-     * INCRBYFLOAT key delta, exactly once.
-     *
-     * @param key the key
-     * @param delta the increment
-     * @return the receipt; its reply is the new value (null when spilled)
-     */
-    public WriteReceipt<Double> incrByFloat(String key, double delta) {
-        return call(Command.INCRBYFLOAT, hooks.start(), async.incrByFloat(key, delta));
-    }
-
-    /**
-     * PTTL key.
-     *
-     * @param key the key
-     * @return the time to live in milliseconds; -1 when the key has no TTL, -2 when it does not exist
-     */
-    public Long ttl(String key) {
-        return call(Command.PTTL, hooks.start(), async.ttl(key));
-    }
-
-    /**
-     * PERSIST key, idempotent: removes the key's TTL.
-     *
-     * @param key the key
-     * @return the receipt; its reply is whether a TTL was removed
-     */
-    public WriteReceipt<Boolean> persist(String key) {
-        return call(Command.PERSIST, hooks.start(), async.persist(key));
-    }
-
-    /**
-     * HINCRBY key field delta, exactly once.
-     *
-     * @param key the hash
-     * @param field the field
-     * @param delta the increment
-     * @return the receipt; its reply is the new value (null when spilled)
-     */
-    public WriteReceipt<Long> hincrBy(String key, String field, long delta) {
-        return call(Command.HINCRBY, hooks.start(), async.hincrBy(key, field, delta));
-    }
-
-    /**
-     * HMGET key field [field ...].
-     *
-     * @param key the hash
-     * @param fields the fields
-     * @return each field's value, null where absent, in order
-     */
-    public List<String> hmget(String key, String... fields) {
-        return call(Command.HMGET, hooks.start(), async.hmget(key, fields));
-    }
-
-    /**
-     * HSET key field value [field value ...], idempotent.
-     *
-     * @param key the hash
-     * @param fields fields and values
-     * @return the receipt; its reply is the number of fields added
-     */
-    public WriteReceipt<Long> hsetAll(String key, Map<String, String> fields) {
-        return call(Command.HSETALL, hooks.start(), async.hsetAll(key, fields));
-    }
-
-    /**
-     * SADD key member [member ...], idempotent.
-     *
-     * @param key the set
-     * @param members the members
-     * @return the receipt; its reply is the number added
-     */
-    public WriteReceipt<Long> sadd(String key, String... members) {
-        return call(Command.SADD, hooks.start(), async.sadd(key, members));
-    }
-
-    /**
-     * SREM key member [member ...], idempotent.
-     *
-     * @param key the set
-     * @param members the members
-     * @return the receipt; its reply is the number removed
-     */
-    public WriteReceipt<Long> srem(String key, String... members) {
-        return call(Command.SREM, hooks.start(), async.srem(key, members));
-    }
-
-    /**
-     * SMEMBERS key.
-     *
-     * @param key the set
-     * @return its members (empty when absent)
-     */
-    public Set<String> smembers(String key) {
-        return call(Command.SMEMBERS, hooks.start(), async.smembers(key));
-    }
-
-    /**
-     * SISMEMBER key member.
-     *
-     * @param key the set
-     * @param member the member
-     * @return whether it is a member
-     */
-    public Boolean sismember(String key, String member) {
-        return call(Command.SISMEMBER, hooks.start(), async.sismember(key, member));
-    }
-
-    /**
-     * SCARD key.
-     *
-     * @param key the set
-     * @return its size (0 when absent)
-     */
-    public Long scard(String key) {
-        return call(Command.SCARD, hooks.start(), async.scard(key));
-    }
-
-    /**
-     * ZADD key score member, idempotent (it sets the score).
-     *
-     * @param key the sorted set
-     * @param score the score
-     * @param member the member
-     * @return the receipt; its reply is 1 when the member is new, else 0
-     */
-    public WriteReceipt<Long> zadd(String key, double score, String member) {
-        return call(Command.ZADD, hooks.start(), async.zadd(key, score, member));
-    }
-
-    /**
-     * ZINCRBY key delta member, exactly once.
-     *
-     * @param key the sorted set
-     * @param delta the increment
-     * @param member the member
-     * @return the receipt; its reply is the new score (null when spilled)
-     */
-    public WriteReceipt<Double> zincrBy(String key, double delta, String member) {
-        return call(Command.ZINCRBY, hooks.start(), async.zincrBy(key, delta, member));
-    }
-
-    /**
-     * ZREM key member [member ...], idempotent.
-     *
-     * @param key the sorted set
-     * @param members the members
-     * @return the receipt; its reply is the number removed
-     */
-    public WriteReceipt<Long> zrem(String key, String... members) {
-        return call(Command.ZREM, hooks.start(), async.zrem(key, members));
-    }
-
-    /**
-     * ZSCORE key member.
-     *
-     * @param key the sorted set
-     * @param member the member
-     * @return its score, or null
-     */
-    public Double zscore(String key, String member) {
-        return call(Command.ZSCORE, hooks.start(), async.zscore(key, member));
-    }
-
-    /**
-     * ZRANGE key start stop WITHSCORES: by rank, lowest score first.
-     *
-     * @param key the sorted set
-     * @param start first rank (negative counts from the end)
-     * @param stop last rank, inclusive
-     * @return the members with their scores
-     */
-    public List<ScoredMember> zrange(String key, long start, long stop) {
-        return call(Command.ZRANGE, hooks.start(), async.zrange(key, start, stop));
-    }
-
-    /**
-     * ZRANGEBYSCORE key min max WITHSCORES: inclusive bounds, lowest score first.
-     *
-     * @param key the sorted set
-     * @param min the lowest score
-     * @param max the highest score
-     * @return the members with their scores
-     */
-    public List<ScoredMember> zrangeByScore(String key, double min, double max) {
-        return call(Command.ZRANGEBYSCORE, hooks.start(), async.zrangeByScore(key, min, max));
-    }
-
-    /**
-     * ZCARD key.
-     *
-     * @param key the sorted set
-     * @return its size (0 when absent)
-     */
-    public Long zcard(String key) {
-        return call(Command.ZCARD, hooks.start(), async.zcard(key));
-    }
-
-    /**
-     * XADD key * field value [field value ...], exactly once under the write's id: a retry or replay never adds a second entry.
-     *
-     * @param key the stream
-     * @param fields the entry's fields and values
-     * @return the receipt; its reply is the entry id Redis chose (null when spilled)
-     */
-    public WriteReceipt<String> xadd(String key, Map<String, String> fields) {
-        return call(Command.XADD, hooks.start(), async.xadd(key, fields));
-    }
-
-    /**
-     * XRANGE key start end.
-     *
-     * @param key the stream
-     * @param start the first id ({@code -} for the first entry)
-     * @param end the last id ({@code +} for the last entry)
-     * @return the entries, oldest first
-     */
-    public List<StreamEntry> xrange(String key, String start, String end) {
-        return call(Command.XRANGE, hooks.start(), async.xrange(key, start, end));
-    }
-
-    /**
-     * XLEN key.
-     *
-     * @param key the stream
-     * @return its length (0 when absent)
-     */
-    public Long xlen(String key) {
-        return call(Command.XLEN, hooks.start(), async.xlen(key));
-    }
-
-    /**
-     * XTRIM key MAXLEN maxLength, idempotent: keeps the newest {@code maxLength} entries.
-     *
-     * @param key the stream
-     * @param maxLength how many entries to keep
-     * @return the receipt; its reply is the number of entries removed
-     */
-    public WriteReceipt<Long> xtrim(String key, long maxLength) {
-        return call(Command.XTRIM, hooks.start(), async.xtrim(key, maxLength));
-    }
-
-    /**
-     * PUBLISH channel message, exactly once. A spilled message is delivered when it is replayed, late, to whoever subscribes then.
-     *
-     * @param channel the channel
-     * @param message the message
-     * @return the receipt; its reply is the number of subscribers that received it (null when spilled)
-     */
-    public WriteReceipt<Long> publish(String channel, String message) {
-        return call(Command.PUBLISH, hooks.start(), async.publish(channel, message));
-    }
-
-    // ------------------------------------------------------------------ any command
-
-    /**
-     * Runs an application's script: exactly once unless declared idempotent; spilled with its body and
-     * replayed like any write.
-     *
-     * @param script the script, its keys and arguments
-     * @return the receipt; its reply is the script's (strings as String, integers as Long, tables as Lists)
-     */
-    public WriteReceipt<Object> execute(RedisScript script) {
-        return call(Command.SCRIPT, hooks.start(), async.execute(script));
-    }
-
-    /**
-     * @param command a read command
-     * @return its reply
-     */
-    public Object execute(RedisCommand.Read command) {
-        return call(Command.EXECUTE_READ, hooks.start(), async.execute(command));
-    }
-
-    /**
-     * @param command a write command (exactly once unless declared idempotent)
-     * @return the receipt
-     */
-    public WriteReceipt<Object> execute(RedisCommand.Write command) {
-        return call(Command.EXECUTE_WRITE, hooks.start(), async.execute(command));
+            @Override
+            public String toString() {
+                return "RedisView{" + keyCodec + ", " + valueCodec + " of " + client + "}";
+            }
+        };
     }
 
     // ------------------------------------------------------------------ job queues
@@ -924,8 +498,8 @@ public final class ResilientRedis implements AutoCloseable {
         }
     }
 
-    /** Waits for a call, reporting its end to the metrics observer and the tracer when they are installed. */
-    private <T> T call(Command command, long start, CompletionStage<T> stage) {
+    @Override
+    <T> T call(Command command, long start, CompletionStage<T> stage) {
         // Traced from here, once the call is under way: a call whose arguments were refused opens no trace.
         Object trace = hooks.begin(command);
         if (start == ClientHooks.NOT_OBSERVED && trace == null) {

@@ -5,6 +5,7 @@ package io.resilientredis.client;
  *
  * @param member the member
  * @param score its score
+ * @param <V> the member type (the view's value type)
  */
-public record ScoredMember(String member, double score) {
+public record ScoredMember<V>(V member, double score) {
 }

@@ -15,22 +15,44 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The sync facade and {@code async()} offer the same operations: every public operation of
- * {@link ResilientRedis} has an {@link AsyncRedis} method of the same name and parameters returning a
- * {@code CompletionStage} of the sync method's type, and the other way round. The client's own lifecycle
- * and status methods are not operations.
+ * {@link RedisView} (which {@link ResilientRedis} is, for strings) has an {@link AsyncRedisView} method of
+ * the same name and parameters returning a {@code CompletionStage} of the sync method's type, and the other
+ * way round; the same holds for operations the string classes ({@link ResilientRedis}, {@link AsyncRedis})
+ * declare themselves. The client's own lifecycle and status methods are not operations.
  */
 class AsyncMirrorTest {
 
     /** Methods of the sync facade that are about the client, not Redis operations. */
     private static final Set<String> NOT_OPERATIONS = Set.of("builder", "async", "status", "maintenance",
             "awaitSpillDrained", "close", "queue", "redisson", "toString", "equals", "hashCode", "getClass", "notify",
-            "notifyAll", "wait");
+            "notifyAll", "wait", "withCodecs");
 
     @Test
     void everySyncOperationHasItsAsyncMirrorAndBack() {
         List<String> missing = new ArrayList<>();
-        for (Method sync : operations(ResilientRedis.class)) {
-            Method async = find(AsyncRedis.class, sync);
+        missing.addAll(unmirrored(RedisView.class, AsyncRedisView.class));
+        missing.addAll(unmirrored(ResilientRedis.class, AsyncRedis.class));
+        assertThat(missing).isEmpty();
+        assertThat(operations(RedisView.class)).as("the check sees the operations").hasSizeGreaterThan(40);
+    }
+
+    @Test
+    void theStringClientHasEveryOperationOfTheView() throws Exception {
+        // ResilientRedis and AsyncRedis are the views for strings: each operation is theirs, typed String.
+        Method set = ResilientRedis.class.getMethod("set", Object.class, Object.class);
+        assertThat(set.getDeclaringClass()).isEqualTo(RedisView.class);
+        assertThat(AsyncRedis.class.getMethod("zincrBy", Object.class, double.class, Object.class)
+                .getDeclaringClass()).isEqualTo(AsyncRedisView.class);
+        assertThat(ResilientRedis.class.getGenericSuperclass().getTypeName())
+                .isEqualTo(RedisView.class.getName() + "<java.lang.String, java.lang.String>");
+        assertThat(AsyncRedis.class.getGenericSuperclass().getTypeName())
+                .isEqualTo(AsyncRedisView.class.getName() + "<java.lang.String, java.lang.String>");
+    }
+
+    private static List<String> unmirrored(Class<?> syncType, Class<?> asyncType) {
+        List<String> missing = new ArrayList<>();
+        for (Method sync : operations(syncType)) {
+            Method async = find(asyncType, sync);
             if (async == null) {
                 missing.add("async() lacks " + describe(sync));
             } else if (!mirrors(sync.getGenericReturnType(), async.getGenericReturnType())) {
@@ -38,19 +60,20 @@ class AsyncMirrorTest {
                         + ", not a CompletionStage of " + sync.getGenericReturnType());
             }
         }
-        for (Method async : operations(AsyncRedis.class)) {
-            if (find(ResilientRedis.class, async) == null) {
+        for (Method async : operations(asyncType)) {
+            if (find(syncType, async) == null) {
                 missing.add("the sync facade lacks " + describe(async));
             }
         }
-        assertThat(missing).isEmpty();
-        assertThat(operations(ResilientRedis.class)).as("the check sees the operations").hasSizeGreaterThan(30);
+        return missing;
     }
 
     @Test
     void theCheckCatchesAMissingMirror() {
         // A positive control: a class whose only operation has no async twin is reported.
-        assertThat(find(AsyncRedis.class, method(Control.class, "frobnicate"))).isNull();
+        assertThat(find(AsyncRedisView.class, method(Control.class, "frobnicate"))).isNull();
+        assertThat(unmirrored(Control.class, AsyncRedisView.class)).contains(
+                "async() lacks frobnicate[class java.lang.String]");
     }
 
     /** A class with an operation no mirror has. */
