@@ -54,6 +54,8 @@ public class AsyncRedisView<K, V> {
     private final boolean cluster;
     private final Codec<K> keys;
     private final Codec<V> values;
+    /** The batch this view's calls are collected into, or null when they are sent at once. */
+    private final RedisBatch.Items batch;
 
     AsyncRedisView(FailoverEngine<RedissonClient> engine, ClusterLanes lanes, Duration markerTtl, Durability durability,
                    long maxBulkBytes, long maxEntryBytes, boolean cluster, Codec<K> keys, Codec<V> values) {
@@ -68,10 +70,17 @@ public class AsyncRedisView<K, V> {
         this.maxEntryBytes = maxEntryBytes;
         this.keys = Objects.requireNonNull(keys, "key codec");
         this.values = Objects.requireNonNull(values, "value codec");
+        this.batch = null;
     }
 
     /** The same client's operations with other codecs, observed by {@code hooks} (null: not observed). */
     AsyncRedisView(AsyncRedisView<?, ?> of, Codec<K> keys, Codec<V> values, ClientHooks hooks) {
+        this(of, keys, values, hooks, null);
+    }
+
+    /** The same client's operations, collected into {@code batch} (null: sent at once). */
+    AsyncRedisView(AsyncRedisView<?, ?> of, Codec<K> keys, Codec<V> values, ClientHooks hooks,
+                   RedisBatch.Items batch) {
         this.engine = of.engine;
         this.lanes = of.lanes;
         this.cluster = of.cluster;
@@ -83,11 +92,46 @@ public class AsyncRedisView<K, V> {
         this.maxEntryBytes = of.maxEntryBytes;
         this.keys = Objects.requireNonNull(keys, "key codec");
         this.values = Objects.requireNonNull(values, "value codec");
+        this.batch = batch;
+    }
+
+    /**
+     * Starts a batch: the writes and reads called on it are collected, then sent as one pipeline by
+     * {@link RedisBatch#send()}, in order. Each write is exactly once and gets its own receipt; when no
+     * endpoint takes the batch, its writes are spilled whole, in order.
+     *
+     * @return a new, empty batch with this view's codecs
+     */
+    public RedisBatch<K, V> batch() {
+        if (batch != null) {
+            throw new IllegalStateException("a batch cannot hold another batch; call batch() on the client or view");
+        }
+        return new RedisBatch<>(this, keys, values);
     }
 
     /** @return these operations, each call reported to the hooks' observer */
     AsyncRedisView<K, V> observedBy(ClientHooks observer) {
         return new AsyncRedisView<>(this, keys, values, observer);
+    }
+
+    /** @return the durability level writes are sent with */
+    final Durability durability() {
+        return durability;
+    }
+
+    /** @return how long exactly-once markers live */
+    final long markerTtlSeconds() {
+        return markerTtlSeconds;
+    }
+
+    /** @return the spill store's entry limit */
+    final long maxEntryBytes() {
+        return maxEntryBytes;
+    }
+
+    /** @return whether an endpoint is a Redis Cluster */
+    final boolean isCluster() {
+        return cluster;
     }
 
     /** @return the key codec */
@@ -118,14 +162,28 @@ public class AsyncRedisView<K, V> {
         if (cluster) {
             write.checkOneSlot();
         }
-        if (lanes == null) {
-            return engine.write(replicated(write, null));
+        if (batch != null) {
+            return batch.add(write);
         }
         List<byte[]> dataKeys = write.form().dataKeys();
-        ClusterLanes.Lane lane = lanes.enter(dataKeys.isEmpty() ? 0 : HashSlots.slot(dataKeys.get(0)));
+        return route(lane -> replicated(write, lane), dataKeys.isEmpty() ? null : dataKeys.get(0));
+    }
+
+    /**
+     * Sends a write through the engine of its key's lane (the one engine without lanes).
+     *
+     * @param op the write, given the lane it takes (null without lanes)
+     * @param firstKey the key whose slot picks the lane, or null
+     */
+    final <T> CompletionStage<WriteReceipt<T>> route(Function<Integer, WriteOp<RedissonClient, T>> op,
+                                                     byte[] firstKey) {
+        if (lanes == null) {
+            return engine.write(op.apply(null));
+        }
+        ClusterLanes.Lane lane = lanes.enter(firstKey == null ? 0 : HashSlots.slot(firstKey));
         CompletableFuture<WriteReceipt<T>> receipt;
         try {
-            receipt = lane.engine.write(replicated(write, lane.number));
+            receipt = lane.engine.write(op.apply(lane.number));
         } catch (RuntimeException e) {
             lane.left();
             throw e;
@@ -763,9 +821,19 @@ public class AsyncRedisView<K, V> {
             CommandKeys.requireOneSlot(name, readKeys);
         }
         byte[] first = readKeys.isEmpty() ? null : readKeys.get(0);
+        if (batch != null) {
+            return batch.add(name, a, readKeys, reply);
+        }
         FailoverEngine<RedissonClient> e = lanes == null ? engine
                 : lanes.engineFor(first == null ? 0 : HashSlots.slot(first));
         return e.read(c -> RawCommands.call(c, false, name, a, first).thenApply(reply));
+    }
+
+    /** Sends a read through the engine of {@code firstKey}'s lane (a batch of reads only). */
+    final <T> CompletionStage<T> readThrough(Function<RedissonClient, CompletionStage<T>> call, byte[] firstKey) {
+        FailoverEngine<RedissonClient> e = lanes == null ? engine
+                : lanes.engineFor(firstKey == null ? 0 : HashSlots.slot(firstKey));
+        return e.read(call::apply);
     }
 
     private static byte[] firstKey(String name, List<byte[]> a) {

@@ -35,6 +35,18 @@ public abstract class RedisView<K, V> {
     /** @return the asynchronous form of these operations */
     public abstract AsyncRedisView<K, V> async();
 
+    /**
+     * Starts a batch: the writes and reads called on it are collected, then sent as one pipeline by
+     * {@link RedisBatch#send()}, in order. Each write is exactly once and gets its own receipt; when no
+     * endpoint takes the batch, its writes are spilled whole, in order. A batch's calls return stages:
+     * wait for {@code send()} to see them complete.
+     *
+     * @return a new, empty batch with this view's codecs
+     */
+    public final RedisBatch<K, V> batch() {
+        return ops().batch();
+    }
+
     /** @return the operations the sync calls wait for (not observed: {@link #call} observes them) */
     abstract AsyncRedisView<K, V> ops();
 

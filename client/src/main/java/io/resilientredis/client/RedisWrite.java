@@ -191,6 +191,18 @@ final class RedisWrite<T> implements WriteOp<RedissonClient, T> {
                 raw -> reply.apply(text(raw)));
     }
 
+    /**
+     * @param reply what this write's script form answered (the marker script's {@code {applied, reply}},
+     *              or a script's table), as a batch sent it
+     * @return the write's reply, decoded as a direct write decodes it
+     */
+    T replyOf(List<Object> reply) {
+        if (form().isScript()) {
+            return scriptReply == null ? null : scriptReply.apply(reply);
+        }
+        return onceReply == null ? null : onceReply.apply(reply.get(1));
+    }
+
     @Override
     public String id() {
         return id;

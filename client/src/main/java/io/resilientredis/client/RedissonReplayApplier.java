@@ -44,7 +44,7 @@ final class RedissonReplayApplier implements ReplayApplier<RedissonClient> {
     public CompletionStage<Void> apply(RedissonClient client, List<SpillEntry> entries) {
         List<SpilledWrite> writes = new ArrayList<>(entries.size());
         for (SpillEntry entry : entries) {
-            writes.add(SpilledWrite.decode(entry.payload()));
+            writes.addAll(SpilledWrite.decodeAll(entry.payload()));
         }
         // EVALSHA keeps the scripts' bodies off the wire; a master that does not know them yet (a
         // fresh one after a failover) answers NOSCRIPT: load them and send the batch again. Every

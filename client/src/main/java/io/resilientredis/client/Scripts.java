@@ -49,6 +49,15 @@ final class Scripts {
     static final String ONCE_SHA = sha1(ONCE);
 
     /**
+     * Runs a read given as ARGV (command and arguments), its keys declared in KEYS, and returns its reply
+     * as the one element of a table, so a batch reads replies of every type with one return type. A
+     * batch's reads go through it to stay in the pipeline, in order with its writes.
+     */
+    static final String READ = "return {redis.call(unpack(ARGV))}";
+
+    static final String READ_SHA = sha1(READ);
+
+    /**
      * An application's script made exactly-once: KEYS[1] is the marker (in the slot of the script's first
      * key), ARGV[1] its TTL; the script itself runs as a function of the remaining KEYS and ARGV, in the
      * same script run, so its effects and the marker are atomic. A marker that exists means it ran before:

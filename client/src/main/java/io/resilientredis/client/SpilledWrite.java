@@ -46,6 +46,11 @@ record SpilledWrite(String id, boolean exactlyOnce, String command, List<byte[]>
     private static final int VERSION_COMMAND_KEYS = 3;
     /** An application's script, its body included. */
     private static final int VERSION_USER_SCRIPT = 4;
+    /**
+     * A batch ({@link RedisBatch}): its writes, each in one of the forms above and applied through its
+     * marker, replayed in order. A batch is one spill entry, so it is spilled and replayed whole.
+     */
+    static final int VERSION_BATCH = 5;
     /** The script name of the user-script form. */
     static final String USER_SCRIPT = "user";
 
@@ -81,6 +86,70 @@ record SpilledWrite(String id, boolean exactlyOnce, String command, List<byte[]>
     /** An application's own script, its body carried along. */
     static SpilledWrite userScript(String id, boolean exactlyOnce, String body, List<String> keys, List<byte[]> args) {
         return new SpilledWrite(id, exactlyOnce, null, args, USER_SCRIPT, keys, -1, body);
+    }
+
+    /** @return this write applied through its exactly-once marker (a batch sends every write so) */
+    SpilledWrite once() {
+        return exactlyOnce ? this : new SpilledWrite(id, true, command, args, script, keys, keyCount, body);
+    }
+
+    /**
+     * @param id the batch's id
+     * @param writes its writes, in order
+     * @return the batch's spill form: version, id, count, then each write's own form, length first
+     */
+    static byte[] encodeBatch(String id, List<SpilledWrite> writes) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + writes.size() * 64);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(VERSION_BATCH);
+            out.writeUTF(id);
+            out.writeInt(writes.size());
+            for (SpilledWrite w : writes) {
+                byte[] one = w.encode();
+                out.writeInt(one.length);
+                out.write(one);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** @return the length {@link #encodeBatch} gives, computed without encoding */
+    static long encodedBatchSize(String id, List<SpilledWrite> writes) {
+        long n = 1 + 2 + modifiedUtf8Length(id) + 4;
+        for (SpilledWrite w : writes) {
+            n += 4 + w.encodedSize();
+        }
+        return n;
+    }
+
+    /**
+     * @param payload a spill entry's payload
+     * @return the writes it holds: one, or a batch's, in order
+     * @throws IllegalArgumentException when it is no write of a version this client reads
+     */
+    static List<SpilledWrite> decodeAll(byte[] payload) {
+        if (payload.length == 0 || (payload[0] & 0xff) != VERSION_BATCH) {
+            return List.of(decode(payload));
+        }
+        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(payload))) {
+            in.readUnsignedByte();
+            in.readUTF();
+            int n = in.readInt();
+            if (n < 0 || n > payload.length) {
+                throw new IOException("a batch of " + n + " writes");
+            }
+            List<SpilledWrite> out = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                byte[] one = new byte[in.readInt()];
+                in.readFully(one);
+                out.add(decode(one));
+            }
+            return out;
+        } catch (IOException | NegativeArraySizeException e) {
+            throw new IllegalArgumentException("spilled batch is truncated or corrupt", e);
+        }
     }
 
     boolean isUserScript() {
@@ -205,7 +274,7 @@ record SpilledWrite(String id, boolean exactlyOnce, String command, List<byte[]>
             int version = in.readUnsignedByte();
             if (version < VERSION_COMMAND || version > VERSION_USER_SCRIPT) {
                 throw new IllegalArgumentException("spilled write has format version " + version
-                        + "; this client reads versions " + VERSION_COMMAND + " to " + VERSION_USER_SCRIPT
+                        + "; this client reads versions " + VERSION_COMMAND + " to " + VERSION_BATCH
                         + " (downgrade? replay it with a newer client)");
             }
             boolean once = in.readUnsignedByte() == 1;

@@ -25,7 +25,7 @@ class AsyncMirrorTest {
     /** Methods of the sync facade that are about the client, not Redis operations. */
     private static final Set<String> NOT_OPERATIONS = Set.of("builder", "async", "status", "maintenance",
             "awaitSpillDrained", "close", "queue", "redisson", "toString", "equals", "hashCode", "getClass", "notify",
-            "notifyAll", "wait", "withCodecs");
+            "notifyAll", "wait", "withCodecs", "batch");
 
     @Test
     void everySyncOperationHasItsAsyncMirrorAndBack() {
