@@ -3,6 +3,9 @@ package io.resilientredis.chaos.commands;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.resilientredis.chaos.ChaosTopology;
+import io.resilientredis.client.RedisCommand;
+import io.resilientredis.client.RedisEndpoint;
+import io.resilientredis.client.RedisScript;
 import io.resilientredis.client.ResilientRedis;
 import io.resilientredis.client.StreamEntry;
 import io.resilientredis.failover.WriteReceipt;
@@ -18,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every typed operation of the command surface, once written directly and once spilled and replayed: the
+ * Every write of the command surface, once written directly and once spilled and replayed: the
  * replayed run leaves Redis in the same state as the direct one. Each shape the harness has runs it (a
  * subclass per shape). Keys carry one hash tag per run, so multi-key operations stay in one slot.
  */
@@ -36,11 +39,22 @@ abstract class CommandSurface {
     }
 
     ResilientRedis.Builder client() {
-        return ResilientRedis.builder().primary(chaos().primaryEndpoint()).spill(dir)
+        return client(chaos().primaryEndpoint(), dir);
+    }
+
+    /** The client every run uses. */
+    static ResilientRedis.Builder client(RedisEndpoint endpoint, Path spillDir) {
+        return ResilientRedis.builder().primary(endpoint).spill(spillDir)
                 .timeout(Duration.ofMillis(500)).connectTimeout(Duration.ofSeconds(2));
     }
 
-    /** Runs every write once; returns the receipts in order. */
+    private static final RedisScript INCR_SCRIPT = RedisScript.of("return redis.call('INCRBY', KEYS[1], ARGV[1])");
+    private static final RedisScript SET_SCRIPT = RedisScript.of("redis.call('SET', KEYS[1], ARGV[1]) return 1");
+
+    /**
+     * Runs every write of the operations table once (each typed write, a generic command and a script, both
+     * exactly once and idempotent); returns the receipts in order.
+     */
     static List<WriteReceipt<?>> exercise(ResilientRedis r, String tag) {
         String p = "{" + tag + "}:";
         List<WriteReceipt<?>> out = new ArrayList<>();
@@ -69,10 +83,38 @@ abstract class CommandSurface {
         out.add(r.xadd(p + "x", Map.of("k", "3")));
         out.add(r.xtrim(p + "x", 2));
         out.add(r.publish(p + "ch", "hello"));
+        out.add(r.incrBy(p + "c", 5));
+        out.add(r.incrBy(p + "c", -2));
+        out.add(r.setIfAbsent(p + "nx", "first", Duration.ofMinutes(10)));
+        out.add(r.setIfAbsent(p + "nx", "second", Duration.ofMinutes(10)));
+        out.add(r.set(p + "d1", "x"));
+        out.add(r.set(p + "d2", "y"));
+        out.add(r.del(p + "d1", p + "d2"));
+        out.add(r.set(p + "e", "v"));
+        out.add(r.expire(p + "e", Duration.ofMinutes(10)));
+        out.add(r.hset(p + "h2", "f", "1"));
+        out.add(r.hset(p + "h2", "g", "2"));
+        out.add(r.hdel(p + "h2", "g"));
+        out.add(r.lpush(p + "l", "a", "b"));
+        out.add(r.rpush(p + "l", "c"));
+        out.add(r.execute(RedisCommand.write("APPEND", p + "ap", "x")));
+        out.add(r.execute(RedisCommand.write("APPEND", p + "ap", "y")));
+        out.add(r.execute(RedisCommand.write("SETRANGE", p + "sr", "0", "abc").idempotent()));
+        out.add(r.execute(INCR_SCRIPT.keys(p + "sc").args("4")));
+        out.add(r.execute(INCR_SCRIPT.keys(p + "sc").args("4")));
+        out.add(r.execute(SET_SCRIPT.keys(p + "si").args("v").idempotent()));
         return out;
     }
 
-    /** Reads back everything {@link #exercise} wrote, ids of stream entries left out. */
+    /** @return whether a PTTL is a TTL of at most the ten minutes {@link #exercise} gives (the rest left varies) */
+    private static boolean ttlSet(Long pttl) {
+        return pttl != null && pttl > 0 && pttl <= Duration.ofMinutes(10).toMillis();
+    }
+
+    /**
+     * Reads back everything {@link #exercise} wrote, ids of stream entries left out and TTLs as whether they
+     * are set.
+     */
     static Map<String, Object> state(ResilientRedis r, String tag) {
         String p = "{" + tag + "}:";
         Map<String, Object> s = new LinkedHashMap<>();
@@ -89,6 +131,19 @@ abstract class CommandSurface {
         s.put("zcard", r.zcard(p + "z"));
         s.put("xrange", r.xrange(p + "x", "-", "+").stream().map(StreamEntry::fields).toList());
         s.put("xlen", r.xlen(p + "x"));
+        s.put("c", r.get(p + "c"));
+        s.put("nx", r.get(p + "nx"));
+        s.put("nxTtlSet", ttlSet(r.ttl(p + "nx")));
+        s.put("deleted", !r.exists(p + "d1") && !r.exists(p + "d2"));
+        s.put("e", r.get(p + "e"));
+        s.put("eTtlSet", ttlSet(r.ttl(p + "e")));
+        s.put("h2", r.hgetAll(p + "h2"));
+        s.put("l", r.lrange(p + "l", 0, -1));
+        s.put("llen", r.llen(p + "l"));
+        s.put("ap", r.get(p + "ap"));
+        s.put("sr", r.get(p + "sr"));
+        s.put("sc", r.get(p + "sc"));
+        s.put("si", r.get(p + "si"));
         return s;
     }
 
@@ -119,6 +174,22 @@ abstract class CommandSurface {
             assertThat(s.get("zcard")).isEqualTo(2L);
             assertThat(s.get("xrange")).isEqualTo(List.of(Map.of("k", "2"), Map.of("k", "3")));
             assertThat(s.get("xlen")).isEqualTo(2L);
+            assertThat(receipts.get(22).reply()).isEqualTo(3L);
+            assertThat(receipts.get(23).reply()).isEqualTo(true);
+            assertThat(receipts.get(24).reply()).isEqualTo(false);
+            assertThat(receipts.get(27).reply()).isEqualTo(2L);
+            assertThat(s.get("c")).isEqualTo("3");
+            assertThat(s.get("nx")).isEqualTo("first");
+            assertThat(s.get("nxTtlSet")).isEqualTo(true);
+            assertThat(s.get("deleted")).isEqualTo(true);
+            assertThat(s.get("e")).isEqualTo("v");
+            assertThat(s.get("eTtlSet")).isEqualTo(true);
+            assertThat(s.get("h2")).isEqualTo(Map.of("f", "1"));
+            assertThat(s.get("l")).isEqualTo(List.of("b", "a", "c"));
+            assertThat(s.get("ap")).isEqualTo("xy");
+            assertThat(s.get("sr")).isEqualTo("abc");
+            assertThat(s.get("sc")).isEqualTo("8");
+            assertThat(s.get("si")).isEqualTo("v");
         }
     }
 
