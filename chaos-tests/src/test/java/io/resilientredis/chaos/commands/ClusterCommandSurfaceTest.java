@@ -3,6 +3,7 @@ package io.resilientredis.chaos.commands;
 import io.resilientredis.chaos.ChaosTopology;
 import io.resilientredis.chaos.ChaosTopologyExtension;
 import io.resilientredis.chaos.topology.RedisTopology;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The command surface on a three-shard Redis Cluster (each run's keys in one slot, lanes per shard). */
@@ -14,5 +15,10 @@ class ClusterCommandSurfaceTest extends CommandSurface {
     @Override
     ChaosTopology chaos() {
         return CHAOS.get();
+    }
+
+    @Test
+    void everyOperationSpilledByAClientKilledWithSigkillIsReplayedByTheNextToTheSameState() throws Exception {
+        killedWhileSpilledTheNextClientReplaysToTheSameState();
     }
 }

@@ -24,7 +24,7 @@ public final class SpillWriterChild {
     }
 
     /** @return the endpoint an argument names: a URL, or {@code cluster:seeds;nat} */
-    static RedisEndpoint endpoint(String arg) {
+    public static RedisEndpoint endpoint(String arg) {
         if (!arg.startsWith("cluster:")) {
             return RedisEndpoint.standalone(arg);
         }
@@ -43,7 +43,7 @@ public final class SpillWriterChild {
      * @param endpoint a cluster endpoint's seeds and NAT map
      * @return the argument {@link #endpoint(String)} reads back
      */
-    static String clusterArg(java.util.List<String> seeds, java.util.Map<String, String> nat) {
+    public static String clusterArg(java.util.List<String> seeds, java.util.Map<String, String> nat) {
         StringBuilder sb = new StringBuilder("cluster:").append(String.join(",", seeds)).append(';');
         nat.forEach((k, v) -> sb.append(sb.charAt(sb.length() - 1) == ';' ? "" : ",").append(k).append('=').append(v));
         return sb.toString();
