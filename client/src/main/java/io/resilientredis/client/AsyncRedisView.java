@@ -6,6 +6,7 @@ import io.resilientredis.client.internal.HashSlots;
 import io.resilientredis.failover.spi.FailoverEngine;
 import io.resilientredis.failover.spi.WriteOp;
 import io.resilientredis.failover.WriteReceipt;
+import io.resilientredis.failover.WriteStatus;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -363,8 +364,18 @@ public class AsyncRedisView<K, V> {
     public final CompletionStage<WriteReceipt<V>> getDel(K key) {
         long t = start();
         List<byte[]> a = list(key(key));
-        return observed(Command.GETDEL, t, write(RedisWrite.exactlyOnceRaw("GETDEL", a, markerTtlSeconds,
-                this::decodeValue)));
+        // The value is decoded after the engine's call: a value the codec cannot read is the caller's
+        // error, never a failure of the endpoint (it must not open a breaker or spill the write).
+        CompletionStage<WriteReceipt<Object>> raw = write(RedisWrite.exactlyOnceRaw("GETDEL", a, markerTtlSeconds,
+                r -> r));
+        return observed(Command.GETDEL, t, raw.thenApply(this::decodedValue));
+    }
+
+    private WriteReceipt<V> decodedValue(WriteReceipt<Object> r) {
+        if (r.status() == WriteStatus.WRITTEN) {
+            return WriteReceipt.written(r.id(), decodeValue(r.reply()));
+        }
+        return WriteReceipt.spilled(r.id(), r.applied());
     }
 
     /**
@@ -826,7 +837,8 @@ public class AsyncRedisView<K, V> {
         }
         FailoverEngine<RedissonClient> e = lanes == null ? engine
                 : lanes.engineFor(first == null ? 0 : HashSlots.slot(first));
-        return e.read(c -> RawCommands.call(c, false, name, a, first).thenApply(reply));
+        // Decoded after the engine's call: a reply the codec cannot read is no failure of the endpoint.
+        return e.read(c -> RawCommands.call(c, false, name, a, first)).thenApply(reply);
     }
 
     /** Sends a read through the engine of {@code firstKey}'s lane (a batch of reads only). */
