@@ -95,14 +95,7 @@ final class RedissonBinding implements AutoCloseable {
         if (endpoint.isCluster()) {
             return clusterConfig(endpoint);
         }
-        Config config = new Config();
-        config.setLazyInitialization(true);
-        config.setEventLoopGroup(eventLoop);
-        config.setExecutor(executor);
-        config.setUsername(endpoint.username());
-        config.setPassword(endpoint.password());
-        config.setTcpNoDelay(true);
-        config.setTcpKeepAlive(true);
+        Config config = baseConfig(endpoint);
         SingleServerConfig s = config.useSingleServer();
         s.setAddress(endpoint.address());
         s.setDatabase(endpoint.database());
@@ -122,14 +115,7 @@ final class RedissonBinding implements AutoCloseable {
      * calls fail, and are spilled, like any outage.
      */
     private Config clusterConfig(RedisEndpoint endpoint) {
-        Config config = new Config();
-        config.setLazyInitialization(true);
-        config.setEventLoopGroup(eventLoop);
-        config.setExecutor(executor);
-        config.setUsername(endpoint.username());
-        config.setPassword(endpoint.password());
-        config.setTcpNoDelay(true);
-        config.setTcpKeepAlive(true);
+        Config config = baseConfig(endpoint);
         ClusterServersConfig c = config.useClusterServers();
         for (String seed : endpoint.clusterAddresses()) {
             c.addNodeAddress(seed);
@@ -155,6 +141,19 @@ final class RedissonBinding implements AutoCloseable {
         if (customizer != null) {
             customizer.accept(config);
         }
+        return config;
+    }
+
+    /** What every client's configuration shares: lazy start, the shared threads, credentials, TCP options. */
+    private Config baseConfig(RedisEndpoint endpoint) {
+        Config config = new Config();
+        config.setLazyInitialization(true);
+        config.setEventLoopGroup(eventLoop);
+        config.setExecutor(executor);
+        config.setUsername(endpoint.username());
+        config.setPassword(endpoint.password());
+        config.setTcpNoDelay(true);
+        config.setTcpKeepAlive(true);
         return config;
     }
 
