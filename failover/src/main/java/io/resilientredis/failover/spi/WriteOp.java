@@ -27,6 +27,20 @@ public interface WriteOp<C, T> {
     byte[] encode();
 
     /**
+     * Turns what the binding's {@link ReplayApplier} returned for this write, when it replayed it from
+     * the spill store, into the write's reply: what the receipt's {@code applied()} stage completes
+     * with. Decoded as {@link #apply} decodes a direct reply, so a spilled write's caller gets the same
+     * type of reply as a direct one. Called on the replayer's thread, only with a non-null reply; a
+     * failure here completes the stage with null (the write is applied all the same).
+     *
+     * @param raw the applier's reply for this write's entry
+     * @return the reply; the default, null, for a binding whose replay gives no replies
+     */
+    default T replayReply(Object raw) {
+        return null;
+    }
+
+    /**
      * @return roughly how many bytes this write holds (keys, values, overhead), for bounding the
      *     failover journal without encoding every write; the default encodes it
      */
