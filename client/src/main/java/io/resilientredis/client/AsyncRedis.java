@@ -133,6 +133,7 @@ public final class AsyncRedis {
             public byte[] encode() {
                 return write.encode();
             }
+            @Override public T replayReply(Object raw) { return write.replayReply(raw); } // applied()'s reply on replay
         };
     }
 
