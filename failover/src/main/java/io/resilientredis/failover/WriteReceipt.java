@@ -71,13 +71,14 @@ public final class WriteReceipt<T> {
      * <ul>
      *   <li>{@link WriteStatus#WRITTEN}: complete at once, with the same reply as {@link #reply()}.</li>
      *   <li>{@link WriteStatus#SPILLED}: completes when the replayer applied the write, with the reply
-     *       of that replay, typed as a direct write's reply (e.g. the entry id of an {@code XADD}, the
-     *       new value of an {@code INCRBY}). An exactly-once write that had landed before (its first
-     *       attempt timed out after Redis applied it) is not applied again: the stage completes with
-     *       the reply recorded when it was first applied. The reply is null where the replay carries
-     *       none: writes whose direct reply is null, idempotent writes replayed through a form that
-     *       does not return the command's reply (the facade's idempotent commands other than its
-     *       SET, HSET and PEXPIRE forms), and writes whose client binding gives no replay reply. Fails
+     *       of that replay, typed as a direct write's reply (with the Redisson client: XADD's entry id,
+     *       the new value of an INCRBY, the value a GETDEL removed). An exactly-once write that had
+     *       landed before it was spilled (its first attempt's reply was lost) is not applied again: the
+     *       stage completes with the reply recorded at that first application. Null where the replay
+     *       gives no reply: writes whose reply is null anyway, writes replayed in a form that does not
+     *       return the command's reply (the Redisson client's idempotent writes replayed through its
+     *       apply script: all but {@code set}, {@code setIfAbsent}, {@code hset} and {@code expire},
+     *       unless durability is REPLICATED), and writes of a binding that gives no replay replies. Fails
      *       when the write will never be applied (Redis refused it for good on replay, or it was found
      *       damaged in the store).</li>
      * </ul>
