@@ -204,20 +204,24 @@ final class RedisWrite<T> implements WriteOp<RedissonClient, T> {
     }
 
     /**
-     * Reads the reply of this write's replay ({@link WireForm#replayed}) as its direct reply is read:
-     * the marker's recorded reply through {@code onceReply}, a script's through {@code scriptReply}.
-     *
-     * @return the reply; null for a form that carries none, or a write that reads none from it
+     * @return what reads the reply of this write's replay ({@link WireForm#replayed}) as its direct reply
+     *     is read: the marker's recorded reply through {@code onceReply}, a script's through
+     *     {@code scriptReply}; null from a form that carries none. It holds those two and nothing else
+     *     of the write (it waits in memory as long as the write waits in the spill store).
      */
     @Override
-    public T replayReply(Object raw) {
-        if (raw instanceof WireForm.Recorded recorded) {
-            return onceReply == null ? null : onceReply.apply(recorded.text());
-        }
-        if (raw instanceof WireForm.Returned returned) {
-            return scriptReply == null ? null : scriptReply.apply(returned.value());
-        }
-        return null;
+    public Function<Object, T> replayReply() {
+        Function<String, T> once = onceReply;
+        Function<Object, T> script = scriptReply;
+        return raw -> {
+            if (raw instanceof WireForm.Recorded recorded) {
+                return once == null ? null : once.apply(recorded.text());
+            }
+            if (raw instanceof WireForm.Returned returned) {
+                return script == null ? null : script.apply(returned.value());
+            }
+            return null;
+        };
     }
 
     /**

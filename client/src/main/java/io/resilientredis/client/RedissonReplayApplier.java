@@ -17,7 +17,7 @@ import org.redisson.client.codec.ByteArrayCodec;
  * marker script under their original id (so a write whose first attempt did land is not applied
  * again), idempotent ones through a script that applies the command, and named-script writes
  * (job queue) through their script, told that this is a replay. Its replies are the pipeline's, one
- * per write, in the form {@link RedisWrite#replayReply} reads ({@link WireForm#replayed}).
+ * per write, in the form the {@link RedisWrite#replayReply} reader reads ({@link WireForm#replayed}).
  */
 final class RedissonReplayApplier implements ReplayApplier<RedissonClient> {
 

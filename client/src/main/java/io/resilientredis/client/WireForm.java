@@ -114,7 +114,7 @@ final class WireForm {
 
     /**
      * Turns a replayed write's reply in the pipeline into the form its {@link RedisWrite#replayReply}
-     * reads: {@link Recorded} for a write through the marker script or a plain command, {@link Returned}
+     * reader reads: {@link Recorded} for a write through the marker script or a plain command, {@link Returned}
      * for a script, null for a write through the apply script (which returns no reply of the command).
      *
      * @param write the write {@link #add} sent in {@code pass}

@@ -8,9 +8,10 @@ import java.util.function.Function;
 
 /**
  * The in-memory side of the spilled writes of this run: the {@code applied()} stage each caller
- * holds (with how its write reads the reply of its replay), and the pins of writes whose outcome is unknown on some endpoint (they wait for that
- * endpoint, where their exactly-once marker may be, for the in-doubt window). The intake adds; the
- * replayer completes, fails and re-pins.
+ * holds (with how its write reads the reply of its replay, and nothing else of the write), and the
+ * pins of writes whose outcome is unknown on some endpoint (they wait for that endpoint, where their
+ * exactly-once marker may be, for the in-doubt window). The intake adds; the replayer completes,
+ * fails and re-pins.
  *
  * @param <C> the binding's connection handle type
  */
@@ -27,7 +28,7 @@ final class SpilledWrites<C> {
     private record Waiting<T>(CompletableFuture<T> applied, Function<Object, ? extends T> reply) {
         void complete(String id, Object raw) {
             T value = null;
-            if (raw != null) {
+            if (raw != null && reply != null) {
                 try {
                     value = reply.apply(raw);
                 } catch (RuntimeException e) {
@@ -51,7 +52,8 @@ final class SpilledWrites<C> {
     }
 
     /**
-     * @param reply turns the applier's reply for the write's entry into the write's reply
+     * @param reply turns the applier's reply for the write's entry into the write's reply; null when
+     *              the write reads none
      * @return the write's {@code applied()} stage, completed with that reply when the replayer applied it
      */
     <T> CompletableFuture<T> track(String id, Function<Object, ? extends T> reply) {

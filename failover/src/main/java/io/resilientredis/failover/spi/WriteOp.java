@@ -1,6 +1,7 @@
 package io.resilientredis.failover.spi;
 
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 
 /**
  * A write as the engine sees it: something to apply on an endpoint, with an id that makes
@@ -27,16 +28,18 @@ public interface WriteOp<C, T> {
     byte[] encode();
 
     /**
-     * Turns what the binding's {@link ReplayApplier} returned for this write, when it replayed it from
-     * the spill store, into the write's reply: what the receipt's {@code applied()} stage completes
-     * with. Decoded as {@link #apply} decodes a direct reply, so a spilled write's caller gets the same
-     * type of reply as a direct one. Called on the replayer's thread, only with a non-null reply; a
-     * failure here completes the stage with null (the write is applied all the same).
+     * How to turn what the binding's {@link ReplayApplier} returned for this write, when it replayed it
+     * from the spill store, into the write's reply: what the receipt's {@code applied()} stage completes
+     * with. It reads the reply as {@link #apply} reads a direct one, so a spilled write's caller gets
+     * the same type of reply as a direct one. Asked for once, when the write is spilled, and kept until
+     * it is replayed, so it must hold nothing of the write's data (the spill store keeps that off the
+     * heap). It runs on the replayer's thread, only for a non-null reply; a failure in it completes the
+     * stage with null (the write is applied all the same).
      *
-     * @param raw the applier's reply for this write's entry
-     * @return the reply; the default, null, for a binding whose replay gives no replies
+     * @return the reader; the default, null, for a binding whose replay gives no replies (the
+     *     {@code applied()} stage then completes with null)
      */
-    default T replayReply(Object raw) {
+    default Function<Object, ? extends T> replayReply() {
         return null;
     }
 

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * to the fake's log and reply with their position in it, like XADD's entry id: directly as an
  * Integer, on replay as the applier's text {@code "@<position>"} (a value applied before is not
  * appended again, and replies with the position it has, like the exactly-once marker's recorded reply).
+ * Their reply readers hold nothing of the write, which the engine then does not keep in memory.
  */
 class SpilledReplyTest {
 
@@ -78,13 +80,18 @@ class SpilledReplyTest {
             }
 
             @Override
-            public Integer replayReply(Object raw) {
-                if (unreadable) {
-                    throw new IllegalStateException("unreadable reply " + raw);
-                }
-                return Integer.valueOf(((String) raw).substring(1));
+            public Function<Object, Integer> replayReply() {
+                return unreadable ? SpilledReplyTest::unreadable : SpilledReplyTest::position;
             }
         };
+    }
+
+    private static Integer position(Object raw) {
+        return Integer.valueOf(((String) raw).substring(1));
+    }
+
+    private static Integer unreadable(Object raw) {
+        throw new IllegalStateException("unreadable reply " + raw);
     }
 
     private Object applied(WriteReceipt<?> receipt) throws Exception {
@@ -186,5 +193,22 @@ class SpilledReplyTest {
         assertThat(poison.applied().toCompletableFuture().handle((v, t) -> t).get(20, TimeUnit.SECONDS))
                 .isInstanceOf(RedisCommandException.class);
         assertThat(redis.log).containsExactly("p0", "p2");
+    }
+
+    @Test
+    void aSpilledWriteWaitingForItsReplayIsNotKeptInMemoryOnlyItsReplyReader() throws Exception {
+        FailoverEngine<FakeRedis> engine = engine(STAMPING);
+        redis.down();
+        WriteOp<FakeRedis, Integer> op = stamp("held");
+        java.lang.ref.WeakReference<WriteOp<FakeRedis, Integer>> ref = new java.lang.ref.WeakReference<>(op);
+        WriteReceipt<Integer> spilled = fx.join(engine.write(op));
+        assertThat(spilled.status()).isEqualTo(WriteStatus.SPILLED);
+        op = null; // the spill store has the write; the receipt's stage waits for its replay
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            System.gc();
+            return ref.get() == null;
+        });
+        redis.up();
+        assertThat(applied(spilled)).as("read without the write").isEqualTo(0);
     }
 }
