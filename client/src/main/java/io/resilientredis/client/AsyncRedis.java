@@ -133,7 +133,7 @@ public final class AsyncRedis {
             public byte[] encode() {
                 return write.encode();
             }
-            @Override public T replayReply(Object raw) { return write.replayReply(raw); } // applied()'s reply on replay
+            @Override public Function<Object, ? extends T> replayReply() { return write.replayReply(); } // applied()'s reply
         };
     }
 
