@@ -221,6 +221,11 @@ public class AsyncRedisView<K, V> {
             public byte[] encode() {
                 return write.encode();
             }
+
+            @Override
+            public Function<Object, ? extends T> replayReply() {
+                return write.replayReply(); // or a spilled write's applied() would complete with null
+            }
         };
     }
 
@@ -375,7 +380,7 @@ public class AsyncRedisView<K, V> {
         if (r.status() == WriteStatus.WRITTEN) {
             return WriteReceipt.written(r.id(), decodeValue(r.reply()));
         }
-        return WriteReceipt.spilled(r.id(), r.applied());
+        return WriteReceipt.spilled(r.id(), r.applied().thenApply(this::decodeValue));
     }
 
     /**

@@ -280,6 +280,12 @@ public final class RedisBatch<K, V> extends AsyncRedisView<K, V> {
             return SpilledWrite.encodeBatch(id, writes);
         }
 
+        /** @return the batch's replay reply as the applier gives it: the list of its writes' replies */
+        @Override
+        public Function<Object, List<Object>> replayReply() {
+            return raw -> raw instanceof List<?> list ? new ArrayList<>(list) : null;
+        }
+
         @Override
         public int sizeHint() {
             return (int) Math.min(Integer.MAX_VALUE, spillSize() + 300L * writes.size());
@@ -421,17 +427,25 @@ public final class RedisBatch<K, V> extends AsyncRedisView<K, V> {
             RedisUnavailableException notRun = new RedisUnavailableException("No endpoint took the batch; its "
                     + writes.size() + " write(s) were spilled and are replayed in order, and its reads were not run",
                     List.of(), null);
+            int write = 0;
             for (Item item : items) {
                 if (item instanceof WriteItem<?> w) {
-                    spilled(w, receipt);
+                    spilled(w, receipt, write++);
                 } else {
                     item.fail(notRun);
                 }
             }
         }
 
-        private static <T> void spilled(WriteItem<T> w, WriteReceipt<?> receipt) {
-            w.out().complete(WriteReceipt.spilled(w.form().id(), receipt.applied()));
+        /**
+         * The write's receipt; its {@code applied()} completes with its own reply from the batch's replay (the
+         * replay applier answers a batch entry with the list of its writes' replies, in order).
+         */
+        private static <T> void spilled(WriteItem<T> w, WriteReceipt<?> receipt, int index) {
+            Function<Object, ? extends T> reader = w.write().replayReply();
+            CompletionStage<T> applied = receipt.applied().thenApply(replies -> replies instanceof List<?> list
+                    && index < list.size() && reader != null ? reader.apply(list.get(index)) : null);
+            w.out().complete(WriteReceipt.spilled(w.form().id(), applied));
         }
 
         void fail(Throwable failure) {

@@ -25,7 +25,8 @@ final class RedisWrite<T> implements WriteOp<RedissonClient, T> {
     private final Function<RedissonClient, CompletionStage<T>> direct;
     /** Turns the reply the exactly-once script recorded (bytes, or null) into this write's reply type. */
     private final Function<Object, T> onceReply;
-    private final Function<List<Object>, T> scriptReply;
+    /** Turns a script's reply (a named script's table, an application script's reply) into this write's. */
+    private final Function<Object, T> scriptReply;
 
     private RedisWrite(SpilledWrite form, long markerTtlSeconds, Function<RedissonClient, CompletionStage<T>> direct,
                        Function<Object, T> onceReply) {
@@ -33,14 +34,14 @@ final class RedisWrite<T> implements WriteOp<RedissonClient, T> {
     }
 
     private RedisWrite(SpilledWrite form, long markerTtlSeconds, Function<RedissonClient, CompletionStage<T>> direct,
-                       Function<Object, T> onceReply, Function<List<Object>, T> scriptReply) {
+                       Function<Object, T> onceReply, Function<Object, T> scriptReply) {
         this(form.id(), form, null, form.encodedSize(), form.largestArg(), markerTtlSeconds, direct, onceReply,
                 scriptReply);
     }
 
     private RedisWrite(String id, SpilledWrite form, Supplier<SpilledWrite> lazyForm, long spillSize, long largestArg,
                        long markerTtlSeconds, Function<RedissonClient, CompletionStage<T>> direct,
-                       Function<Object, T> onceReply, Function<List<Object>, T> scriptReply) {
+                       Function<Object, T> onceReply, Function<Object, T> scriptReply) {
         this.id = id;
         this.form = form;
         this.lazyForm = lazyForm;
@@ -58,8 +59,10 @@ final class RedisWrite<T> implements WriteOp<RedissonClient, T> {
      */
     static <T> RedisWrite<T> script(String id, boolean exactlyOnce, NamedScript script, List<String> keys,
                                     List<byte[]> args, long markerTtlSeconds, Function<List<Object>, T> reply) {
+        @SuppressWarnings("unchecked")
+        Function<Object, T> table = r -> reply.apply((List<Object>) r);
         return new RedisWrite<>(SpilledWrite.script(id, exactlyOnce, script.name(), keys, args), markerTtlSeconds,
-                null, null, reply);
+                null, null, table);
     }
 
     /**
@@ -71,7 +74,7 @@ final class RedisWrite<T> implements WriteOp<RedissonClient, T> {
         SpilledWrite form = SpilledWrite.userScript(Ids.next(), exactlyOnce, body, keys, args);
         WireForm wire = new WireForm(markerTtlSeconds);
         return new RedisWrite<>(form.id(), form, null, form.encodedSize(), form.largestArg(), markerTtlSeconds,
-                c -> wire.sendUserScript(c, form).thenApply(reply), null, list -> reply.apply(list));
+                c -> wire.sendUserScript(c, form).thenApply(reply), null, reply);
     }
 
     /**
@@ -221,6 +224,27 @@ final class RedisWrite<T> implements WriteOp<RedissonClient, T> {
     @Override
     public byte[] encode() {
         return form().encode();
+    }
+
+    /**
+     * @return what reads the reply of this write's replay ({@link WireForm#replayed}) as its direct reply
+     *     is read: the marker's recorded reply through {@code onceReply}, a script's through
+     *     {@code scriptReply}; null from a form that carries none. It holds those two and nothing else
+     *     of the write (it waits in memory as long as the write waits in the spill store).
+     */
+    @Override
+    public Function<Object, T> replayReply() {
+        Function<Object, T> once = onceReply;
+        Function<Object, T> script = scriptReply;
+        return raw -> {
+            if (raw instanceof WireForm.Recorded recorded) {
+                return once == null ? null : once.apply(recorded.raw());
+            }
+            if (raw instanceof WireForm.Returned returned) {
+                return script == null ? null : script.apply(returned.value());
+            }
+            return null;
+        };
     }
 
     /**

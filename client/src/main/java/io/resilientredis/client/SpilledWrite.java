@@ -124,13 +124,18 @@ record SpilledWrite(String id, boolean exactlyOnce, String command, List<byte[]>
         return n;
     }
 
+    /** @return whether a spill entry's payload is a batch's */
+    static boolean isBatch(byte[] payload) {
+        return payload.length > 0 && (payload[0] & 0xff) == VERSION_BATCH;
+    }
+
     /**
      * @param payload a spill entry's payload
      * @return the writes it holds: one, or a batch's, in order
      * @throws IllegalArgumentException when it is no write of a version this client reads
      */
     static List<SpilledWrite> decodeAll(byte[] payload) {
-        if (payload.length == 0 || (payload[0] & 0xff) != VERSION_BATCH) {
+        if (!isBatch(payload)) {
             return List.of(decode(payload));
         }
         try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(payload))) {

@@ -46,6 +46,28 @@ final class WireForm {
         REAPPLY
     }
 
+    /**
+     * A replayed write's reply in the exactly-once marker's form: the command's reply as the marker
+     * script records it ({@code tostring} of it, as bytes; null for nil). A write's {@code onceReply} reads
+     * it, as it reads a direct marker reply. Plain commands' replies are turned into this form too.
+     *
+     * @param raw the recorded reply (bytes, or a String for a plain command's), or null for nil
+     */
+    record Recorded(Object raw) {
+    }
+
+    /**
+     * A replayed script's reply (a named script's table, an application script's reply), as the
+     * pipeline returned it.
+     *
+     * @param value the reply
+     */
+    record Returned(Object value) {
+    }
+
+    /** The idempotent writes replayed as a plain Redisson call, and the form of each. */
+    private enum Plain { SET, SET_PX, SET_NX_PX, HSET, PEXPIRE }
+
     /** One script call: what EVALSHA needs, and the body to load. */
     private record ScriptCall(String sha, String body, RScript.ReturnType type, List<Object> keys, Object[] argv) {
     }
@@ -75,11 +97,9 @@ final class WireForm {
      * @return the write's reply in the pipeline (a table for {@link Pass#FIRST})
      */
     CompletionStage<?> add(RBatch batch, RScriptAsync script, SpilledWrite write, Pass pass) {
-        if (pass == Pass.REPLAY && !write.isScript() && !write.exactlyOnce()) {
-            CompletionStage<?> plain = plainCommand(batch, write);
-            if (plain != null) {
-                return plain;
-            }
+        Plain plain = pass == Pass.REPLAY ? plainForm(write) : null;
+        if (plain != null) {
+            return plainCommand(batch, write, plain);
         }
         ScriptCall call = call(write, pass);
         if (pass != Pass.FIRST) {
@@ -90,6 +110,34 @@ final class WireForm {
             return script.evalAsync(RScript.Mode.READ_WRITE, call.body(), call.type(), call.keys(), call.argv());
         }
         return script.evalShaAsync(RScript.Mode.READ_WRITE, call.sha(), call.type(), call.keys(), call.argv());
+    }
+
+    /**
+     * Turns a replayed write's reply in the pipeline into the form its {@link RedisWrite#replayReply}
+     * reader reads: {@link Recorded} for a write through the marker script or a plain command, {@link Returned}
+     * for a script, null for a write through the apply script (which returns no reply of the command).
+     *
+     * @param write the write {@link #add} sent in {@code pass}
+     * @param reply its reply in the pipeline
+     * @return the reply, or null when there is none
+     */
+    static Object replayed(SpilledWrite write, Pass pass, Object reply) {
+        if (write.isScript()) {
+            return new Returned(reply);
+        }
+        Plain plain = pass == Pass.REPLAY ? plainForm(write) : null;
+        if (plain != null) {
+            return new Recorded(switch (plain) {
+                case SET, SET_PX -> "OK";
+                case SET_NX_PX -> Boolean.TRUE.equals(reply) ? "OK" : null;
+                case HSET, PEXPIRE -> Boolean.TRUE.equals(reply) ? "1" : "0";
+            });
+        }
+        if (write.exactlyOnce() || pass != Pass.REPLAY) {
+            List<?> table = (List<?>) reply; // {applied, recorded reply}
+            return new Recorded(table.get(1));
+        }
+        return null;
     }
 
     /** Loads every script these writes use in that pass into the server's script cache. */
@@ -187,44 +235,43 @@ final class WireForm {
     }
 
     /**
-     * Adds the idempotent writes the facade itself makes as plain commands (a Lua call costs Redis
-     * several times a SET).
-     *
-     * @return the command's stage, or null when the write has no plain form here (the apply script takes it)
+     * @return the plain form of an idempotent write the facade itself makes, replayed as a plain command
+     *     (a Lua call costs Redis several times a SET); null when it has none here (the apply script takes it)
      */
-    private static CompletionStage<?> plainCommand(RBatch batch, SpilledWrite write) {
+    private static Plain plainForm(SpilledWrite write) {
+        if (write.isScript() || write.exactlyOnce()) {
+            return null;
+        }
         List<byte[]> a = write.args();
         if (a.isEmpty() || !utf8(a.get(0))) {
             // Redisson names keys as Strings: a binary key would not survive; the apply script sends bytes.
             return null;
         }
-        switch (write.command()) {
-            case "SET" -> {
-                if (a.size() == 2) {
-                    return batch.<byte[]>getBucket(text(a.get(0)), ByteArrayCodec.INSTANCE).setAsync(a.get(1));
-                }
-                if (a.size() == 4 && "PX".equals(text(a.get(2)))) {
-                    return batch.<byte[]>getBucket(text(a.get(0)), ByteArrayCodec.INSTANCE)
-                            .setAsync(a.get(1), Duration.ofMillis(Long.parseLong(text(a.get(3)))));
-                }
-                if (a.size() == 5 && "NX".equals(text(a.get(2))) && "PX".equals(text(a.get(3)))) {
-                    return batch.<byte[]>getBucket(text(a.get(0)), ByteArrayCodec.INSTANCE)
-                            .setIfAbsentAsync(a.get(1), Duration.ofMillis(Long.parseLong(text(a.get(4)))));
-                }
-                return null;
-            }
-            case "HSET" -> {
-                return a.size() == 3 ? batch.<byte[], byte[]>getMap(text(a.get(0)), ByteArrayCodec.INSTANCE)
-                        .fastPutAsync(a.get(1), a.get(2)) : null;
-            }
-            case "PEXPIRE" -> {
-                return a.size() == 2 ? batch.getBucket(text(a.get(0)), ByteArrayCodec.INSTANCE)
-                        .expireAsync(Duration.ofMillis(Long.parseLong(text(a.get(1))))) : null;
-            }
-            default -> {
-                return null;
-            }
-        }
+        return switch (write.command()) {
+            case "SET" -> a.size() == 2 ? Plain.SET
+                    : a.size() == 4 && "PX".equals(text(a.get(2))) ? Plain.SET_PX
+                    : a.size() == 5 && "NX".equals(text(a.get(2))) && "PX".equals(text(a.get(3))) ? Plain.SET_NX_PX
+                    : null;
+            case "HSET" -> a.size() == 3 ? Plain.HSET : null;
+            case "PEXPIRE" -> a.size() == 2 ? Plain.PEXPIRE : null;
+            default -> null;
+        };
+    }
+
+    /** Adds a write in its plain form: SET as {@code Void}, the others as a {@code Boolean} reply. */
+    private static CompletionStage<?> plainCommand(RBatch batch, SpilledWrite write, Plain plain) {
+        List<byte[]> a = write.args();
+        String key = text(a.get(0));
+        return switch (plain) {
+            case SET -> batch.<byte[]>getBucket(key, ByteArrayCodec.INSTANCE).setAsync(a.get(1));
+            case SET_PX -> batch.<byte[]>getBucket(key, ByteArrayCodec.INSTANCE)
+                    .setAsync(a.get(1), Duration.ofMillis(Long.parseLong(text(a.get(3)))));
+            case SET_NX_PX -> batch.<byte[]>getBucket(key, ByteArrayCodec.INSTANCE)
+                    .setIfAbsentAsync(a.get(1), Duration.ofMillis(Long.parseLong(text(a.get(4)))));
+            case HSET -> batch.<byte[], byte[]>getMap(key, ByteArrayCodec.INSTANCE).fastPutAsync(a.get(1), a.get(2));
+            case PEXPIRE -> batch.getBucket(key, ByteArrayCodec.INSTANCE)
+                    .expireAsync(Duration.ofMillis(Long.parseLong(text(a.get(1)))));
+        };
     }
 
     /** @return whether {@code b} is UTF-8 that decodes and encodes back to the same bytes */

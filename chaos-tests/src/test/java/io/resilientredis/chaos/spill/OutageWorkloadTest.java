@@ -52,7 +52,7 @@ class OutageWorkloadTest {
         RedisNode redis = chaos.get().topology().primary();
         List<FailoverEvent> events = new CopyOnWriteArrayList<>();
         Queue<Throwable> errors = new ConcurrentLinkedQueue<>();
-        Queue<CompletionStage<Void>> applied = new ConcurrentLinkedQueue<>();
+        Queue<CompletionStage<?>> applied = new ConcurrentLinkedQueue<>();
         AtomicLong written = new AtomicLong();
         AtomicLong spilled = new AtomicLong();
         AtomicBoolean stop = new AtomicBoolean();

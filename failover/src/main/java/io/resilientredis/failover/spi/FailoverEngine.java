@@ -498,8 +498,8 @@ public final class FailoverEngine<C> implements AutoCloseable {
      * Applies spilled writes on one endpoint (one replay batch), fenced like a write, and records
      * them in the endpoint's failover journal once Redis acknowledged them.
      */
-    private CompletableFuture<Void> replayOn(EndpointHealth<C> endpoint,
-                                             List<io.resilientredis.failover.spill.SpillEntry> entries) {
+    private CompletableFuture<List<Object>> replayOn(EndpointHealth<C> endpoint,
+                                                     List<io.resilientredis.failover.spill.SpillEntry> entries) {
         ReplayBatchObserver observer = replayBatchObserver;
         if (observer == null) {
             return replayBatch(endpoint, entries);
@@ -511,15 +511,16 @@ public final class FailoverEngine<C> implements AutoCloseable {
         });
     }
 
-    private CompletableFuture<Void> replayBatch(EndpointHealth<C> endpoint,
-                                                List<io.resilientredis.failover.spill.SpillEntry> entries) {
+    private CompletableFuture<List<Object>> replayBatch(EndpointHealth<C> endpoint,
+                                                        List<io.resilientredis.failover.spill.SpillEntry> entries) {
         FailoverJournal journal = endpoint.journal();
-        CompletableFuture<Void> applied = callOn(endpoint, c -> replayApplier.apply(c, entries), true,
+        CompletableFuture<List<Object>> applied = callOn(endpoint, c -> replayApplier.apply(c, entries), true,
                 journal == null ? null : () -> journal.addAll(entries));
         if (durableJournal == null || journal == null) {
             return applied;
         }
-        return applied.thenCompose(ok -> durableJournal.appendAll(endpoint.priority(), entries));
+        return applied.thenCompose(replies -> durableJournal.appendAll(endpoint.priority(), entries)
+                .thenApply(ok -> replies));
     }
 
     /**
@@ -829,13 +830,13 @@ public final class FailoverEngine<C> implements AutoCloseable {
         }
 
         @Override
-        public CompletableFuture<Void> replayOn(EndpointHealth<C> endpoint,
-                                                List<io.resilientredis.failover.spill.SpillEntry> entries) {
+        public CompletableFuture<List<Object>> replayOn(EndpointHealth<C> endpoint,
+                                                        List<io.resilientredis.failover.spill.SpillEntry> entries) {
             return FailoverEngine.this.replayOn(endpoint, entries);
         }
 
         @Override
-        public CompletableFuture<Void> reapplyRecovered(EndpointHealth<C> endpoint,
+        public CompletableFuture<List<Object>> reapplyRecovered(EndpointHealth<C> endpoint,
                                                         List<io.resilientredis.failover.spill.SpillEntry> entries) {
             return callOn(endpoint, c -> journalApplier.apply(c, entries), true, null);
         }

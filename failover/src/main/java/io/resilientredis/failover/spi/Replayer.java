@@ -315,7 +315,7 @@ final class Replayer<C> {
             moveTo(ReplayState.DRAINING, endpoint, null);
         }
         batchStartNanos = System.nanoTime();
-        CompletableFuture<Void> applying = port.replayOn(endpoint, allowed);
+        CompletableFuture<List<Object>> applying = port.replayOn(endpoint, allowed);
         // Read the next batch while Redis works on this one (it is applied only after this one is acknowledged).
         List<SpillEntry> next = allowed.size() == batch.size() ? readAfter(allowed.get(allowed.size() - 1).sequence())
                 : null;
@@ -324,7 +324,7 @@ final class Replayer<C> {
             if (state() == ReplayState.PAUSED) {
                 moveTo(ReplayState.DRAINING, endpoint, null);
             }
-            acknowledged(allowed);
+            acknowledged(allowed, applying.join());
             readAhead = next;
             return true;
         }
@@ -394,12 +394,12 @@ final class Replayer<C> {
         return store.read(sequence, settings.batchSize(), settings.maxBatchBytes());
     }
 
-    private Throwable applyBatch(EndpointHealth<C> endpoint, List<SpillEntry> batch) {
-        return await(endpoint, port.replayOn(endpoint, batch));
-    }
-
-    /** Waits for a batch, bounded; a batch that does not answer in time is as in doubt as any timeout. */
-    private Throwable await(EndpointHealth<C> endpoint, CompletableFuture<Void> applying) {
+    /**
+     * Waits for a batch, bounded; a batch that does not answer in time is as in doubt as any timeout.
+     *
+     * @return null when it was applied ({@code applying} is then complete), else the failure
+     */
+    private Throwable await(EndpointHealth<C> endpoint, CompletableFuture<?> applying) {
         try {
             applying.get(settings.batchTimeout().toMillis(), TimeUnit.MILLISECONDS);
             return null;
@@ -473,9 +473,10 @@ final class Replayer<C> {
                     + " ms for that endpoint before it is replayed on " + active.name(), RESUMES_WITH_ENDPOINT);
             return false;
         }
-        Throwable failure = applyBatch(pin.endpoint(), head);
+        CompletableFuture<List<Object>> applying = port.replayOn(pin.endpoint(), head);
+        Throwable failure = await(pin.endpoint(), applying);
         if (failure == null) {
-            acknowledged(head);
+            acknowledged(head, applying.join());
             return true;
         }
         pinIfInDoubt(pin.endpoint(), head, failure);
@@ -486,9 +487,10 @@ final class Replayer<C> {
     /** Applies a failing batch one entry at a time: rejects writes Redis refuses for good, stops at an outage. */
     private boolean isolate(EndpointHealth<C> endpoint, List<SpillEntry> batch) {
         for (SpillEntry entry : batch) {
-            Throwable failure = applyBatch(endpoint, List.of(entry));
+            CompletableFuture<List<Object>> applying = port.replayOn(endpoint, List.of(entry));
+            Throwable failure = await(endpoint, applying);
             if (failure == null) {
-                acknowledged(List.of(entry));
+                acknowledged(List.of(entry), applying.join());
             } else if (failure instanceof AttemptFailure af && af.kind() == FailureKind.CALLER_ERROR) {
                 rejectedTotal.incrementAndGet();
                 RuntimeException error = port.translate(af);
@@ -507,13 +509,18 @@ final class Replayer<C> {
         return true;
     }
 
-    private void acknowledged(List<SpillEntry> batch) {
+    /**
+     * @param replies the applier's replies, one per entry in the batch's order (anything else counts as
+     *                none): each completes its write's {@code applied()} stage
+     */
+    private void acknowledged(List<SpillEntry> batch, List<Object> replies) {
         SpillEntry last = batch.get(batch.size() - 1);
         backlog.appliedThrough(last.sequence());
         store.deleteThroughAsync(last.sequence()); // the store retries it until it is durable
         long now = System.nanoTime();
-        for (SpillEntry e : batch) {
-            writes.applied(e.id());
+        boolean paired = replies != null && replies.size() == batch.size();
+        for (int i = 0; i < batch.size(); i++) {
+            writes.applied(batch.get(i).id(), paired ? replies.get(i) : null);
         }
         long total = replayedTotal.addAndGet(batch.size());
         episodeReplayed += batch.size();

@@ -149,7 +149,7 @@ final class SpillIntake<C> {
     private <T> CompletableFuture<WriteReceipt<T>> spill(WriteOp<C, T> op, Throwable reason) {
         String id = op.id();
         byte[] payload = op.encode();
-        CompletableFuture<Void> applied = writes.track(id);
+        CompletableFuture<T> applied = writes.track(id, op.replayReply());
         if (reason instanceof AttemptFailure af && af.outcomeUnknown()) {
             @SuppressWarnings("unchecked")
             EndpointHealth<C> where = (EndpointHealth<C>) af.endpoint();

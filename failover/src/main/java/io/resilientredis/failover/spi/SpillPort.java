@@ -37,12 +37,16 @@ interface SpillPort<C> {
      * Applies one replay batch on one endpoint, fenced like a write, counted by its breaker, and
      * journaled once Redis acknowledged it.
      *
-     * @return completes when Redis acknowledged the whole batch; fails with the attempt's failure
+     * @return completes when Redis acknowledged the whole batch, with the applier's replies (see
+     *         {@link ReplayApplier#apply}); fails with the attempt's failure
      */
-    CompletableFuture<Void> replayOn(EndpointHealth<C> endpoint, List<SpillEntry> entries);
+    CompletableFuture<List<Object>> replayOn(EndpointHealth<C> endpoint, List<SpillEntry> entries);
 
-    /** Re-applies writes the previous run journaled on disk, under their ids, on the endpoint that acknowledged them. */
-    CompletableFuture<Void> reapplyRecovered(EndpointHealth<C> endpoint, List<SpillEntry> entries);
+    /**
+     * Re-applies writes the previous run journaled on disk, under their ids, on the endpoint that
+     * acknowledged them (their replies go nowhere: no caller of this run waits for them).
+     */
+    CompletableFuture<?> reapplyRecovered(EndpointHealth<C> endpoint, List<SpillEntry> entries);
 
     /** @return the exception a caller sees for a failure that does not count against an endpoint */
     RuntimeException translate(AttemptFailure failure);

@@ -4,12 +4,14 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * The in-memory side of the spilled writes of this run: the {@code applied()} stage each caller
- * holds, and the pins of writes whose outcome is unknown on some endpoint (they wait for that
- * endpoint, where their exactly-once marker may be, for the in-doubt window). The intake adds; the
- * replayer completes, fails and re-pins.
+ * holds (with how its write reads the reply of its replay, and nothing else of the write), and the
+ * pins of writes whose outcome is unknown on some endpoint (they wait for that endpoint, where their
+ * exactly-once marker may be, for the in-doubt window). The intake adds; the replayer completes,
+ * fails and re-pins.
  *
  * @param <C> the binding's connection handle type
  */
@@ -22,7 +24,26 @@ final class SpilledWrites<C> {
         }
     }
 
-    private final Map<String, CompletableFuture<Void>> waiting = new ConcurrentHashMap<>();
+    /** A caller's {@code applied()} stage, and how its write turns the applier's reply into its own. */
+    private record Waiting<T>(CompletableFuture<T> applied, Function<Object, ? extends T> reply) {
+        void complete(String id, Object raw) {
+            T value = null;
+            if (raw != null && reply != null) {
+                try {
+                    value = reply.apply(raw);
+                } catch (RuntimeException e) {
+                    // The write is applied all the same: its caller learns that, without a reply.
+                    LOG.warn("The reply of replayed write {} could not be read ({}); its applied() stage"
+                            + " completes with null", id, Failures.describe(e));
+                }
+            }
+            applied.complete(value);
+        }
+    }
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("io.resilientredis");
+
+    private final Map<String, Waiting<?>> waiting = new ConcurrentHashMap<>();
     private final Map<String, Pin<C>> pins = new ConcurrentHashMap<>();
     private final Duration inDoubtWindow;
 
@@ -30,10 +51,14 @@ final class SpilledWrites<C> {
         this.inDoubtWindow = inDoubtWindow;
     }
 
-    /** @return the write's {@code applied()} stage, completed when the replayer applied it */
-    CompletableFuture<Void> track(String id) {
-        CompletableFuture<Void> applied = new CompletableFuture<>();
-        waiting.put(id, applied);
+    /**
+     * @param reply turns the applier's reply for the write's entry into the write's reply; null when
+     *              the write reads none
+     * @return the write's {@code applied()} stage, completed with that reply when the replayer applied it
+     */
+    <T> CompletableFuture<T> track(String id, Function<Object, ? extends T> reply) {
+        CompletableFuture<T> applied = new CompletableFuture<>();
+        waiting.put(id, new Waiting<>(applied, reply));
         return applied;
     }
 
@@ -59,21 +84,25 @@ final class SpilledWrites<C> {
         pins.remove(id);
     }
 
-    /** Redis applied the write: its caller's {@code applied()} completes. */
-    void applied(String id) {
+    /**
+     * Redis applied the write: its caller's {@code applied()} completes with its reply.
+     *
+     * @param raw the applier's reply for its entry, or null when there is none
+     */
+    void applied(String id, Object raw) {
         pins.remove(id);
-        CompletableFuture<Void> w = waiting.remove(id);
+        Waiting<?> w = waiting.remove(id);
         if (w != null) {
-            w.complete(null);
+            w.complete(id, raw);
         }
     }
 
     /** The write will never be applied (refused for good, damaged): its caller's {@code applied()} fails. */
     void failed(String id, Throwable why) {
         pins.remove(id);
-        CompletableFuture<Void> w = waiting.remove(id);
+        Waiting<?> w = waiting.remove(id);
         if (w != null) {
-            w.completeExceptionally(why);
+            w.applied().completeExceptionally(why);
         }
     }
 

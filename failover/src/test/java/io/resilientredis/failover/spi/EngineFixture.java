@@ -8,6 +8,7 @@ import io.resilientredis.failover.WriteReceipt;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -127,16 +128,18 @@ final class EngineFixture implements AfterEachCallback {
 
     /**
      * @param before completes when a batch may be applied (a test holds the replay with it)
-     * @return a replayer of spilled {@link #append} writes, in order, once {@code before} completes
+     * @return a replayer of spilled {@link #append} writes, in order, once {@code before} completes;
+     *     its replies are the fake's, one per entry
      */
     static ReplayApplier<FakeRedis> applierAfter(Supplier<CompletableFuture<Void>> before) {
         return (c, entries) -> {
+            List<Object> replies = new ArrayList<>(entries.size());
             CompletableFuture<Void> chain = before.get();
             for (var e : entries) {
                 String value = new String(e.payload(), StandardCharsets.UTF_8);
-                chain = chain.thenCompose(x -> c.append(value).thenApply(r -> null));
+                chain = chain.thenCompose(x -> c.append(value).thenAccept(replies::add));
             }
-            return chain;
+            return chain.thenApply(x -> replies);
         };
     }
 
