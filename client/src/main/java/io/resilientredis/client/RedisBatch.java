@@ -407,9 +407,8 @@ public final class RedisBatch<K, V> extends AsyncRedisView<K, V> {
             }
         }
 
-        @SuppressWarnings("unchecked")
         private static <T> void written(WriteItem<T> w, Object reply) {
-            w.out().complete(WriteReceipt.written(w.form().id(), w.write().replyOf((List<Object>) reply)));
+            w.out().complete(WriteReceipt.written(w.form().id(), w.write().replyOf(reply)));
         }
 
         private static <T> void read(ReadItem<T> r, Object reply) {

@@ -25,7 +25,11 @@ final class RedisWrite<T> implements WriteOp<RedissonClient, T> {
     private final Function<RedissonClient, CompletionStage<T>> direct;
     /** Turns the reply the exactly-once script recorded (bytes, or null) into this write's reply type. */
     private final Function<Object, T> onceReply;
-    private final Function<List<Object>, T> scriptReply;
+    /**
+     * Turns a script's reply, as Redis sent it, into this write's reply: a named script's table, or
+     * whatever an application's script returned (an integer, a string, a table).
+     */
+    private final Function<Object, T> scriptReply;
 
     private RedisWrite(SpilledWrite form, long markerTtlSeconds, Function<RedissonClient, CompletionStage<T>> direct,
                        Function<Object, T> onceReply) {
@@ -33,14 +37,14 @@ final class RedisWrite<T> implements WriteOp<RedissonClient, T> {
     }
 
     private RedisWrite(SpilledWrite form, long markerTtlSeconds, Function<RedissonClient, CompletionStage<T>> direct,
-                       Function<Object, T> onceReply, Function<List<Object>, T> scriptReply) {
+                       Function<Object, T> onceReply, Function<Object, T> scriptReply) {
         this(form.id(), form, null, form.encodedSize(), form.largestArg(), markerTtlSeconds, direct, onceReply,
                 scriptReply);
     }
 
     private RedisWrite(String id, SpilledWrite form, Supplier<SpilledWrite> lazyForm, long spillSize, long largestArg,
                        long markerTtlSeconds, Function<RedissonClient, CompletionStage<T>> direct,
-                       Function<Object, T> onceReply, Function<List<Object>, T> scriptReply) {
+                       Function<Object, T> onceReply, Function<Object, T> scriptReply) {
         this.id = id;
         this.form = form;
         this.lazyForm = lazyForm;
@@ -59,7 +63,7 @@ final class RedisWrite<T> implements WriteOp<RedissonClient, T> {
     static <T> RedisWrite<T> script(String id, boolean exactlyOnce, NamedScript script, List<String> keys,
                                     List<byte[]> args, long markerTtlSeconds, Function<List<Object>, T> reply) {
         return new RedisWrite<>(SpilledWrite.script(id, exactlyOnce, script.name(), keys, args), markerTtlSeconds,
-                null, null, reply);
+                null, null, raw -> reply.apply(table(raw)));
     }
 
     /**
@@ -71,7 +75,7 @@ final class RedisWrite<T> implements WriteOp<RedissonClient, T> {
         SpilledWrite form = SpilledWrite.userScript(Ids.next(), exactlyOnce, body, keys, args);
         WireForm wire = new WireForm(markerTtlSeconds);
         return new RedisWrite<>(form.id(), form, null, form.encodedSize(), form.largestArg(), markerTtlSeconds,
-                c -> wire.sendUserScript(c, form).thenApply(reply), null, list -> reply.apply(list));
+                c -> wire.sendUserScript(c, form).thenApply(reply), null, reply);
     }
 
     /**
@@ -192,15 +196,21 @@ final class RedisWrite<T> implements WriteOp<RedissonClient, T> {
     }
 
     /**
-     * @param reply what this write's script form answered (the marker script's {@code {applied, reply}},
-     *              or a script's table), as a batch sent it
+     * @param reply what this write's script form answered, as a batch sent it: the marker script's
+     *              {@code {applied, reply}}, a named script's table, or what an application's script
+     *              returned (of any type)
      * @return the write's reply, decoded as a direct write decodes it
      */
-    T replyOf(List<Object> reply) {
+    T replyOf(Object reply) {
         if (form().isScript()) {
             return scriptReply == null ? null : scriptReply.apply(reply);
         }
-        return onceReply == null ? null : onceReply.apply(reply.get(1));
+        return onceReply == null ? null : onceReply.apply(table(reply).get(1));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> table(Object reply) {
+        return (List<Object>) reply;
     }
 
     @Override
