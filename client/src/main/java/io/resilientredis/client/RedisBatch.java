@@ -96,8 +96,8 @@ public final class RedisBatch<K, V> extends AsyncRedisView<K, V> {
             if (pipeline.writes.isEmpty()) {
                 return client.readThrough(pipeline::send, pipeline.firstKey()).handle((results, failure) -> {
                     pipeline.finish(results, failure);
-                    return WriteStatus.WRITTEN;
-                }).thenCompose(status -> pipeline.outcome(status));
+                    return pipeline.outcome(WriteStatus.WRITTEN, failure);
+                }).thenCompose(outcome -> outcome);
             }
             long size = pipeline.spillSize();
             if (size > client.maxEntryBytes()) {
@@ -109,8 +109,8 @@ public final class RedisBatch<K, V> extends AsyncRedisView<K, V> {
             CompletionStage<WriteReceipt<List<Object>>> receipt = client.route(lane -> pipeline, pipeline.firstKey());
             return receipt.handle((r, failure) -> {
                 pipeline.finish(r, failure);
-                return r == null ? WriteStatus.WRITTEN : r.status();
-            }).thenCompose(status -> pipeline.outcome(status));
+                return pipeline.outcome(r == null ? WriteStatus.WRITTEN : r.status(), failure);
+            }).thenCompose(outcome -> outcome);
         } catch (RuntimeException e) {
             pipeline.fail(e);
             throw e;
@@ -376,8 +376,7 @@ public final class RedisBatch<K, V> extends AsyncRedisView<K, V> {
         void finish(Object outcome, Throwable failure) {
             try {
                 if (failure != null) {
-                    fail(failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-                            ? failure.getCause() : failure);
+                    fail(unwrap(failure));
                 } else if (outcome instanceof WriteReceipt<?> receipt && receipt.status() == WriteStatus.SPILLED) {
                     spilled(receipt);
                 } else {
@@ -447,9 +446,18 @@ public final class RedisBatch<K, V> extends AsyncRedisView<K, V> {
                     + what + "): " + cause.getMessage(), cause);
         }
 
-        /** @return the batch's status, once every operation's stage is completed */
-        CompletionStage<WriteStatus> outcome(WriteStatus status) {
-            return distributed.thenApply(x -> status);
+        /**
+         * @param failure how the engine failed the batch, or null
+         * @return the batch's status, or that failure, once every operation's stage is completed
+         */
+        CompletionStage<WriteStatus> outcome(WriteStatus status, Throwable failure) {
+            return distributed.thenCompose(x -> failure == null ? CompletableFuture.completedFuture(status)
+                    : CompletableFuture.failedFuture(unwrap(failure)));
+        }
+
+        private static Throwable unwrap(Throwable failure) {
+            return failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
         }
     }
 }

@@ -17,6 +17,8 @@ import io.resilientredis.failover.RedisCommandException;
 import io.resilientredis.failover.RedisUnavailableException;
 import io.resilientredis.failover.WriteReceipt;
 import io.resilientredis.failover.WriteStatus;
+import io.resilientredis.failover.spill.SpillFullException;
+import io.resilientredis.failover.spill.SpillStoreConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -169,7 +171,183 @@ class BatchTest {
         }
     }
 
+
+    @Test
+    void aMixedBatchThroughAFullOutageIsSpilledWholeAsOneEntryAndReplayedInOrderOnce() throws Exception {
+        try (ResilientRedis r = client().build()) {
+            assertThat(r.set("{outage}:warm", "1").status()).isEqualTo(WriteStatus.WRITTEN);
+            CHAOS.get().disableAll();
+            RedisBatch<String, String> b = r.batch();
+            Mixed m = mixed(b, "outage");
+
+            assertThat(b.send().toCompletableFuture().get(30, TimeUnit.SECONDS)).isEqualTo(WriteStatus.SPILLED);
+
+            List<WriteReceipt<?>> receipts = receipts(m);
+            assertThat(receipts).hasSize(15).extracting(WriteReceipt::status).containsOnly(WriteStatus.SPILLED);
+            assertThat(receipts).extracting(WriteReceipt::id).doesNotHaveDuplicates();
+            assertThat(replies(receipts)).containsOnlyNulls();
+            for (CompletionStage<?> read : m.reads().values()) {
+                assertThat(failure(read)).isInstanceOf(RedisUnavailableException.class)
+                        .hasMessageContaining("spilled").hasMessageContaining("reads were not run");
+            }
+            assertThat(r.status().spill().depth()).as("the batch is one spill entry").isEqualTo(1);
+            assertThat(call("EXISTS", "{outage}:s", "{outage}:c", "{outage}:l")).as("nothing applied yet")
+                    .isEqualTo(0L);
+
+            CHAOS.get().resetAll();
+            CompletableFuture.allOf(receipts.stream().map(w -> w.applied().toCompletableFuture())
+                    .toArray(CompletableFuture[]::new)).get(BOUND.toMillis(), TimeUnit.MILLISECONDS);
+            assertThat(r.awaitSpillDrained(BOUND)).isTrue();
+
+            assertThat(state("outage")).as("replayed in call order (del before incrBy, rpush before lpush),"
+                    + " each write once").isEqualTo(MIXED_STATE);
+            assertThat(r.status().spill().replayedTotal()).as("one entry replayed").isEqualTo(1);
+            for (int i = 0; i < receipts.size(); i++) {
+                assertThat(call("EXISTS", Markers.key(receipts.get(i).id(), "{outage}:x")))
+                        .as("write %d replayed under its own marker", i).isEqualTo(1L);
+            }
+            assertThat(r.incrBy("{outage}:c", 1).reply()).as("the counter is exact").isEqualTo(3L);
+        }
+    }
+
+    @Test
+    void aCommandRedisRejectsFailsAloneAndTheOthersAreApplied() throws Exception {
+        try (ResilientRedis r = client().build()) {
+            String p = "{rejected}:";
+            RedisBatch<String, String> b = r.batch();
+            CompletionStage<WriteReceipt<Void>> set = b.set(p + "s", "text");
+            CompletionStage<WriteReceipt<Long>> push = b.rpush(p + "s", "a");
+            CompletionStage<WriteReceipt<Long>> incr = b.incrBy(p + "c", 7);
+            CompletionStage<List<String>> range = b.lrange(p + "s", 0, -1);
+            CompletionStage<WriteReceipt<Long>> hincr = b.hincrBy(p + "s", "f", 1);
+            CompletionStage<String> get = b.get(p + "s");
+            CompletionStage<WriteReceipt<Long>> lpush = b.lpush(p + "l", "x");
+
+            assertThat(b.send().toCompletableFuture().get(30, TimeUnit.SECONDS)).isEqualTo(WriteStatus.WRITTEN);
+
+            assertThat(set.toCompletableFuture().join().status()).isEqualTo(WriteStatus.WRITTEN);
+            assertThat(failure(push)).isInstanceOf(RedisCommandException.class)
+                    .hasMessageContaining("operation 2 of the batch (RPUSH)").hasMessageContaining("WRONGTYPE");
+            assertThat(incr.toCompletableFuture().join().reply()).isEqualTo(7L);
+            assertThat(failure(range)).isInstanceOf(RedisCommandException.class)
+                    .hasMessageContaining("operation 4 of the batch (LRANGE)").hasMessageContaining("WRONGTYPE");
+            assertThat(failure(hincr)).isInstanceOf(RedisCommandException.class).hasMessageContaining("WRONGTYPE");
+            assertThat(get.toCompletableFuture().join()).isEqualTo("text");
+            assertThat(lpush.toCompletableFuture().join().reply()).isEqualTo(1L);
+            assertThat(call("GET", p + "s")).isEqualTo("text");
+            assertThat(call("GET", p + "c")).isEqualTo("7");
+            assertThat(call("LRANGE", p + "l", "0", "-1")).isEqualTo(List.of("x"));
+            assertThat(r.status().spill().depth()).as("a rejected command is not an outage").isZero();
+        }
+    }
+
+    @Test
+    void aBatchIsSentOnceAndAnEmptyBatchIsWrittenAtOnce() throws Exception {
+        try (ResilientRedis r = client().build()) {
+            RedisBatch<String, String> empty = r.batch();
+            assertThat(empty.size()).isZero();
+            assertThat(empty.send().toCompletableFuture().get(1, TimeUnit.SECONDS)).isEqualTo(WriteStatus.WRITTEN);
+            assertThatThrownBy(empty::send).isInstanceOf(IllegalStateException.class).hasMessageContaining("once");
+
+            RedisBatch<String, String> b = r.batch();
+            CompletionStage<WriteReceipt<Long>> incr = b.incrBy("{once}:c", 1);
+            assertThat(b.send().toCompletableFuture().get(30, TimeUnit.SECONDS)).isEqualTo(WriteStatus.WRITTEN);
+            assertThat(incr.toCompletableFuture().join().reply()).isEqualTo(1L);
+            assertThatThrownBy(b::send).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("sent already");
+            assertThatThrownBy(() -> b.incrBy("{once}:c", 1)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("batch()");
+            assertThatThrownBy(b::batch).isInstanceOf(IllegalStateException.class);
+            assertThat(call("GET", "{once}:c")).as("sent once").isEqualTo("1");
+        }
+    }
+
+    @Test
+    void aBatchOfReadsOnlyDuringAnOutageFailsLikeAReadAndIsNotSpilled() throws Exception {
+        try (ResilientRedis r = client().build()) {
+            assertThat(r.set("{reads}:k", "v").status()).isEqualTo(WriteStatus.WRITTEN);
+            RedisBatch<String, String> up = r.batch();
+            CompletionStage<String> value = up.get("{reads}:k");
+            CompletionStage<Boolean> exists = up.exists("{reads}:none");
+            assertThat(up.send().toCompletableFuture().get(30, TimeUnit.SECONDS)).isEqualTo(WriteStatus.WRITTEN);
+            assertThat(value.toCompletableFuture().join()).isEqualTo("v");
+            assertThat(exists.toCompletableFuture().join()).isFalse();
+
+            CHAOS.get().disableAll();
+            Throwable single = catchFailure(() -> r.async().get("{reads}:k"));
+            RedisBatch<String, String> down = r.batch();
+            CompletionStage<String> get = down.get("{reads}:k");
+            CompletionStage<List<String>> range = down.lrange("{reads}:l", 0, -1);
+            Throwable sent = catchFailure(down::send);
+
+            assertThat(single).isInstanceOf(RedisUnavailableException.class);
+            assertThat(sent).as("send() fails as the read alone does").isInstanceOf(single.getClass());
+            assertThat(failure(get)).isInstanceOf(single.getClass());
+            assertThat(failure(range)).isInstanceOf(single.getClass());
+            assertThat(r.status().spill().depth()).as("reads are never spilled").isZero();
+        }
+    }
+
+    @Test
+    void aBatchTooLargeForOneSpillEntryIsRefusedWholeAndNothingIsSent() throws Exception {
+        SpillStoreConfig small = SpillStoreConfig.builder(dir).maxEntryBytes(4096).build();
+        try (ResilientRedis r = client().spill(small).build()) {
+            RedisBatch<String, String> b = r.batch();
+            List<CompletionStage<WriteReceipt<Long>>> pushes = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                pushes.add(b.rpush("{big}:l", "x".repeat(100)));
+            }
+            CompletionStage<String> read = b.get("{big}:k");
+            assertThatThrownBy(b::send).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("larger than the spill store's entry limit of 4096 bytes")
+                    .hasMessageContaining("Fix:");
+            for (CompletionStage<WriteReceipt<Long>> p : pushes) {
+                assertThat(failure(p)).isInstanceOf(IllegalArgumentException.class);
+            }
+            assertThat(failure(read)).isInstanceOf(IllegalArgumentException.class);
+            assertThat(call("EXISTS", "{big}:l")).as("nothing sent").isEqualTo(0L);
+        }
+    }
+
+    @Test
+    void aBatchAFullSpillStoreRefusesFailsAsAWriteWouldAndSoDoesEveryOperation() throws Exception {
+        SpillStoreConfig one = SpillStoreConfig.builder(dir).maxEntries(1).build();
+        try (ResilientRedis r = client().spill(one).build()) {
+            CHAOS.get().disableAll();
+            assertThat(r.incrBy("{full}:c", 1).status()).isEqualTo(WriteStatus.SPILLED);
+            RedisBatch<String, String> b = r.batch();
+            CompletionStage<WriteReceipt<Long>> incr = b.incrBy("{full}:c", 1);
+            CompletionStage<String> get = b.get("{full}:c");
+            Throwable sent = catchFailure(b::send);
+
+            assertThat(sent).as("send() fails as the write alone would").isInstanceOf(SpillFullException.class);
+            assertThat(failure(incr)).isInstanceOf(SpillFullException.class);
+            assertThat(failure(get)).isInstanceOf(SpillFullException.class);
+            CHAOS.get().resetAll();
+            assertThat(r.awaitSpillDrained(BOUND)).isTrue();
+            assertThat(call("GET", "{full}:c")).as("only the spilled single write").isEqualTo("1");
+        }
+    }
+
     // ------------------------------------------------------------------ helpers
+
+    /** @return how the stage {@code call} gives fails (bounded), or how {@code call} itself throws */
+    static Throwable catchFailure(java.util.function.Supplier<? extends CompletionStage<?>> call) {
+        CompletionStage<?> stage;
+        try {
+            stage = call.get();
+        } catch (RuntimeException e) {
+            return e;
+        }
+        try {
+            Object v = stage.toCompletableFuture().get(BOUND.toMillis(), TimeUnit.MILLISECONDS);
+            throw new AssertionError("completed normally with " + v);
+        } catch (ExecutionException e) {
+            return e.getCause();
+        } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
+            throw new AssertionError(e);
+        }
+    }
 
     private static Object nothing() {
         return "<null>";
