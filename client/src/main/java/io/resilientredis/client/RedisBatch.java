@@ -1,6 +1,7 @@
 package io.resilientredis.client;
 
 import io.resilientredis.client.internal.HashSlots;
+import io.resilientredis.client.internal.Markers;
 import io.resilientredis.failover.RedisCommandException;
 import io.resilientredis.failover.RedisUnavailableException;
 import io.resilientredis.failover.WriteReceipt;
@@ -9,7 +10,9 @@ import io.resilientredis.failover.spi.FailureKind;
 import io.resilientredis.failover.spi.WriteOp;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
@@ -20,6 +23,7 @@ import org.redisson.api.RScript;
 import org.redisson.api.RScriptAsync;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.ByteArrayCodec;
+import org.redisson.client.codec.StringCodec;
 
 /**
  * Writes and reads collected, then sent together as one pipeline, in the order they were called. Every
@@ -236,12 +240,16 @@ public final class RedisBatch<K, V> extends AsyncRedisView<K, V> {
         private final List<SpilledWrite> writes = new ArrayList<>();
         private final Durability durability;
         private final WireForm wire;
+        /** A key in the batch's slot (on a Redis Cluster, on its shard) that routes what has no key of its own. */
+        private final String route;
         /** Completes once every operation's stage is completed. */
         private final CompletableFuture<Void> distributed = new CompletableFuture<>();
 
         Pipeline(String id, List<Item> items, Durability durability, long markerTtlSeconds) {
             this.id = id;
             this.items = items;
+            byte[] first = firstKey();
+            this.route = Markers.key(id, first);
             this.durability = durability;
             this.wire = new WireForm(markerTtlSeconds);
             for (Item item : items) {
@@ -303,6 +311,15 @@ public final class RedisBatch<K, V> extends AsyncRedisView<K, V> {
                 options.sync(durability.replicas(), durability.timeout());
             }
             RBatch batch = client.createBatch(options);
+            // Every script of the pipeline is loaded at its head, on the connection the pipeline takes (Redis
+            // runs one connection's commands in order), so no command can miss its script: a server that knew
+            // some of them only (the marker script, loaded by a single write after a failover or a SCRIPT
+            // FLUSH) would otherwise answer NOSCRIPT for the others alone, and sending the pipeline again would
+            // apply the writes after them first, and run the reads against a later state.
+            RScriptAsync loader = batch.getScript(StringCodec.INSTANCE);
+            for (String body : scriptBodies()) {
+                loader.scriptLoadAsync(route, body);
+            }
             RScriptAsync script = batch.getScript(ByteArrayCodec.INSTANCE);
             List<CompletableFuture<?>> replies = new ArrayList<>(items.size());
             for (Item item : items) {
@@ -349,6 +366,16 @@ public final class RedisBatch<K, V> extends AsyncRedisView<K, V> {
                 }
                 return outcomes(replies);
             });
+        }
+
+        /** @return the bodies of the scripts the pipeline runs, each once */
+        private Set<String> scriptBodies() {
+            Set<String> bodies = new LinkedHashSet<>();
+            for (Item item : items) {
+                bodies.add(item instanceof WriteItem<?> w ? wire.scriptBody(w.form(), WireForm.Pass.FIRST)
+                        : Scripts.READ);
+            }
+            return bodies;
         }
 
         private static List<Object> outcomes(List<CompletableFuture<?>> replies) {

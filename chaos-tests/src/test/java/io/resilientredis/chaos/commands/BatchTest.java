@@ -329,6 +329,32 @@ class BatchTest {
         }
     }
 
+    @Test
+    void aServerThatKnowsOnlySomeOfTheBatchsScriptsStillAppliesAndReadsItInOrder() throws Exception {
+        RedisScript copy = RedisScript.of("return redis.call('SET', KEYS[2], redis.call('GET', KEYS[1]))");
+        try (ResilientRedis r = client().build()) {
+            String p = "{scripts}:";
+            call("SCRIPT", "FLUSH");
+            // A single write as a client in service makes: the server knows the marker script now, but not
+            // the batch's read script nor the application's script.
+            assertThat(r.incrBy(p + "warm", 1).status()).isEqualTo(WriteStatus.WRITTEN);
+            RedisBatch<String, String> b = r.batch();
+            CompletionStage<WriteReceipt<Long>> first = b.incrBy(p + "c", 1);
+            CompletionStage<String> between = b.get(p + "c");
+            CompletionStage<WriteReceipt<Object>> copied = b.execute(copy.keys(p + "c", p + "copy"));
+            CompletionStage<WriteReceipt<Long>> second = b.incrBy(p + "c", 1);
+
+            assertThat(b.send().toCompletableFuture().get(30, TimeUnit.SECONDS)).isEqualTo(WriteStatus.WRITTEN);
+
+            assertThat(first.toCompletableFuture().join().reply()).isEqualTo(1L);
+            assertThat(between.toCompletableFuture().join()).as("the read between the two increments").isEqualTo("1");
+            assertThat(copied.toCompletableFuture().join().status()).isEqualTo(WriteStatus.WRITTEN);
+            assertThat(second.toCompletableFuture().join().reply()).isEqualTo(2L);
+            assertThat(call("GET", p + "copy")).as("the script ran between the two increments").isEqualTo("1");
+            assertThat(call("GET", p + "c")).isEqualTo("2");
+        }
+    }
+
     // ------------------------------------------------------------------ helpers
 
     /** @return how the stage {@code call} gives fails (bounded), or how {@code call} itself throws */
