@@ -2,25 +2,35 @@ package io.resilientredis.chaos.commands;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import eu.rekawek.toxiproxy.Proxy;
+import eu.rekawek.toxiproxy.model.ToxicDirection;
 import io.resilientredis.chaos.ChaosTopology;
 import io.resilientredis.chaos.ChaosTopologyExtension;
 import io.resilientredis.chaos.topology.RedisNode;
 import io.resilientredis.chaos.topology.RedisTopology;
 import io.resilientredis.chaos.topology.RespConnection;
+import io.resilientredis.client.Codec;
 import io.resilientredis.client.RedisBatch;
 import io.resilientredis.client.RedisCommand;
 import io.resilientredis.client.RedisScript;
+import io.resilientredis.client.RedisView;
 import io.resilientredis.client.ResilientRedis;
 import io.resilientredis.client.internal.Markers;
+import io.resilientredis.failover.BreakerSettings;
 import io.resilientredis.failover.RedisCommandException;
 import io.resilientredis.failover.RedisUnavailableException;
+import io.resilientredis.failover.RetrySettings;
 import io.resilientredis.failover.WriteReceipt;
 import io.resilientredis.failover.WriteStatus;
 import io.resilientredis.failover.spill.SpillFullException;
 import io.resilientredis.failover.spill.SpillStoreConfig;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,9 +40,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,9 +66,21 @@ class BatchTest {
     @TempDir
     Path dir;
 
+    private Child child;
+
     @AfterEach
-    void heal() {
-        CHAOS.get().resetAll();
+    void heal() throws InterruptedException {
+        try {
+            if (child != null) {
+                child.kill();
+            }
+        } finally {
+            CHAOS.get().resetAll();
+        }
+    }
+
+    private static Proxy proxy() {
+        return CHAOS.get().proxy(node());
     }
 
     private ResilientRedis.Builder client() {
@@ -103,19 +127,24 @@ class BatchTest {
         return new Mixed(w, r);
     }
 
-    /** The state {@link #mixed} leaves, read on the node itself (not through the client or its proxy). */
+    /** The state {@link #mixed} leaves, read on the standalone node itself (not through the client or its proxy). */
     static Map<String, Object> state(String tag) {
+        return state(node(), tag);
+    }
+
+    /** The state {@link #mixed} leaves, read on {@code node} itself. */
+    static Map<String, Object> state(RedisNode node, String tag) {
         String p = "{" + tag + "}:";
         Map<String, Object> s = new LinkedHashMap<>();
-        s.put("s", call("GET", p + "s"));
-        s.put("c", call("GET", p + "c"));
-        s.put("l", call("LRANGE", p + "l", "0", "-1"));
-        s.put("h", RespConnection.pairs(call("HGETALL", p + "h")));
-        s.put("z", call("ZSCORE", p + "z", "m"));
-        s.put("xlen", call("XLEN", p + "x"));
-        s.put("nx", call("GET", p + "nx"));
-        s.put("ap", call("GET", p + "ap"));
-        s.put("sc", call("GET", p + "sc"));
+        s.put("s", call(node, "GET", p + "s"));
+        s.put("c", call(node, "GET", p + "c"));
+        s.put("l", call(node, "LRANGE", p + "l", "0", "-1"));
+        s.put("h", RespConnection.pairs(call(node, "HGETALL", p + "h")));
+        s.put("z", call(node, "ZSCORE", p + "z", "m"));
+        s.put("xlen", call(node, "XLEN", p + "x"));
+        s.put("nx", call(node, "GET", p + "nx"));
+        s.put("ap", call(node, "GET", p + "ap"));
+        s.put("sc", call(node, "GET", p + "sc"));
         return s;
     }
 
@@ -355,6 +384,224 @@ class BatchTest {
         }
     }
 
+    @Test
+    void aBatchSpilledByOneClientIsReplayedInOrderByTheNextBeforeItsOwnWrites() throws Exception {
+        List<WriteReceipt<?>> receipts;
+        try (ResilientRedis r = client().build()) {
+            CHAOS.get().disableAll();
+            RedisBatch<String, String> b = r.batch();
+            Mixed m = mixed(b, "restart");
+            assertThat(b.send().toCompletableFuture().get(30, TimeUnit.SECONDS)).isEqualTo(WriteStatus.SPILLED);
+            receipts = receipts(m);
+            assertThat(receipts).extracting(WriteReceipt::status).containsOnly(WriteStatus.SPILLED);
+            assertThat(r.status().spill().depth()).isEqualTo(1);
+        }
+        CHAOS.get().resetAll();
+        try (ResilientRedis r = client().build()) {
+            // At once, on the batch's keys: these must be applied after the replayed batch.
+            WriteReceipt<Long> incr = r.incrBy("{restart}:c", 10);
+            WriteReceipt<Long> push = r.rpush("{restart}:l", "after");
+            assertThat(r.awaitSpillDrained(BOUND)).isTrue();
+            long ownSpilled = List.of(incr, push).stream().filter(w -> w.status() == WriteStatus.SPILLED).count();
+            assertThat(r.status().spill().replayedTotal()).as("the batch one entry").isEqualTo(1 + ownSpilled);
+            assertThat(state("restart")).isEqualTo(mixedStateWith("c", "12", "l", List.of("z", "a", "b", "c", "after")));
+        }
+    }
+
+    @Test
+    void aBatchSpilledByAClientKilledWithSigkillIsReplayedInOrderByTheNext() throws Exception {
+        long started = System.nanoTime();
+        CHAOS.get().disableAll();
+        child = new Child(dir, "redis://" + CHAOS.get().clientAddress(node()), "killed");
+        String[] spilled = child.awaitSpilled(Duration.ofSeconds(45));
+        assertThat(spilled).as("15 writes spilled as one entry").containsExactly("SPILLED", "15", "1");
+        assertThat(child.kill()).as("killed by SIGKILL (128 + 9)").isEqualTo(137);
+
+        CHAOS.get().resetAll();
+        try (ResilientRedis r = client().build()) {
+            WriteReceipt<Long> push = r.rpush("{killed}:l", "after");
+            assertThat(r.awaitSpillDrained(BOUND)).isTrue();
+            assertThat(r.status().spill().replayedTotal())
+                    .isEqualTo(push.status() == WriteStatus.SPILLED ? 2 : 1);
+            assertThat(r.status().spill().rejectedTotal() + r.status().spill().quarantinedTotal()).isZero();
+            assertThat(state("killed")).isEqualTo(mixedStateWith("l", List.of("z", "a", "b", "c", "after")));
+            assertThat(r.incrBy("{killed}:c", 1).reply()).as("the counter is exact").isEqualTo(3L);
+        }
+        System.out.printf("[measure] a batch of 15 writes spilled by a client killed with SIGKILL, replayed by the"
+                + " next in order in %d ms%n", (System.nanoTime() - started) / 1_000_000);
+    }
+
+    @Test
+    void aBatchThatLandedWhileItsRepliesWereLateIsRetriedThenSpilledAndEveryWriteIsAppliedOnce() throws Exception {
+        // The late replies must not open the breaker: every attempt is to reach Redis, then the batch be spilled.
+        BreakerSettings tolerant = BreakerSettings.builder().failureRate(100, 50).build();
+        try (ResilientRedis r = client().timeout(Duration.ofMillis(300)).breaker(tolerant).build()) {
+            assertThat(r.incrBy("{late}:warm", 1).status()).isEqualTo(WriteStatus.WRITTEN);
+            long before = calls("evalsha");
+            proxy().toxics().latency("late-replies", ToxicDirection.DOWNSTREAM, 600);
+            RedisBatch<String, String> b = r.batch();
+            Mixed m = mixed(b, "late");
+
+            assertThat(b.send().toCompletableFuture().get(60, TimeUnit.SECONDS)).isEqualTo(WriteStatus.SPILLED);
+            List<WriteReceipt<?>> receipts = receipts(m);
+            assertThat(receipts).extracting(WriteReceipt::status).containsOnly(WriteStatus.SPILLED);
+            long pipelined = m.writes().size() + m.reads().size();
+            assertThat(calls("evalsha") - before).as("the batch reached Redis on every attempt (3)")
+                    .isGreaterThanOrEqualTo(3 * pipelined);
+            assertThat(state("late")).as("it landed before it was spilled, once").isEqualTo(MIXED_STATE);
+
+            proxy().toxics().get("late-replies").remove();
+            awaitApplied(receipts);
+            assertThat(r.awaitSpillDrained(BOUND)).isTrue();
+            assertThat(state("late")).as("replayed under the same ids: nothing applied again").isEqualTo(MIXED_STATE);
+            assertThat(r.incrBy("{late}:c", 1).reply()).as("the counter is exact").isEqualTo(3L);
+        }
+    }
+
+    @Test
+    void aBatchRetriedAfterALateReplyGetsTheRepliesOfTheAttemptThatLanded() throws Exception {
+        // A backoff long enough to remove the toxic between the first attempt's timeout and the retry.
+        RetrySettings slowRetry = RetrySettings.builder().maxAttempts(2).backoff(Duration.ofMillis(1_500),
+                Duration.ofMillis(1_500)).jitter(0).maxDuration(Duration.ofSeconds(10)).build();
+        BreakerSettings tolerant = BreakerSettings.builder().failureRate(100, 50).build();
+        try (ResilientRedis r = client().timeout(Duration.ofMillis(300)).retry(slowRetry).breaker(tolerant).build()) {
+            assertThat(r.incrBy("{retried}:warm", 1).status()).isEqualTo(WriteStatus.WRITTEN);
+            proxy().toxics().latency("late-replies", ToxicDirection.DOWNSTREAM, 600);
+            RedisBatch<String, String> b = r.batch();
+            Mixed m = mixed(b, "retried");
+            CompletableFuture<WriteStatus> sent = b.send().toCompletableFuture();
+            await("the first attempt landed").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> "2".equals(call("GET", "{retried}:c")));
+            await("and timed out").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> r.status().endpoints().get(0).lastFailure() != null);
+            assertThat(sent).as("waiting for its retry").isNotDone();
+            proxy().toxics().get("late-replies").remove();
+
+            assertThat(sent.get(30, TimeUnit.SECONDS)).isEqualTo(WriteStatus.WRITTEN);
+            List<Object> replies = replies(receipts(m));
+            assertThat(replies.subList(0, 9)).as("each write's reply from the attempt that applied it")
+                    .containsExactly(null, 5L, 1L, 2L, 3L, true, 3L, 1.5, 3.0);
+            // The script's reply is the string its marker recorded (as for a single exactly-once write retried).
+            assertThat(replies.subList(10, 15)).containsExactly(true, false, "1", "4", 4L);
+            assertThat(state("retried")).as("the retry applied nothing again").isEqualTo(MIXED_STATE);
+        }
+    }
+
+    @Test
+    void aBytesViewBatchCarriesBinaryKeysAndValuesDirectlyAndThroughASpill() throws Exception {
+        try (ResilientRedis r = client().build()) {
+            RedisView<byte[], byte[]> raw = r.withCodecs(Codec.bytes(), Codec.bytes());
+            for (String run : List.of("direct", "spilled")) {
+                boolean spill = run.equals("spilled");
+                r.maintenance(spill);
+                RedisBatch<byte[], byte[]> b = raw.batch();
+                List<CompletionStage<? extends WriteReceipt<?>>> writes = new ArrayList<>();
+                writes.add(b.set(binary(run + "s"), EVERY_BYTE));
+                writes.add(b.rpush(binary(run + "l"), EVERY_BYTE, binary("second")));
+                writes.add(b.hset(binary(run + "h"), EVERY_BYTE, binary("value")));
+                writes.add(b.incrBy(binary(run + "c"), 3));
+                CompletionStage<byte[]> get = b.get(binary(run + "s"));
+                CompletionStage<List<byte[]>> range = b.lrange(binary(run + "l"), 0, -1);
+
+                WriteStatus status = b.send().toCompletableFuture().get(30, TimeUnit.SECONDS);
+                assertThat(status).isEqualTo(spill ? WriteStatus.SPILLED : WriteStatus.WRITTEN);
+                for (CompletionStage<? extends WriteReceipt<?>> w : writes) {
+                    assertThat(w.toCompletableFuture().join().status()).isEqualTo(status);
+                }
+                if (spill) {
+                    assertThat(failure(get)).isInstanceOf(RedisUnavailableException.class);
+                    r.maintenance(false);
+                    assertThat(r.awaitSpillDrained(BOUND)).isTrue();
+                } else {
+                    assertThat(get.toCompletableFuture().join()).isEqualTo(EVERY_BYTE);
+                    assertThat(range.toCompletableFuture().join()).containsExactly(EVERY_BYTE, binary("second"));
+                    assertThat(writes.get(3).toCompletableFuture().join().reply()).isEqualTo(3L);
+                }
+                assertThat(raw.get(binary(run + "s"))).as(run).isEqualTo(EVERY_BYTE);
+                assertThat(raw.lrange(binary(run + "l"), 0, -1)).as(run).containsExactly(EVERY_BYTE, binary("second"));
+                assertThat(raw.hget(binary(run + "h"), EVERY_BYTE)).as(run).isEqualTo(binary("value"));
+                assertThat(r.withCodecs(Codec.bytes(), Codec.utf8()).get(binary(run + "c"))).as(run).isEqualTo("3");
+            }
+        }
+    }
+
+    /** Every byte value 0-255. */
+    private static final byte[] EVERY_BYTE = new byte[256];
+
+    static {
+        for (int i = 0; i < 256; i++) {
+            EVERY_BYTE[i] = (byte) i;
+        }
+    }
+
+    /** @return a binary key or value: {@code name}, then every byte value but the braces (no hash tag) */
+    private static byte[] binary(String name) {
+        byte[] n = name.getBytes(StandardCharsets.UTF_8);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.writeBytes(n);
+        for (byte x : EVERY_BYTE) {
+            if (x != '{' && x != '}') {
+                out.write(x);
+            }
+        }
+        return out.toByteArray();
+    }
+
+    /** The same batches on a three-shard Redis Cluster: a batch's keys in one slot, on its shard's lane. */
+    @Nested
+    class OnARedisCluster {
+
+        @RegisterExtension
+        static final ChaosTopologyExtension<ChaosTopology> CLUSTER =
+                ChaosTopologyExtension.proxied(RedisTopology.cluster(3));
+
+        @AfterEach
+        void healCluster() {
+            CLUSTER.get().resetAll();
+        }
+
+        private RedisNode shardOf(String tag) {
+            return CLUSTER.get().topology().cluster().shardOfKey("{" + tag + "}").master();
+        }
+
+        @Test
+        void aBatchInOneSlotIsWrittenAndSpilledOnItsShardAndOneSpanningSlotsIsRefused() throws Exception {
+            try (ResilientRedis r = CommandSurface.client(CLUSTER.get().primaryEndpoint(), dir).build()) {
+                RedisBatch<String, String> b = r.batch();
+                Mixed m = mixed(b, "cluster");
+                assertThat(b.send().toCompletableFuture().get(30, TimeUnit.SECONDS)).isEqualTo(WriteStatus.WRITTEN);
+                assertThat(receipts(m)).extracting(WriteReceipt::status).containsOnly(WriteStatus.WRITTEN);
+                assertThat(reads(m).get("c after incrBy")).isEqualTo("5");
+                assertThat(state(shardOf("cluster"), "cluster")).isEqualTo(MIXED_STATE);
+
+                r.maintenance(true);
+                RedisBatch<String, String> spilled = r.batch();
+                Mixed ms = mixed(spilled, "cluster-spilled");
+                assertThat(spilled.send().toCompletableFuture().get(30, TimeUnit.SECONDS))
+                        .isEqualTo(WriteStatus.SPILLED);
+                List<WriteReceipt<?>> receipts = receipts(ms);
+                assertThat(receipts).extracting(WriteReceipt::status).containsOnly(WriteStatus.SPILLED);
+                r.maintenance(false);
+                awaitApplied(receipts);
+                assertThat(r.awaitSpillDrained(BOUND)).isTrue();
+                assertThat(state(shardOf("cluster-spilled"), "cluster-spilled")).isEqualTo(MIXED_STATE);
+
+                RedisBatch<String, String> across = r.batch();
+                CompletionStage<WriteReceipt<Long>> kept = across.incrBy("{a}:n", 1);
+                assertThatThrownBy(() -> across.incrBy("{b}:n", 1)).isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining("share one hash slot").hasMessageContaining("'{b}:n' is in slot")
+                        .hasMessageContaining("'{a}:n'").hasMessageContaining("Fix: give the batch's keys one hash tag");
+                assertThatThrownBy(() -> across.get("{b}:n")).as("a read too")
+                        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("share one hash slot");
+                assertThat(across.size()).as("the refused operations are not in the batch").isEqualTo(1);
+                assertThat(across.send().toCompletableFuture().get(30, TimeUnit.SECONDS))
+                        .isEqualTo(WriteStatus.WRITTEN);
+                assertThat(kept.toCompletableFuture().join().reply()).isEqualTo(1L);
+                assertThat(call(shardOf("b"), "EXISTS", "{b}:n")).isEqualTo(0L);
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ helpers
 
     /** @return how the stage {@code call} gives fails (bounded), or how {@code call} itself throws */
@@ -426,12 +673,104 @@ class BatchTest {
         return CHAOS.get().topology().primary();
     }
 
-    /** Runs one command on the node directly. */
+    /** Runs one command on the standalone node directly. */
     static Object call(String... command) {
-        try (RespConnection c = node().connect(Duration.ofSeconds(5))) {
+        return call(node(), command);
+    }
+
+    /** Runs one command on {@code node} directly. */
+    static Object call(RedisNode node, String... command) {
+        try (RespConnection c = node.connect(Duration.ofSeconds(5))) {
             return c.call(command);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** @return what Redis counted of one command ({@code calls=} of its commandstats line; 0 when absent) */
+    static long calls(String command) {
+        try (RespConnection c = node().connect(Duration.ofSeconds(5))) {
+            String line = c.info("commandstats").get("cmdstat_" + command);
+            if (line == null) {
+                return 0;
+            }
+            for (String part : line.split(",")) {
+                String[] kv = part.split("=");
+                if (kv[0].equals("calls")) {
+                    return Long.parseLong(kv[1]);
+                }
+            }
+            throw new IllegalStateException("no call count in '" + line + "'");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Waits, bounded, for every receipt's {@code applied()} to complete. */
+    static void awaitApplied(List<WriteReceipt<?>> receipts) throws Exception {
+        CompletableFuture.allOf(receipts.stream().map(w -> w.applied().toCompletableFuture())
+                .toArray(CompletableFuture[]::new)).get(BOUND.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** @return the state {@link #mixed} leaves, with these entries changed */
+    static Map<String, Object> mixedStateWith(Object... entries) {
+        Map<String, Object> s = new LinkedHashMap<>(MIXED_STATE);
+        for (int i = 0; i < entries.length; i += 2) {
+            s.put((String) entries[i], entries[i + 1]);
+        }
+        return s;
+    }
+
+    /** A {@link BatchChild} JVM and the lines it printed. */
+    static final class Child {
+        private final Process process;
+        private final Thread reader;
+        private final List<String> lines = new CopyOnWriteArrayList<>();
+
+        Child(Path spillDir, String endpoint, String tag) throws IOException {
+            Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+            ProcessBuilder builder = new ProcessBuilder(java.toString(), "-Xmx256m", "-XX:TieredStopAtLevel=1",
+                    "-cp", System.getProperty("java.class.path"), BatchChild.class.getName(),
+                    spillDir.toString(), endpoint, tag);
+            builder.redirectErrorStream(true);
+            process = builder.start();
+            // stdin stays open: the child halts when it reaches its end, so it never outlives this JVM
+            reader = new Thread(this::read, "batch-child-reader");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        private void read() {
+            try (BufferedReader in = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    lines.add(line);
+                }
+            } catch (IOException e) {
+                // the child was killed: its stdout closed
+            }
+        }
+
+        /** @return the child's {@code SPILLED} line, split; fails when it printed another verdict or exited */
+        String[] awaitSpilled(Duration bound) {
+            await("the child's batch spilled").atMost(bound).pollInterval(Duration.ofMillis(50))
+                    .failFast(() -> {
+                        if (!process.isAlive() || lines.stream().anyMatch(l -> l.startsWith("NOT_SPILLED "))) {
+                            throw new AssertionError("the child JVM exited or did not spill:\n"
+                                    + String.join("\n", lines));
+                        }
+                    })
+                    .until(() -> lines.stream().anyMatch(l -> l.startsWith("SPILLED ")));
+            return lines.stream().filter(l -> l.startsWith("SPILLED ")).findFirst().orElseThrow().split(" ");
+        }
+
+        /** SIGKILL (Process.destroyForcibly on Linux): no close, no shutdown hook, no flush. */
+        int kill() throws InterruptedException {
+            process.destroyForcibly();
+            assertThat(process.waitFor(20, TimeUnit.SECONDS)).as("the child JVM gone").isTrue();
+            reader.join(10_000);
+            return process.exitValue();
         }
     }
 }
