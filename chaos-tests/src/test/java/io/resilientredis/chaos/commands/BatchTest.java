@@ -12,6 +12,7 @@ import io.resilientredis.chaos.topology.RedisNode;
 import io.resilientredis.chaos.topology.RedisTopology;
 import io.resilientredis.chaos.topology.RespConnection;
 import io.resilientredis.client.Codec;
+import io.resilientredis.client.Durability;
 import io.resilientredis.client.RedisBatch;
 import io.resilientredis.client.RedisCommand;
 import io.resilientredis.client.RedisScript;
@@ -598,6 +599,55 @@ class BatchTest {
                         .isEqualTo(WriteStatus.WRITTEN);
                 assertThat(kept.toCompletableFuture().join().reply()).isEqualTo(1L);
                 assertThat(call(shardOf("b"), "EXISTS", "{b}:n")).isEqualTo(0L);
+            }
+        }
+    }
+
+    /** REPLICATED durability: the WAIT inside the batch's pipeline. */
+    @Nested
+    class WithAReplica {
+
+        @RegisterExtension
+        static final ChaosTopologyExtension<ChaosTopology> REPLICATED =
+                ChaosTopologyExtension.proxied(RedisTopology.primaryWithReplicas(1));
+
+        @AfterEach
+        void healReplicated() {
+            REPLICATED.get().resetAll();
+        }
+
+        @Test
+        void aReplicatedBatchIsWrittenOnlyOnceTheReplicaHasItElseSpilled() throws Exception {
+            RedisNode replica = REPLICATED.get().topology().replicas().get(0);
+            try (ResilientRedis r = CommandSurface.client(REPLICATED.get().primaryEndpoint(), dir)
+                    .durability(Durability.replicated(1, Duration.ofMillis(500))).build()) {
+                RedisBatch<String, String> b = r.batch();
+                Mixed m = mixed(b, "replicated");
+                assertThat(b.send().toCompletableFuture().get(30, TimeUnit.SECONDS)).isEqualTo(WriteStatus.WRITTEN);
+                List<WriteReceipt<?>> receipts = receipts(m);
+                assertThat(receipts).extracting(WriteReceipt::status).containsOnly(WriteStatus.WRITTEN);
+                assertThat(replies(receipts).subList(1, 5)).containsExactly(5L, 1L, 2L, 3L);
+                assertThat(reads(m).get("c after incrBy")).isEqualTo("5");
+                // No wait: the WAIT inside the pipeline returned only once the replica had every write.
+                assertThat(state(replica, "replicated")).isEqualTo(MIXED_STATE);
+
+                // A replica that does not confirm: the WAIT times out, every attempt, and the batch is spilled.
+                replica.freeze();
+                RedisBatch<String, String> unconfirmed = r.batch();
+                Mixed mu = mixed(unconfirmed, "unconfirmed");
+                try {
+                    assertThat(unconfirmed.send().toCompletableFuture().get(30, TimeUnit.SECONDS))
+                            .isEqualTo(WriteStatus.SPILLED);
+                } finally {
+                    replica.resume();
+                }
+                List<WriteReceipt<?>> spilled = receipts(mu);
+                assertThat(spilled).extracting(WriteReceipt::status).containsOnly(WriteStatus.SPILLED);
+                awaitApplied(spilled);
+                assertThat(r.awaitSpillDrained(BOUND)).isTrue();
+                assertThat(state(REPLICATED.get().topology().primary(), "unconfirmed"))
+                        .as("applied once, though every attempt landed on the primary").isEqualTo(MIXED_STATE);
+                assertThat(state(replica, "unconfirmed")).as("replayed with the WAIT too").isEqualTo(MIXED_STATE);
             }
         }
     }
