@@ -248,8 +248,7 @@ public final class RedisBatch<K, V> extends AsyncRedisView<K, V> {
         Pipeline(String id, List<Item> items, Durability durability, long markerTtlSeconds) {
             this.id = id;
             this.items = items;
-            byte[] first = firstKey();
-            this.route = Markers.key(id, first);
+            this.route = Markers.key(id, firstKey());
             this.durability = durability;
             this.wire = new WireForm(markerTtlSeconds);
             for (Item item : items) {
