@@ -349,6 +349,7 @@ final class Report {
             md.append("\nExactly-once LPUSH ran at ").append(pct(once.score / plain.score))
                     .append(" of plain LPUSH throughput through bare Redisson in this run.\n");
         }
+        batches(md);
         md.append("\n### A read while every endpoint is down\n\n"
                 + "The fault proxy in front of the only server is disabled (connection refused, open "
                 + "connections closed). ResilientRedis: breaker already open, average time over many calls. "
@@ -373,6 +374,28 @@ final class Report {
             }
         }
         md.append('\n');
+    }
+
+    /** {@link BatchBenchmark}: a batch of writes against as many single async writes. */
+    private void batches(StringBuilder md) {
+        if (find("setBatch", -1) == null && find("incrByBatch", -1) == null) {
+            return;
+        }
+        md.append("\n### A batch of ").append(BatchBenchmark.WRITES).append(" writes vs ").append(BatchBenchmark.WRITES)
+                .append(" single async writes (1 thread)\n\n")
+                .append("`redis.batch()` filled with ").append(BatchBenchmark.WRITES).append(" writes and sent with "
+                        + "`send()` (one pipeline, one engine call; every write of a batch goes through its marker), "
+                        + "against ").append(BatchBenchmark.WRITES).append(" `async()` calls of the same client "
+                        + "awaited together. A single SET is one plain call; INCRBY is exactly once both ways.\n\n")
+                .append("| writes | batch, writes/s | single async, writes/s | batch / single |\n|---|---|---|---|\n");
+        for (String[] m : new String[][] {{"set", "SET"}, {"incrBy", "INCRBY"}}) {
+            Figure batch = find(m[0] + "Batch", -1);
+            Figure single = find(m[0] + "Async", -1);
+            if (batch != null && single != null) {
+                md.append("| ").append(m[1]).append(" | ").append(batch.withError()).append(" | ")
+                        .append(single.withError()).append(" | ").append(pct(batch.score / single.score)).append(" |\n");
+            }
+        }
     }
 
     private void row(StringBuilder md, String method, String label) {

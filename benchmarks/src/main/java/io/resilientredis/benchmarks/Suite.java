@@ -144,6 +144,7 @@ public final class Suite {
         report.add(run(base(quick, EngineDispatchBenchmark.class.getSimpleName()).threads(1)
                 .mode(Mode.AverageTime).timeUnit(TimeUnit.NANOSECONDS)));
         report.add(run(base(quick, ExactlyOnceBenchmark.class.getSimpleName()).threads(1)));
+        report.add(run(base(quick, BatchBenchmark.class.getSimpleName()).threads(1)));
         String journal = JournalCostBenchmark.class.getSimpleName();
         report.add(run(base(quick, journal).threads(1)));
         report.add(run(base(quick, journal + ".setSync").threads(1).mode(Mode.SampleTime)

@@ -1,6 +1,7 @@
 package io.resilientredis.client;
 
 import io.resilientredis.client.internal.HashSlots;
+import io.resilientredis.client.internal.Markers;
 import io.resilientredis.failover.RedisCommandException;
 import io.resilientredis.failover.RedisUnavailableException;
 import io.resilientredis.failover.WriteReceipt;
@@ -9,7 +10,9 @@ import io.resilientredis.failover.spi.FailureKind;
 import io.resilientredis.failover.spi.WriteOp;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
@@ -20,6 +23,7 @@ import org.redisson.api.RScript;
 import org.redisson.api.RScriptAsync;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.ByteArrayCodec;
+import org.redisson.client.codec.StringCodec;
 
 /**
  * Writes and reads collected, then sent together as one pipeline, in the order they were called. Every
@@ -96,8 +100,8 @@ public final class RedisBatch<K, V> extends AsyncRedisView<K, V> {
             if (pipeline.writes.isEmpty()) {
                 return client.readThrough(pipeline::send, pipeline.firstKey()).handle((results, failure) -> {
                     pipeline.finish(results, failure);
-                    return WriteStatus.WRITTEN;
-                }).thenCompose(status -> pipeline.outcome(status));
+                    return pipeline.outcome(WriteStatus.WRITTEN, failure);
+                }).thenCompose(outcome -> outcome);
             }
             long size = pipeline.spillSize();
             if (size > client.maxEntryBytes()) {
@@ -109,8 +113,8 @@ public final class RedisBatch<K, V> extends AsyncRedisView<K, V> {
             CompletionStage<WriteReceipt<List<Object>>> receipt = client.route(lane -> pipeline, pipeline.firstKey());
             return receipt.handle((r, failure) -> {
                 pipeline.finish(r, failure);
-                return r == null ? WriteStatus.WRITTEN : r.status();
-            }).thenCompose(status -> pipeline.outcome(status));
+                return pipeline.outcome(r == null ? WriteStatus.WRITTEN : r.status(), failure);
+            }).thenCompose(outcome -> outcome);
         } catch (RuntimeException e) {
             pipeline.fail(e);
             throw e;
@@ -236,12 +240,15 @@ public final class RedisBatch<K, V> extends AsyncRedisView<K, V> {
         private final List<SpilledWrite> writes = new ArrayList<>();
         private final Durability durability;
         private final WireForm wire;
+        /** A key in the batch's slot (on a Redis Cluster, on its shard) that routes what has no key of its own. */
+        private final String route;
         /** Completes once every operation's stage is completed. */
         private final CompletableFuture<Void> distributed = new CompletableFuture<>();
 
         Pipeline(String id, List<Item> items, Durability durability, long markerTtlSeconds) {
             this.id = id;
             this.items = items;
+            this.route = Markers.key(id, firstKey());
             this.durability = durability;
             this.wire = new WireForm(markerTtlSeconds);
             for (Item item : items) {
@@ -309,6 +316,15 @@ public final class RedisBatch<K, V> extends AsyncRedisView<K, V> {
                 options.sync(durability.replicas(), durability.timeout());
             }
             RBatch batch = client.createBatch(options);
+            // Every script of the pipeline is loaded at its head, on the connection the pipeline takes (Redis
+            // runs one connection's commands in order), so no command can miss its script: a server that knew
+            // some of them only (the marker script, loaded by a single write after a failover or a SCRIPT
+            // FLUSH) would otherwise answer NOSCRIPT for the others alone, and sending the pipeline again would
+            // apply the writes after them first, and run the reads against a later state.
+            RScriptAsync loader = batch.getScript(StringCodec.INSTANCE);
+            for (String body : scriptBodies()) {
+                loader.scriptLoadAsync(route, body);
+            }
             RScriptAsync script = batch.getScript(ByteArrayCodec.INSTANCE);
             List<CompletableFuture<?>> replies = new ArrayList<>(items.size());
             for (Item item : items) {
@@ -357,6 +373,16 @@ public final class RedisBatch<K, V> extends AsyncRedisView<K, V> {
             });
         }
 
+        /** @return the bodies of the scripts the pipeline runs, each once */
+        private Set<String> scriptBodies() {
+            Set<String> bodies = new LinkedHashSet<>();
+            for (Item item : items) {
+                bodies.add(item instanceof WriteItem<?> w ? wire.scriptBody(w.form(), WireForm.Pass.FIRST)
+                        : Scripts.READ);
+            }
+            return bodies;
+        }
+
         private static List<Object> outcomes(List<CompletableFuture<?>> replies) {
             List<Object> out = new ArrayList<>(replies.size());
             for (CompletableFuture<?> r : replies) {
@@ -382,8 +408,7 @@ public final class RedisBatch<K, V> extends AsyncRedisView<K, V> {
         void finish(Object outcome, Throwable failure) {
             try {
                 if (failure != null) {
-                    fail(failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-                            ? failure.getCause() : failure);
+                    fail(unwrap(failure));
                 } else if (outcome instanceof WriteReceipt<?> receipt && receipt.status() == WriteStatus.SPILLED) {
                     spilled(receipt);
                 } else {
@@ -413,9 +438,8 @@ public final class RedisBatch<K, V> extends AsyncRedisView<K, V> {
             }
         }
 
-        @SuppressWarnings("unchecked")
         private static <T> void written(WriteItem<T> w, Object reply) {
-            w.out().complete(WriteReceipt.written(w.form().id(), w.write().replyOf((List<Object>) reply)));
+            w.out().complete(WriteReceipt.written(w.form().id(), w.write().replyOf(reply)));
         }
 
         private static <T> void read(ReadItem<T> r, Object reply) {
@@ -462,9 +486,18 @@ public final class RedisBatch<K, V> extends AsyncRedisView<K, V> {
                     + what + "): " + cause.getMessage(), cause);
         }
 
-        /** @return the batch's status, once every operation's stage is completed */
-        CompletionStage<WriteStatus> outcome(WriteStatus status) {
-            return distributed.thenApply(x -> status);
+        /**
+         * @param failure how the engine failed the batch, or null
+         * @return the batch's status, or that failure, once every operation's stage is completed
+         */
+        CompletionStage<WriteStatus> outcome(WriteStatus status, Throwable failure) {
+            return distributed.thenCompose(x -> failure == null ? CompletableFuture.completedFuture(status)
+                    : CompletableFuture.failedFuture(unwrap(failure)));
+        }
+
+        private static Throwable unwrap(Throwable failure) {
+            return failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
         }
     }
 }

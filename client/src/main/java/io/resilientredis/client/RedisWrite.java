@@ -25,7 +25,10 @@ final class RedisWrite<T> implements WriteOp<RedissonClient, T> {
     private final Function<RedissonClient, CompletionStage<T>> direct;
     /** Turns the reply the exactly-once script recorded (bytes, or null) into this write's reply type. */
     private final Function<Object, T> onceReply;
-    /** Turns a script's reply (a named script's table, an application script's reply) into this write's. */
+    /**
+     * Turns a script's reply, as Redis sent it, into this write's reply: a named script's table, or
+     * whatever an application's script returned (an integer, a string, a table).
+     */
     private final Function<Object, T> scriptReply;
 
     private RedisWrite(SpilledWrite form, long markerTtlSeconds, Function<RedissonClient, CompletionStage<T>> direct,
@@ -59,10 +62,8 @@ final class RedisWrite<T> implements WriteOp<RedissonClient, T> {
      */
     static <T> RedisWrite<T> script(String id, boolean exactlyOnce, NamedScript script, List<String> keys,
                                     List<byte[]> args, long markerTtlSeconds, Function<List<Object>, T> reply) {
-        @SuppressWarnings("unchecked")
-        Function<Object, T> table = r -> reply.apply((List<Object>) r);
         return new RedisWrite<>(SpilledWrite.script(id, exactlyOnce, script.name(), keys, args), markerTtlSeconds,
-                null, null, table);
+                null, null, raw -> reply.apply(table(raw)));
     }
 
     /**
@@ -195,15 +196,21 @@ final class RedisWrite<T> implements WriteOp<RedissonClient, T> {
     }
 
     /**
-     * @param reply what this write's script form answered (the marker script's {@code {applied, reply}},
-     *              or a script's table), as a batch sent it
+     * @param reply what this write's script form answered, as a batch sent it: the marker script's
+     *              {@code {applied, reply}}, a named script's table, or what an application's script
+     *              returned (of any type)
      * @return the write's reply, decoded as a direct write decodes it
      */
-    T replyOf(List<Object> reply) {
+    T replyOf(Object reply) {
         if (form().isScript()) {
             return scriptReply == null ? null : scriptReply.apply(reply);
         }
-        return onceReply == null ? null : onceReply.apply(reply.get(1));
+        return onceReply == null ? null : onceReply.apply(table(reply).get(1));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> table(Object reply) {
+        return (List<Object>) reply;
     }
 
     @Override

@@ -132,28 +132,49 @@ record SpilledWrite(String id, boolean exactlyOnce, String command, List<byte[]>
     /**
      * @param payload a spill entry's payload
      * @return the writes it holds: one, or a batch's, in order
-     * @throws IllegalArgumentException when it is no write of a version this client reads
+     * @throws IllegalArgumentException when it is no write of a version this client reads, or a batch whose
+     *     bytes do not add up (a length or count past its end, bytes left after its last write): a damaged
+     *     batch is refused whole, never replayed in part
      */
     static List<SpilledWrite> decodeAll(byte[] payload) {
         if (!isBatch(payload)) {
             return List.of(decode(payload));
         }
-        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(payload))) {
+        String id = "?";
+        int n = -1;
+        int i = 0;
+        try (java.io.ByteArrayInputStream bytes = new java.io.ByteArrayInputStream(payload);
+             DataInputStream in = new DataInputStream(bytes)) {
             in.readUnsignedByte();
-            in.readUTF();
-            int n = in.readInt();
+            id = in.readUTF();
+            n = in.readInt();
             if (n < 0 || n > payload.length) {
-                throw new IOException("a batch of " + n + " writes");
+                throw new IOException("a count of " + n + " writes in " + payload.length + " bytes");
             }
             List<SpilledWrite> out = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                byte[] one = new byte[in.readInt()];
+            for (; i < n; i++) {
+                int length = in.readInt();
+                if (length < 1 || length > bytes.available()) {
+                    throw new IOException("write " + (i + 1) + " of " + n + " says it is " + length + " bytes, "
+                            + bytes.available() + " are left");
+                }
+                byte[] one = new byte[length];
                 in.readFully(one);
+                if ((one[0] & 0xff) == VERSION_BATCH) {
+                    throw new IOException("write " + (i + 1) + " of " + n + " is itself a batch");
+                }
                 out.add(decode(one));
             }
+            if (bytes.available() > 0) {
+                throw new IOException(bytes.available() + " bytes left after its " + n + " writes");
+            }
             return out;
-        } catch (IOException | NegativeArraySizeException e) {
-            throw new IllegalArgumentException("spilled batch is truncated or corrupt", e);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("spilled batch " + id + " is truncated or corrupt: "
+                    + (e.getMessage() == null ? "it ends early" : e.getMessage()), e);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("spilled batch " + id + ", write " + (i + 1) + " of " + n + ": "
+                    + e.getMessage(), e);
         }
     }
 

@@ -140,6 +140,11 @@ final class WireForm {
         return null;
     }
 
+    /** @return the body of the script that applies this write in that pass */
+    String scriptBody(SpilledWrite write, Pass pass) {
+        return call(write, pass).body();
+    }
+
     /** Loads every script these writes use in that pass into the server's script cache. */
     CompletionStage<Void> loadScripts(RedissonClient client, Collection<SpilledWrite> writes, Pass pass) {
         Set<String> bodies = new LinkedHashSet<>();
