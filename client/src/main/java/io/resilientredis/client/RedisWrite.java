@@ -92,7 +92,7 @@ final class RedisWrite<T> implements WriteOp<RedissonClient, T> {
     CompletionStage<T> applyReplicated(ReplicationBatcher batcher) {
         SpilledWrite form = form();
         if (form.isScript()) {
-            return batcher.submit(form).thenApply(scriptReply);
+            return batcher.submit(form).thenApply(r -> scriptReply.apply(WireForm.scriptReply(form, r)));
         }
         Function<Object, T> reply = onceReply == null ? s -> null : onceReply;
         return batcher.submit(form).thenApply(r -> reply.apply(r.get(1)));
@@ -203,7 +203,7 @@ final class RedisWrite<T> implements WriteOp<RedissonClient, T> {
      */
     T replyOf(Object reply) {
         if (form().isScript()) {
-            return scriptReply == null ? null : scriptReply.apply(reply);
+            return scriptReply == null ? null : scriptReply.apply(WireForm.scriptReply(form(), reply));
         }
         return onceReply == null ? null : onceReply.apply(table(reply).get(1));
     }

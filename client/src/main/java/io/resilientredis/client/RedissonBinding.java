@@ -154,6 +154,12 @@ final class RedissonBinding implements AutoCloseable {
         config.setPassword(endpoint.password());
         config.setTcpNoDelay(true);
         config.setTcpKeepAlive(true);
+        // EVAL must send the script's body. With Redisson's script cache on (its default), a pipelined EVAL is
+        // sent as EVALSHA whenever this JVM loaded the script on that address once: a server that forgot its
+        // scripts since (restarted, SCRIPT FLUSH) then refuses it part-way through a replay batch, and the
+        // batch sent again applies an idempotent write after the exactly-once one that followed it. The
+        // facade sends by SHA itself where it can (WireForm), with its own NOSCRIPT handling.
+        config.setUseScriptCache(false);
         return config;
     }
 

@@ -67,6 +67,22 @@ final class Scripts {
      * @param body the application's Lua source
      * @return the wrapped source
      */
+    /**
+     * A script whose reply comes back as the one element of a table ({@code {}} for nil); an error reply
+     * stays an error reply.
+     *
+     * @param body the Lua source
+     * @return the wrapped source
+     */
+    static String tabled(String body) {
+        return String.join("\n",
+                "local res = (function()",
+                body,
+                "end)()",
+                "if type(res) == 'table' and res['err'] then return res end",
+                "return {res}");
+    }
+
     static String onceWrapper(String body) {
         return String.join("\n",
                 "local seen = redis.call('GET', KEYS[1])",

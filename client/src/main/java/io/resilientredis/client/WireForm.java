@@ -123,7 +123,7 @@ final class WireForm {
      */
     static Object replayed(SpilledWrite write, Pass pass, Object reply) {
         if (write.isScript()) {
-            return new Returned(reply);
+            return new Returned(scriptReply(write, reply));
         }
         Plain plain = pass == Pass.REPLAY ? plainForm(write) : null;
         if (plain != null) {
@@ -158,7 +158,7 @@ final class WireForm {
 
     private ScriptCall call(SpilledWrite w, Pass pass) {
         if (w.isUserScript()) {
-            return userScript(w, markerTtlSeconds);
+            return userScript(w, markerTtlSeconds, true);
         }
         if (w.isScript()) {
             NamedScript named = NamedScript.byName(w.script());
@@ -173,13 +173,21 @@ final class WireForm {
                 new java.util.ArrayList<>(w.dataKeys()), w.commandArgv());
     }
 
-    /** An application's script: as it is when idempotent, else inside the marker wrapper. */
-    private static ScriptCall userScript(SpilledWrite w, long markerTtlSeconds) {
+    /**
+     * An application's script: as it is when idempotent, else inside the marker wrapper.
+     *
+     * @param tabled whether its reply comes back as the one element of a table (a pipeline's form: Redisson
+     *               reads a pipelined script's reply as a table, and one pipelined with {@code WAIT} whose
+     *               reply is an integer or a string never completed); {@link #scriptReply} takes it out
+     */
+    private static ScriptCall userScript(SpilledWrite w, long markerTtlSeconds, boolean tabled) {
         UserScriptForms forms = UserScriptForms.of(w.body());
         List<Object> keys = new java.util.ArrayList<>(w.keys().size() + 1);
         if (!w.exactlyOnce()) {
             keys.addAll(w.keys());
-            return new ScriptCall(forms.sha(), w.body(), RScript.ReturnType.LIST, keys, w.args().toArray());
+            return tabled ? new ScriptCall(forms.tabledSha(), forms.tabled(), RScript.ReturnType.LIST, keys,
+                    w.args().toArray())
+                    : new ScriptCall(forms.sha(), w.body(), RScript.ReturnType.LIST, keys, w.args().toArray());
         }
         keys.add(w.markerKey());
         keys.addAll(w.keys());
@@ -188,7 +196,21 @@ final class WireForm {
         for (int i = 0; i < w.args().size(); i++) {
             argv[i + 1] = w.args().get(i);
         }
-        return new ScriptCall(forms.onceSha(), forms.once(), RScript.ReturnType.LIST, keys, argv);
+        return tabled ? new ScriptCall(forms.tabledOnceSha(), forms.tabledOnce(), RScript.ReturnType.LIST, keys, argv)
+                : new ScriptCall(forms.onceSha(), forms.once(), RScript.ReturnType.LIST, keys, argv);
+    }
+
+    /**
+     * @param write a write sent in a pipeline ({@link #add})
+     * @param reply its reply there
+     * @return the script's reply as Redis would have sent it alone: an application's script, pipelined in its
+     *     tabled form, answers inside a one-element table (empty for nil); a named script's table as it is
+     */
+    static Object scriptReply(SpilledWrite write, Object reply) {
+        if (!write.isUserScript()) {
+            return reply;
+        }
+        return reply instanceof List<?> table && !table.isEmpty() ? table.get(0) : null;
     }
 
     /**
@@ -198,7 +220,7 @@ final class WireForm {
      * @return the script's reply as Redis sent it
      */
     CompletionStage<Object> sendUserScript(RedissonClient client, SpilledWrite write) {
-        ScriptCall call = userScript(write, markerTtlSeconds);
+        ScriptCall call = userScript(write, markerTtlSeconds, false);
         List<byte[]> args = new java.util.ArrayList<>(call.keys().size() + call.argv().length + 2);
         args.add(null); // the script, by SHA or body
         args.add(Integer.toString(call.keys().size()).getBytes(StandardCharsets.UTF_8));
@@ -221,8 +243,12 @@ final class WireForm {
         });
     }
 
-    /** An application script's two forms and their SHAs, computed once for the scripts used most. */
-    private record UserScriptForms(String sha, String once, String onceSha) {
+    /**
+     * An application script's forms and their SHAs, computed once for the scripts used most: as it is, inside
+     * the marker wrapper, and both tabled for pipelines.
+     */
+    private record UserScriptForms(String sha, String once, String onceSha, String tabled, String tabledSha,
+                                   String tabledOnce, String tabledOnceSha) {
         private static final Map<String, UserScriptForms> CACHE = new ConcurrentHashMap<>();
         private static final int CACHED = 256;
 
@@ -230,7 +256,10 @@ final class WireForm {
             UserScriptForms f = CACHE.get(body);
             if (f == null) {
                 String once = Scripts.onceWrapper(body);
-                f = new UserScriptForms(Scripts.sha1(body), once, Scripts.sha1(once));
+                String tabled = Scripts.tabled(body);
+                String tabledOnce = Scripts.tabled(once);
+                f = new UserScriptForms(Scripts.sha1(body), once, Scripts.sha1(once), tabled, Scripts.sha1(tabled),
+                        tabledOnce, Scripts.sha1(tabledOnce));
                 if (CACHE.size() < CACHED) {
                     CACHE.putIfAbsent(body, f);
                 }

@@ -72,6 +72,37 @@ class ReplayFormsTest {
     }
 
     @Test
+    void aReplayBatchOnAServerThatForgotItsScriptsAfterAnEarlierReplayKeepsItsOrder() throws Exception {
+        try (RedisTopology redis = RedisTopology.standalone().start();
+             ResilientRedis client = ResilientRedis.builder()
+                     .primary(RedisEndpoint.standalone(redis.primary().uri()))
+                     .spill(dir)
+                     .build()) {
+            // An earlier replay on this server sent the apply script: a client-side script cache would now
+            // believe the server has it.
+            client.maintenance(true);
+            client.del("order:warm");
+            client.maintenance(false);
+            assertThat(client.awaitSpillDrained(Duration.ofSeconds(20))).isTrue();
+            client.set("order:k", "1");
+            // The same server (same address) forgets its scripts: restarted, or SCRIPT FLUSH. Only the marker
+            // script is loaded again, by a direct write.
+            try (RespConnection c = redis.primary().connect(Duration.ofSeconds(2))) {
+                c.call("SCRIPT", "FLUSH");
+            }
+            client.incrBy("order:other", 1);
+            client.maintenance(true);
+            client.del("order:k");          // replayed through the apply script
+            client.incrBy("order:k", 5);    // replayed through the marker script
+            client.maintenance(false);
+            assertThat(client.awaitSpillDrained(Duration.ofSeconds(20))).isTrue();
+            try (RespConnection c = redis.primary().connect(Duration.ofSeconds(2))) {
+                assertThat(c.call("GET", "order:k")).as("the DEL applied before the INCRBY after it").isEqualTo("5");
+            }
+        }
+    }
+
+    @Test
     void aReplayBatchOnAServerThatKnowsNoScriptKeepsItsOrder() throws Exception {
         try (RedisTopology redis = RedisTopology.standalone().start();
              ResilientRedis client = ResilientRedis.builder()

@@ -192,6 +192,26 @@ class AppliedReplyTest {
     }
 
     @Test
+    void withReplicatedDurabilityAScriptOfAnyReplyTypeCompletesWrittenAndSpilled() throws Exception {
+        try (ResilientRedis r = client().durability(Durability.replicated(1, Duration.ofSeconds(2))).build()) {
+            RedisScript integer = RedisScript.of("return redis.call('INCRBY', KEYS[1], ARGV[1])").keys("{rs}:n");
+            RedisScript text = RedisScript.of("redis.call('SET', KEYS[1], ARGV[1]) return ARGV[1]").keys("{rs}:t");
+            RedisScript table = RedisScript.of("return {KEYS[1], ARGV[1], 3}").keys("{rs}:x");
+            assertThat(r.execute(integer.args("4")).reply()).as("its first application: as Redis sent it")
+                    .isEqualTo(4L);
+            assertThat(r.execute(integer.args("1").idempotent()).reply()).isEqualTo(5L);
+            assertThat(r.execute(text.args("v")).reply()).isEqualTo("v");
+            assertThat(r.execute(table.args("a").idempotent()).reply()).isEqualTo(List.of("{rs}:x", "a", 3L));
+            r.maintenance(true);
+            WriteReceipt<Object> spilled = r.execute(integer.args("10"));
+            assertThat(spilled.status()).isEqualTo(WriteStatus.SPILLED);
+            r.maintenance(false);
+            assertThat(spilled.applied().toCompletableFuture().get(30, TimeUnit.SECONDS)).isEqualTo(15L);
+            assertThat(r.get("{rs}:n")).isEqualTo("15");
+        }
+    }
+
+    @Test
     void aWriteThatLandedButTimedOutBeforeItWasSpilledGivesTheReplyOfItsFirstApplication() throws Exception {
         // No retries, and a breaker the late replies do not open: each write lands, times out, is spilled.
         BreakerSettings tolerant = BreakerSettings.builder().failureRate(100, 50).build();
