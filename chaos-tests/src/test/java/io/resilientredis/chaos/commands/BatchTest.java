@@ -231,6 +231,16 @@ class BatchTest {
 
             assertThat(state("outage")).as("replayed in call order (del before incrBy, rpush before lpush),"
                     + " each write once").isEqualTo(MIXED_STATE);
+            // Each spilled write's applied() completes with its own reply from the batch's replay.
+            assertThat(applied(receipts.get(1))).isEqualTo(5L);
+            assertThat(applied(receipts.get(3))).isEqualTo(2L);
+            assertThat(applied(receipts.get(4))).isEqualTo(3L);
+            assertThat(applied(receipts.get(8))).isEqualTo(3.0);
+            assertThat(applied(receipts.get(10))).isEqualTo(true);
+            assertThat(applied(receipts.get(11))).isEqualTo(false);
+            assertThat(applied(receipts.get(14))).isEqualTo(4L);
+            List<?> entry = (List<?>) ((List<?>) call("XRANGE", "{outage}:x", "-", "+")).get(0);
+            assertThat(applied(receipts.get(9))).as("the id of the entry in the stream").isEqualTo(entry.get(0));
             assertThat(r.status().spill().replayedTotal()).as("one entry replayed").isEqualTo(1);
             for (int i = 0; i < receipts.size(); i++) {
                 assertThat(call("EXISTS", Markers.key(receipts.get(i).id(), "{outage}:x")))
@@ -754,6 +764,11 @@ class BatchTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** @return what the receipt's {@code applied()} completed with (it has completed) */
+    private static Object applied(WriteReceipt<?> receipt) {
+        return receipt.applied().toCompletableFuture().join();
     }
 
     /** Waits, bounded, for every receipt's {@code applied()} to complete. */
