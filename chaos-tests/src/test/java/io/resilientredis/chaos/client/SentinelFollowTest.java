@@ -61,6 +61,12 @@ class SentinelFollowTest {
         List<FailoverEvent> strictEvents = new CopyOnWriteArrayList<>();
         try (ResilientRedis lenient = client(true, lenientEvents);
              ResilientRedis strict = client(false, strictEvents)) {
+            // Typed reads of every family, for the gap below (written before "where", so replicated with it).
+            strict.hset("typed:h", "f", "1");
+            strict.rpush("typed:l", "a", "b");
+            strict.sadd("typed:s", "m");
+            strict.zadd("typed:z", 2.5, "m");
+            strict.xadd("typed:x", java.util.Map.of("k", "v"));
             assertThat(strict.set("where", "old master").status()).isEqualTo(WriteStatus.WRITTEN);
             for (RedisNode replica : topology.replicas()) {
                 await("replication to " + replica.name()).atMost(Duration.ofSeconds(10))
@@ -87,6 +93,16 @@ class SentinelFollowTest {
 
             // The gap: the master is dead and no replica promoted yet.
             assertThat(lenient.get("where")).as("read from a replica").isEqualTo("old master");
+            // Every typed read honours replica reads too.
+            assertThat(lenient.hgetAll("typed:h")).isEqualTo(java.util.Map.of("f", "1"));
+            assertThat(lenient.lrange("typed:l", 0, -1)).containsExactly("a", "b");
+            assertThat(lenient.smembers("typed:s")).containsExactly("m");
+            assertThat(lenient.zscore("typed:z", "m")).isEqualTo(2.5);
+            assertThat(lenient.xrange("typed:x", "-", "+")).extracting(e -> e.fields()).containsExactly(
+                    java.util.Map.of("k", "v"));
+            assertThat(lenient.mget("typed:h2", "where")).containsExactly(null, "old master");
+            assertThat(catchThrowableOfType(RedisUnavailableException.class, () -> strict.zscore("typed:z", "m")))
+                    .as("without replica reads a typed read fails fast too").isNotNull();
             assertThat(lenient.status().endpoints()).filteredOn(e -> e.role().equals("replicas"))
                     .singleElement().extracting(e -> e.state()).isEqualTo(BreakerState.CLOSED);
 
