@@ -514,6 +514,8 @@ final class Replayer<C> {
      *                none): each completes its write's {@code applied()} stage
      */
     private void acknowledged(List<SpillEntry> batch, List<Object> replies) {
+        // Counted first: whoever sees the backlog drained or a write's applied() complete sees it counted too.
+        long total = replayedTotal.addAndGet(batch.size());
         SpillEntry last = batch.get(batch.size() - 1);
         backlog.appliedThrough(last.sequence());
         store.deleteThroughAsync(last.sequence()); // the store retries it until it is durable
@@ -522,7 +524,6 @@ final class Replayer<C> {
         for (int i = 0; i < batch.size(); i++) {
             writes.applied(batch.get(i).id(), paired ? replies.get(i) : null);
         }
-        long total = replayedTotal.addAndGet(batch.size());
         episodeReplayed += batch.size();
         synchronized (rateSamples) {
             rateSamples.addLast(new long[] {now, total});
