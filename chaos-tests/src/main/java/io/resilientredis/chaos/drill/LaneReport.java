@@ -22,9 +22,12 @@ import java.util.TreeSet;
  * <p><b>Fault windows.</b> Consecutive fault steps about the same shard ({@link FaultStep#shard()}) form a
  * window, from the first's start to the last's end (for a shard down: from the kill until the restarted
  * shard has synced). A write that started in a window and was spilled into the lane of a shard the window
- * is not about is a <em>healthy-lane spill</em>: the verdict fails on it. Full-outage windows spill every
- * lane and are reported only; spills outside any window are reported, not judged (a loaded machine can
- * time a call out anywhere).
+ * is not about is a <em>healthy-lane spill</em>: the verdict fails on it. A lane still recovering from an
+ * earlier fault when a window starts (its breaker not closed, or writes waiting in its spill) is judged in
+ * that window only from the first sample that shows it recovered: its spills before that are the earlier
+ * fault's tail, counted apart as <em>recovering</em> (a shard failed over a second before the next fault
+ * starts still has a breaker waiting to probe). Full-outage windows spill every lane and are reported only;
+ * spills outside any window are reported, not judged (a loaded machine can time a call out anywhere).
  */
 final class LaneReport {
 
@@ -50,17 +53,36 @@ final class LaneReport {
      * @param toMillis its end
      * @param direct per shard, writes Redis acknowledged that started in the window
      * @param spilled per shard, writes spilled that started in the window
+     * @param recovering per shard, those of the spilled writes that went into a lane still recovering from
+     *     an earlier fault (not judged)
      */
     record Window(String label, int shard, long fromMillis, long toMillis, Map<Integer, Long> direct,
-                  Map<Integer, Long> spilled) {
+                  Map<Integer, Long> spilled, Map<Integer, Long> recovering) {
 
-        /** @return spilled writes of shards the window is not about (0 for a full outage) */
+        /**
+         * @return spilled writes of shards the window is not about, less those of lanes still recovering
+         *     from an earlier fault (0 for a full outage)
+         */
         long healthySpilled() {
             if (shard < 0) {
                 return 0;
             }
             long n = 0;
             for (Map.Entry<Integer, Long> e : spilled.entrySet()) {
+                if (e.getKey() >= 0 && e.getKey() != shard) {
+                    n += e.getValue() - recovering.getOrDefault(e.getKey(), 0L);
+                }
+            }
+            return n;
+        }
+
+        /** @return spilled writes of other shards' lanes still recovering from an earlier fault */
+        long recoveringSpilled() {
+            if (shard < 0) {
+                return 0;
+            }
+            long n = 0;
+            for (Map.Entry<Integer, Long> e : recovering.entrySet()) {
                 if (e.getKey() >= 0 && e.getKey() != shard) {
                     n += e.getValue();
                 }
@@ -107,6 +129,10 @@ final class LaneReport {
     static LaneReport of(List<Sample> samples, List<WriteRecord> writes, long historyOffsetMillis,
                          List<FaultTimeline.Applied> steps, Map<Integer, Integer> shardOfPort) {
         List<Window> windows = windows(steps);
+        List<Map<Integer, Long>> judgedFrom = new ArrayList<>();
+        for (Window w : windows) {
+            judgedFrom.add(judgedFrom(w, samples));
+        }
         Map<Integer, long[]> perLane = new TreeMap<>();   // direct, spilled
         Map<Integer, TreeSet<Integer>> shardsOfLane = new TreeMap<>();
         Map<Integer, long[]> depthReplayed = new TreeMap<>();
@@ -144,10 +170,14 @@ final class LaneReport {
             c[spilled ? 1 : 0]++;
             int shard = shardOf(lane, shardOfPort);
             boolean inWindow = false;
-            for (Window w : windows) {
+            for (int i = 0; i < windows.size(); i++) {
+                Window w = windows.get(i);
                 if (t >= w.fromMillis() && t <= w.toMillis()) {
                     inWindow = true;
                     (spilled ? w.spilled() : w.direct()).merge(shard, 1L, Long::sum);
+                    if (spilled && t < judgedFrom.get(i).getOrDefault(lane.lane(), Long.MAX_VALUE)) {
+                        w.recovering().merge(shard, 1L, Long::sum);
+                    }
                 }
             }
             if (spilled && !inWindow) {
@@ -180,11 +210,33 @@ final class LaneReport {
                     to = Math.max(to, steps.get(k).finished().toMillis());
                 }
                 out.add(new Window(String.join("; ", labels), first.shard(), first.started().toMillis(), to,
-                        new TreeMap<>(), new TreeMap<>()));
+                        new TreeMap<>(), new TreeMap<>(), new TreeMap<>()));
             }
             i = j + 1;
         }
         return out;
+    }
+
+    /**
+     * From when each lane is judged in a window: its start for a lane that was recovered at the last sample
+     * before it (breaker closed, nothing waiting in its spill), else the first sample in the window that
+     * shows it recovered; a lane never seen recovered in the window is absent (never judged there).
+     */
+    private static Map<Integer, Long> judgedFrom(Window w, List<Sample> samples) {
+        Map<Integer, Long> from = new TreeMap<>();
+        int first = 0;
+        while (first + 1 < samples.size() && samples.get(first + 1).millis() <= w.fromMillis()) {
+            first++;
+        }
+        for (int i = first; i < samples.size() && samples.get(i).millis() <= w.toMillis(); i++) {
+            Sample s = samples.get(i);
+            for (Sample.Lane l : s.lanes()) {
+                if (!from.containsKey(l.lane()) && "CLOSED".equals(l.breaker()) && l.depth() == 0) {
+                    from.put(l.lane(), Math.max(w.fromMillis(), s.millis()));
+                }
+            }
+        }
+        return from;
     }
 
     private static Sample.Lane laneOf(Sample s, int slot) {
@@ -261,9 +313,17 @@ final class LaneReport {
         }
         b.append(parts.isEmpty() ? "no writes" : String.join(", ", parts));
         if (w.shard() >= 0) {
-            b.append(w.healthySpilled() == 0
-                    ? String.format(Locale.ROOT, "; the other shards' %,d writes all went direct", w.healthyDirect())
-                    : String.format(Locale.ROOT, "; %,d writes of the other shards SPILLED", w.healthySpilled()));
+            if (w.healthySpilled() > 0) {
+                b.append(String.format(Locale.ROOT, "; %,d writes of the other shards SPILLED", w.healthySpilled()));
+            } else if (w.recoveringSpilled() == 0) {
+                b.append(String.format(Locale.ROOT, "; the other shards' %,d writes all went direct", w.healthyDirect()));
+            } else {
+                b.append("; the other shards' writes all went direct once their lanes had recovered");
+            }
+            if (w.recoveringSpilled() > 0) {
+                b.append(String.format(Locale.ROOT, " (%,d spilled into a lane still recovering from an earlier fault, "
+                        + "not judged)", w.recoveringSpilled()));
+            }
         }
         return b.toString();
     }
@@ -305,6 +365,7 @@ final class LaneReport {
             m.put("spilledByShard", keysAsText(w.spilled()));
             m.put("healthyShardsDirect", w.shard() < 0 ? null : w.healthyDirect());
             m.put("healthyShardsSpilled", w.shard() < 0 ? null : w.healthySpilled());
+            m.put("recoveringLanesSpilled", w.shard() < 0 ? null : w.recoveringSpilled());
             ws.add(m);
         }
         root.put("faultWindows", ws);

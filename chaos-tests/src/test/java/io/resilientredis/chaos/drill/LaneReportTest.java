@@ -54,6 +54,48 @@ class LaneReportTest {
         assertThat(hit.lines()).anyMatch(l -> l.contains("1 writes of the other shards SPILLED"));
     }
 
+    private static Sample lanes(long millis, String breaker1, long depth1) {
+        return new Sample(millis, 0, 0, 0, 0, 0, depth1, 0, "primary", List.of("CLOSED", breaker1), "none",
+                List.of(new Sample.Lane(0, List.of("0-8191"), "127.0.0.1:7000", "CLOSED", 0, 0),
+                        new Sample.Lane(1, List.of("8192-16383"), "127.0.0.1:7001", breaker1, depth1, 0)));
+    }
+
+    @Test
+    void aLaneStillRecoveringFromAnEarlierFaultIsJudgedOnlyOnceASampleShowsItRecovered() {
+        // Shard 1 failed over just before shard 0's fault: its lane is half-open with a backlog at 1000 ms,
+        // closed but replaying at 1250, recovered at 1500; shard 0's window runs 1000-3000 ms.
+        List<Sample> samples = List.of(lanes(750, "OPEN", 30), lanes(1000, "HALF_OPEN", 30),
+                lanes(1250, "CLOSED", 4), lanes(1500, "CLOSED", 0), lanes(2000, "OPEN", 1), lanes(2500, "CLOSED", 0));
+        List<FaultTimeline.Applied> steps = List.of(new FaultTimeline.Applied(Duration.ofMillis(1000),
+                Duration.ofMillis(1000), "shard 0 down", null, Duration.ofMillis(3000), 0));
+        List<WriteRecord> tail = new ArrayList<>(List.of(write(B, 1100, WriteRecord.Outcome.SPILLED),
+                write(B, 1300, WriteRecord.Outcome.SPILLED), write(B, 1600, WriteRecord.Outcome.WRITTEN),
+                write(A, 1700, WriteRecord.Outcome.SPILLED)));
+
+        LaneReport recovering = LaneReport.of(samples, tail, 0, steps, SHARDS);
+        assertThat(recovering.healthyLaneSpills()).isZero();
+        assertThat(recovering.windows()).singleElement().satisfies(w -> {
+            assertThat(w.spilled()).containsEntry(1, 2L);
+            assertThat(w.recoveringSpilled()).isEqualTo(2);
+        });
+        assertThat(recovering.lines()).anyMatch(l -> l.contains("all went direct once their lanes had recovered")
+                && l.contains("2 spilled into a lane still recovering"));
+
+        // Once a sample showed lane 1 recovered, its breaker opening in shard 0's window is a healthy-lane spill.
+        tail.add(write(B, 2100, WriteRecord.Outcome.SPILLED));
+        LaneReport broken = LaneReport.of(samples, tail, 0, steps, SHARDS);
+        assertThat(broken.healthyLaneSpills()).isEqualTo(1);
+        assertThat(broken.windows().get(0).recoveringSpilled()).isEqualTo(2);
+        assertThat(broken.lines()).anyMatch(l -> l.contains("1 writes of the other shards SPILLED"));
+
+        // A lane recovered when the window starts is judged from its start.
+        List<Sample> calm = List.of(lanes(750, "CLOSED", 0), lanes(1250, "CLOSED", 0));
+        LaneReport judged = LaneReport.of(calm, List.of(write(B, 1100, WriteRecord.Outcome.SPILLED)), 0, steps,
+                SHARDS);
+        assertThat(judged.healthyLaneSpills()).isEqualTo(1);
+        assertThat(judged.windows().get(0).recoveringSpilled()).isZero();
+    }
+
     @Test
     void aFullOutageSpillsEveryLaneWithoutBlame() {
         List<Sample> samples = List.of(sample(0, 0, 0));
