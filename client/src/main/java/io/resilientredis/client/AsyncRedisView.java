@@ -166,8 +166,7 @@ public class AsyncRedisView<K, V> {
         if (batch != null) {
             return batch.add(write);
         }
-        List<byte[]> dataKeys = write.form().dataKeys();
-        return route(lane -> replicated(write, lane), dataKeys.isEmpty() ? null : dataKeys.get(0));
+        return route(lane -> replicated(write, lane), write.firstKey());
     }
 
     /**
@@ -817,9 +816,7 @@ public class AsyncRedisView<K, V> {
         if (exactlyOnce) {
             w = RedisWrite.exactlyOnceRaw(name, a, markerTtlSeconds, reply);
         } else {
-            byte[] first = firstKey(name, a);
-            w = RedisWrite.<T>idempotent(name, a, c -> RawCommands.call(c, true, name, a, first).thenApply(reply))
-                    .withScriptReply(reply::apply);
+            w = RedisWrite.idempotentCommand(name, a, firstKey(name, a), reply);
         }
         return observed(metric, t, write(w));
     }
@@ -854,8 +851,7 @@ public class AsyncRedisView<K, V> {
     }
 
     private static byte[] firstKey(String name, List<byte[]> a) {
-        List<byte[]> k = CommandKeys.of(name, a);
-        return k.isEmpty() ? null : k.get(0);
+        return CommandKeys.first(name, a);
     }
 
     // ------------------------------------------------------------------ codecs

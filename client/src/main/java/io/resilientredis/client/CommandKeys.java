@@ -4,8 +4,10 @@ import io.resilientredis.client.internal.HashSlots;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -39,7 +41,23 @@ final class CommandKeys {
     private static final Set<String> NUMKEYS = Set.of("ZUNION", "ZINTER", "ZDIFF", "ZINTERCARD", "SINTERCARD",
             "LMPOP", "ZMPOP");
 
+    /** Where a command's keys are; the sets above by name, {@link #FIRST} for every other command. */
+    private enum Rule { FIRST, NONE, ALL, TWO, PAIRS, DEST_NUMKEYS, NUMKEYS }
+
+    private static final Map<String, Rule> RULES = rules();
+
     private CommandKeys() {
+    }
+
+    private static Map<String, Rule> rules() {
+        Map<String, Rule> m = new HashMap<>();
+        NO_KEYS.forEach(c -> m.put(c, Rule.NONE));
+        ALL_KEYS.forEach(c -> m.put(c, Rule.ALL));
+        TWO_KEYS.forEach(c -> m.put(c, Rule.TWO));
+        PAIRS.forEach(c -> m.put(c, Rule.PAIRS));
+        DEST_NUMKEYS.forEach(c -> m.put(c, Rule.DEST_NUMKEYS));
+        NUMKEYS.forEach(c -> m.put(c, Rule.NUMKEYS));
+        return Map.copyOf(m);
     }
 
     /**
@@ -52,35 +70,34 @@ final class CommandKeys {
         if (n == 0) {
             return new int[0];
         }
-        String c = command.toUpperCase(Locale.ROOT);
-        if (NO_KEYS.contains(c)) {
-            return new int[0];
+        // One lookup by the name as given (the facade's own names are upper case), then upper-cased.
+        Rule rule = RULES.get(command);
+        if (rule == null) {
+            String upper = command.toUpperCase(Locale.ROOT);
+            rule = upper.equals(command) ? Rule.FIRST : RULES.getOrDefault(upper, Rule.FIRST);
         }
-        if (ALL_KEYS.contains(c)) {
-            return range(0, n);
-        }
-        if (TWO_KEYS.contains(c)) {
-            return range(0, Math.min(2, n));
-        }
-        if (PAIRS.contains(c)) {
-            int[] out = new int[(n + 1) / 2];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = 2 * i;
+        return switch (rule) {
+            case FIRST -> new int[] {0};
+            case NONE -> new int[0];
+            case ALL -> range(0, n);
+            case TWO -> range(0, Math.min(2, n));
+            case PAIRS -> {
+                int[] out = new int[(n + 1) / 2];
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = 2 * i;
+                }
+                yield out;
             }
-            return out;
-        }
-        if (DEST_NUMKEYS.contains(c)) {
-            int keys = numkeys(args, 1);
-            int[] out = new int[1 + Math.min(keys, Math.max(0, n - 2))];
-            for (int i = 1; i < out.length; i++) {
-                out[i] = i + 1;
+            case DEST_NUMKEYS -> {
+                int keys = numkeys(args, 1);
+                int[] out = new int[1 + Math.min(keys, Math.max(0, n - 2))];
+                for (int i = 1; i < out.length; i++) {
+                    out[i] = i + 1;
+                }
+                yield out;
             }
-            return out;
-        }
-        if (NUMKEYS.contains(c)) {
-            return range(1, Math.min(n, 1 + numkeys(args, 0)));
-        }
-        return new int[] {0};
+            case NUMKEYS -> range(1, Math.min(n, 1 + numkeys(args, 0)));
+        };
     }
 
     /** @return the keys of a command write, as bytes, in order */
@@ -91,6 +108,16 @@ final class CommandKeys {
             keys.add(args.get(i));
         }
         return keys;
+    }
+
+    /**
+     * @param command the command name (any case)
+     * @param args its arguments
+     * @return its first key (the one that routes it), or null for none
+     */
+    static byte[] first(String command, List<byte[]> args) {
+        int[] at = indexes(command, args);
+        return at.length == 0 ? null : args.get(at[0]);
     }
 
     /**

@@ -30,6 +30,10 @@ final class RedisWrite<T> implements WriteOp<RedissonClient, T> {
      * whatever an application's script returned (an integer, a string, a table).
      */
     private final Function<Object, T> scriptReply;
+    /** Whether {@link #firstKey} was given (else it is read from the spill form when asked). */
+    private final boolean firstKeyKnown;
+    /** The key that routes the write (to its lane on a cluster), null for none; see {@link #firstKeyKnown}. */
+    private final byte[] firstKey;
 
     private RedisWrite(SpilledWrite form, long markerTtlSeconds, Function<RedissonClient, CompletionStage<T>> direct,
                        Function<Object, T> onceReply) {
@@ -45,6 +49,16 @@ final class RedisWrite<T> implements WriteOp<RedissonClient, T> {
     private RedisWrite(String id, SpilledWrite form, Supplier<SpilledWrite> lazyForm, long spillSize, long largestArg,
                        long markerTtlSeconds, Function<RedissonClient, CompletionStage<T>> direct,
                        Function<Object, T> onceReply, Function<Object, T> scriptReply) {
+        this(id, form, lazyForm, spillSize, largestArg, markerTtlSeconds, direct, onceReply, scriptReply, false,
+                null);
+    }
+
+    private RedisWrite(String id, SpilledWrite form, Supplier<SpilledWrite> lazyForm, long spillSize, long largestArg,
+                       long markerTtlSeconds, Function<RedissonClient, CompletionStage<T>> direct,
+                       Function<Object, T> onceReply, Function<Object, T> scriptReply, boolean firstKeyKnown,
+                       byte[] firstKey) {
+        this.firstKeyKnown = firstKeyKnown;
+        this.firstKey = firstKey;
         this.id = id;
         this.form = form;
         this.lazyForm = lazyForm;
@@ -85,7 +99,7 @@ final class RedisWrite<T> implements WriteOp<RedissonClient, T> {
      */
     RedisWrite<T> withScriptReply(Function<String, T> scriptReply) {
         return new RedisWrite<>(id, form, lazyForm, spillSize, largestArg, markerTtlSeconds, direct,
-                raw -> scriptReply.apply(text(raw)), null);
+                raw -> scriptReply.apply(text(raw)), null, firstKeyKnown, firstKey);
     }
 
     /** Applies the write through its exactly-once script in a pipeline that waits for replicas. */
@@ -102,6 +116,29 @@ final class RedisWrite<T> implements WriteOp<RedissonClient, T> {
     static <T> RedisWrite<T> idempotent(String command, List<byte[]> args,
                                         Function<RedissonClient, CompletionStage<T>> direct) {
         return new RedisWrite<>(new SpilledWrite(Ids.next(), false, command, args), 0, direct, null);
+    }
+
+    /**
+     * An idempotent command sent as one plain call, its spill form built only if it is needed (spilled,
+     * journaled, sent through its script form, or checked for one slot): a direct write never builds it.
+     *
+     * @param command the command name
+     * @param args its arguments, not changed afterwards
+     * @param firstKey the key that routes it, or null for none
+     * @param reply reads the command's reply, sent directly or through its script form
+     */
+    static <T> RedisWrite<T> idempotentCommand(String command, List<byte[]> args, byte[] firstKey,
+                                               Function<Object, T> reply) {
+        String id = Ids.next();
+        long largest = 0;
+        long size = SpilledWrite.encodedCommandSize(id, command);
+        for (byte[] a : args) {
+            largest = Math.max(largest, a.length);
+            size += 4 + a.length;
+        }
+        return new RedisWrite<>(id, null, () -> new SpilledWrite(id, false, command, args), size, largest, 0,
+                c -> RawCommands.call(c, true, command, args, firstKey).thenApply(reply),
+                raw -> reply.apply(text(raw)), null, true, firstKey);
     }
 
     /**
@@ -262,6 +299,15 @@ final class RedisWrite<T> implements WriteOp<RedissonClient, T> {
     @Override
     public int sizeHint() {
         return (int) Math.min(Integer.MAX_VALUE, spillSize + 300);
+    }
+
+    /** @return the key that routes this write (its first data key), or null for none */
+    byte[] firstKey() {
+        if (firstKeyKnown) {
+            return firstKey;
+        }
+        List<byte[]> keys = form().dataKeys();
+        return keys.isEmpty() ? null : keys.get(0);
     }
 
     SpilledWrite form() {

@@ -257,11 +257,19 @@ record SpilledWrite(String id, boolean exactlyOnce, String command, List<byte[]>
      *         computed without encoding them
      */
     static long encodedCommandSize(String id, String command, String... args) {
-        long n = 2 + 2 + modifiedUtf8Length(id) + 2 + modifiedUtf8Length(command) + 4;
+        long n = encodedCommandSize(id, command);
         for (String a : args) {
             n += 4 + utf8Length(a);
         }
         return n;
+    }
+
+    /**
+     * @return the length {@link #encode()} gives a command-form write (keys by the command's name) before
+     *     its arguments: add {@code 4 + length} for each
+     */
+    static long encodedCommandSize(String id, String command) {
+        return 2 + 2 + modifiedUtf8Length(id) + 2 + modifiedUtf8Length(command) + 4;
     }
 
     /** @return the length of {@code s.getBytes(UTF_8)}, without allocating it */
