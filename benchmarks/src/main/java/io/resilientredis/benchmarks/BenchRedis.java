@@ -103,7 +103,7 @@ final class BenchRedis {
      * A bare Redisson client with Redisson's defaults, except the codec (strings, as the facade
      * uses). Differences from the facade's own Redisson client are listed in RESULTS.md.
      */
-    static RedissonClient bareRedisson(RedisNode node) {
+    private static RedissonClient bareRedisson(RedisNode node) {
         Config config = new Config();
         config.setCodec(StringCodec.INSTANCE);
         config.useSingleServer().setAddress(url(node));
@@ -115,7 +115,7 @@ final class BenchRedis {
      * (4 Netty threads, a 2-thread callback executor, retries off, 1 s timeouts, no ping, one idle
      * connection), so that comparing against it isolates the facade layer from configuration.
      */
-    static Matched matchedRedisson(RedisNode node) {
+    private static Matched matchedRedisson(RedisNode node) {
         NioEventLoopGroup group = new NioEventLoopGroup(4);
         ExecutorService executor = Executors.newFixedThreadPool(2);
         Config config = new Config();
@@ -134,7 +134,7 @@ final class BenchRedis {
     }
 
     /** A Redisson client with caller-owned threads; {@link #close()} stops all of it. */
-    record Matched(RedissonClient client, NioEventLoopGroup group, ExecutorService executor)
+    private record Matched(RedissonClient client, NioEventLoopGroup group, ExecutorService executor)
             implements AutoCloseable {
         @Override
         public void close() {
