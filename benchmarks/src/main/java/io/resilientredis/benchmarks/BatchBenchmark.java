@@ -1,9 +1,7 @@
 package io.resilientredis.benchmarks;
 
-import io.resilientredis.chaos.topology.RedisTopology;
 import io.resilientredis.client.AsyncRedis;
 import io.resilientredis.client.RedisBatch;
-import io.resilientredis.client.RedisEndpoint;
 import io.resilientredis.client.ResilientRedis;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -40,17 +38,15 @@ public class BatchBenchmark {
     static final int WRITES = 100;
     private static final String VALUE = "0123456789abcdef";
 
-    private RedisTopology topology;
+    private BenchRedis.Standalone redis;
     private ResilientRedis resilient;
     private AsyncRedis async;
     private final String[] keys = new String[WRITES];
 
     @Setup(Level.Trial)
     public void start() {
-        topology = RedisTopology.standalone().start();
-        resilient = ResilientRedis.builder()
-                .primary(RedisEndpoint.standalone(BenchRedis.url(topology.primary())))
-                .build();
+        redis = BenchRedis.standalone();
+        resilient = redis.resilient();
         async = resilient.async();
         for (int i = 0; i < WRITES; i++) {
             keys[i] = "bench:batch:" + i;
@@ -65,11 +61,7 @@ public class BatchBenchmark {
 
     @TearDown(Level.Trial)
     public void stop() {
-        try {
-            resilient.close();
-        } finally {
-            topology.close();
-        }
+        redis.close();
     }
 
     @Benchmark

@@ -1,8 +1,6 @@
 package io.resilientredis.benchmarks;
 
-import io.resilientredis.chaos.topology.RedisTopology;
 import io.resilientredis.client.AsyncRedis;
-import io.resilientredis.client.RedisEndpoint;
 import io.resilientredis.client.ResilientRedis;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -45,33 +43,25 @@ public class ClientThroughputBenchmark {
     private static final String KEY = "bench:key";
     private static final String VALUE = "0123456789abcdef";
 
-    private RedisTopology topology;
+    private BenchRedis.Standalone redis;
     private ResilientRedis resilient;
     private AsyncRedis resilientAsync;
     private RedissonClient redisson;
-    private BenchRedis.Matched matched;
+    private RedissonClient matched;
 
     @Setup(Level.Trial)
     public void start() {
-        topology = RedisTopology.standalone().start();
-        resilient = ResilientRedis.builder()
-                .primary(RedisEndpoint.standalone(BenchRedis.url(topology.primary())))
-                .build();
+        redis = BenchRedis.standalone();
+        resilient = redis.resilient();
         resilientAsync = resilient.async();
-        redisson = BenchRedis.bareRedisson(topology.primary());
-        matched = BenchRedis.matchedRedisson(topology.primary());
+        redisson = redis.bareRedisson();
+        matched = redis.matchedRedisson();
         resilient.set(KEY, VALUE);
     }
 
     @TearDown(Level.Trial)
     public void stop() {
-        try {
-            resilient.close();
-            redisson.shutdown();
-            matched.close();
-        } finally {
-            topology.close();
-        }
+        redis.close();
     }
 
     @Benchmark
@@ -141,7 +131,7 @@ public class ClientThroughputBenchmark {
     public Object getAsyncRedissonMatched() {
         CompletableFuture<?>[] window = new CompletableFuture<?>[WINDOW];
         for (int i = 0; i < WINDOW; i++) {
-            window[i] = matched.client().<String>getBucket(KEY, StringCodec.INSTANCE).getAsync().toCompletableFuture();
+            window[i] = matched.<String>getBucket(KEY, StringCodec.INSTANCE).getAsync().toCompletableFuture();
         }
         return CompletableFuture.allOf(window).join();
     }
@@ -151,7 +141,7 @@ public class ClientThroughputBenchmark {
     public Object setAsyncRedissonMatched() {
         CompletableFuture<?>[] window = new CompletableFuture<?>[WINDOW];
         for (int i = 0; i < WINDOW; i++) {
-            window[i] = matched.client().<String>getBucket(KEY, StringCodec.INSTANCE).setAsync(VALUE).toCompletableFuture();
+            window[i] = matched.<String>getBucket(KEY, StringCodec.INSTANCE).setAsync(VALUE).toCompletableFuture();
         }
         return CompletableFuture.allOf(window).join();
     }

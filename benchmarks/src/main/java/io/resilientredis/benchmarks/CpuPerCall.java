@@ -1,10 +1,8 @@
 package io.resilientredis.benchmarks;
 
 import io.resilientredis.chaos.topology.RedisNode;
-import io.resilientredis.chaos.topology.RedisTopology;
 import io.resilientredis.chaos.topology.RespConnection;
 import io.resilientredis.client.AsyncRedis;
-import io.resilientredis.client.RedisEndpoint;
 import io.resilientredis.client.ResilientRedis;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -93,46 +91,40 @@ final class CpuPerCall {
     }
 
     static Result run(int rounds, int callsPerRound) throws Exception {
-        try (RedisTopology topology = RedisTopology.standalone().start();
-             ResilientRedis resilient = ResilientRedis.builder()
-                     .primary(RedisEndpoint.standalone(BenchRedis.url(topology.primary())))
-                     .build();
-             BenchRedis.Matched matched = BenchRedis.matchedRedisson(topology.primary())) {
-            RedissonClient defaults = BenchRedis.bareRedisson(topology.primary());
-            try {
-                AsyncRedis async = resilient.async();
-                String key = "bench:key";
-                String value = "0123456789abcdef";
-                resilient.set(key, value);
-                Map<String, Supplier<CompletionStage<?>>> variants = new LinkedHashMap<>();
-                variants.put("getResilient", () -> async.get(key));
-                variants.put("getRedissonMatched", () -> matched.client().<String>getBucket(key, StringCodec.INSTANCE).getAsync());
-                variants.put("getRedisson", () -> defaults.<String>getBucket(key, StringCodec.INSTANCE).getAsync());
-                variants.put("setResilient", () -> async.set(key, value));
-                variants.put("setRedissonMatched", () -> matched.client().<String>getBucket(key, StringCodec.INSTANCE).setAsync(value));
-                variants.put("setRedisson", () -> defaults.<String>getBucket(key, StringCodec.INSTANCE).setAsync(value));
-                for (Supplier<CompletionStage<?>> v : variants.values()) {
-                    drive(v, callsPerRound); // warm-up: JIT, connection pools
-                }
-                Map<String, double[][]> raw = new LinkedHashMap<>();
-                variants.keySet().forEach(k -> raw.put(k, new double[2][rounds]));
-                List<String> order = new ArrayList<>(variants.keySet());
-                Random random = new Random(42);
-                for (int r = 0; r < rounds; r++) {
-                    Collections.shuffle(order, random);
-                    for (String name : order) {
-                        double[] cost = measure(topology.primary(), variants.get(name), callsPerRound);
-                        raw.get(name)[0][r] = cost[0];
-                        raw.get(name)[1][r] = cost[1];
-                    }
-                    System.out.println("[cpu] round " + (r + 1) + " of " + rounds + " done");
-                }
-                List<Samples> samples = new ArrayList<>();
-                raw.forEach((k, v) -> samples.add(new Samples(k, v[0], v[1])));
-                return new Result(samples, rounds, callsPerRound);
-            } finally {
-                defaults.shutdown();
+        try (BenchRedis.Standalone redis = BenchRedis.standalone()) {
+            ResilientRedis resilient = redis.resilient();
+            RedissonClient matched = redis.matchedRedisson();
+            RedissonClient defaults = redis.bareRedisson();
+            AsyncRedis async = resilient.async();
+            String key = "bench:key";
+            String value = "0123456789abcdef";
+            resilient.set(key, value);
+            Map<String, Supplier<CompletionStage<?>>> variants = new LinkedHashMap<>();
+            variants.put("getResilient", () -> async.get(key));
+            variants.put("getRedissonMatched", () -> matched.<String>getBucket(key, StringCodec.INSTANCE).getAsync());
+            variants.put("getRedisson", () -> defaults.<String>getBucket(key, StringCodec.INSTANCE).getAsync());
+            variants.put("setResilient", () -> async.set(key, value));
+            variants.put("setRedissonMatched", () -> matched.<String>getBucket(key, StringCodec.INSTANCE).setAsync(value));
+            variants.put("setRedisson", () -> defaults.<String>getBucket(key, StringCodec.INSTANCE).setAsync(value));
+            for (Supplier<CompletionStage<?>> v : variants.values()) {
+                drive(v, callsPerRound); // warm-up: JIT, connection pools
             }
+            Map<String, double[][]> raw = new LinkedHashMap<>();
+            variants.keySet().forEach(k -> raw.put(k, new double[2][rounds]));
+            List<String> order = new ArrayList<>(variants.keySet());
+            Random random = new Random(42);
+            for (int r = 0; r < rounds; r++) {
+                Collections.shuffle(order, random);
+                for (String name : order) {
+                    double[] cost = measure(redis.server(), variants.get(name), callsPerRound);
+                    raw.get(name)[0][r] = cost[0];
+                    raw.get(name)[1][r] = cost[1];
+                }
+                System.out.println("[cpu] round " + (r + 1) + " of " + rounds + " done");
+            }
+            List<Samples> samples = new ArrayList<>();
+            raw.forEach((k, v) -> samples.add(new Samples(k, v[0], v[1])));
+            return new Result(samples, rounds, callsPerRound);
         }
     }
 

@@ -1,8 +1,6 @@
 package io.resilientredis.benchmarks;
 
-import io.resilientredis.chaos.topology.RedisTopology;
 import io.resilientredis.client.RedisCommand;
-import io.resilientredis.client.RedisEndpoint;
 import io.resilientredis.client.ResilientRedis;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -36,18 +34,16 @@ import org.redisson.client.codec.StringCodec;
 @Measurement(iterations = 3, time = 3)
 public class ExactlyOnceBenchmark {
 
-    private RedisTopology topology;
+    private BenchRedis.Standalone redis;
     private ResilientRedis resilient;
     private RedissonClient redisson;
     private final AtomicLong seq = new AtomicLong();
 
     @Setup(Level.Trial)
     public void start() {
-        topology = RedisTopology.standalone().start();
-        resilient = ResilientRedis.builder()
-                .primary(RedisEndpoint.standalone(BenchRedis.url(topology.primary())))
-                .build();
-        redisson = BenchRedis.bareRedisson(topology.primary());
+        redis = BenchRedis.standalone();
+        resilient = redis.resilient();
+        redisson = redis.bareRedisson();
     }
 
     @TearDown(Level.Iteration)
@@ -58,12 +54,7 @@ public class ExactlyOnceBenchmark {
 
     @TearDown(Level.Trial)
     public void stop() {
-        try {
-            resilient.close();
-            redisson.shutdown();
-        } finally {
-            topology.close();
-        }
+        redis.close();
     }
 
     @Benchmark

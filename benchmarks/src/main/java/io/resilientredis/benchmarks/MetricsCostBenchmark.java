@@ -2,9 +2,7 @@ package io.resilientredis.benchmarks;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.resilientredis.chaos.topology.RedisTopology;
 import io.resilientredis.client.AsyncRedis;
-import io.resilientredis.client.RedisEndpoint;
 import io.resilientredis.client.ResilientRedis;
 import io.resilientredis.micrometer.ResilientRedisMetrics;
 import java.lang.management.ManagementFactory;
@@ -56,7 +54,7 @@ public class MetricsCostBenchmark {
     @Param({"none", "bound"})
     public String metrics;
 
-    private RedisTopology topology;
+    private BenchRedis.Standalone server;
     private ResilientRedis redis;
     private AsyncRedis async;
     private PrometheusMeterRegistry registry;
@@ -67,8 +65,8 @@ public class MetricsCostBenchmark {
 
     @Setup(Level.Trial)
     public void start() {
-        topology = RedisTopology.standalone().start();
-        redis = ResilientRedis.builder().primary(RedisEndpoint.standalone(BenchRedis.url(topology.primary()))).build();
+        server = BenchRedis.standalone();
+        redis = server.resilient();
         async = redis.async();
         if ("bound".equals(metrics)) {
             registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -105,9 +103,8 @@ public class MetricsCostBenchmark {
                 binder.close();
                 registry.close();
             }
-            redis.close();
         } finally {
-            topology.close();
+            server.close();
         }
     }
 
