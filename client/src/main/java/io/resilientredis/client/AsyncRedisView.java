@@ -145,11 +145,13 @@ public class AsyncRedisView<K, V> {
         return values;
     }
 
-    private long start() {
+    /** @return the start of a call, for {@link #observed} */
+    final long start() {
         return hooks == null ? ClientHooks.NOT_OBSERVED : hooks.start();
     }
 
-    private <T> CompletionStage<T> observed(Command command, long start, CompletionStage<T> call) {
+    /** @return the call, reported to this client's metrics and tracing when it ends */
+    final <T> CompletionStage<T> observed(Command command, long start, CompletionStage<T> call) {
         return hooks == null ? call : hooks.observe(command, start, call);
     }
 

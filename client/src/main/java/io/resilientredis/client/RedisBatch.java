@@ -1,5 +1,6 @@
 package io.resilientredis.client;
 
+import io.resilientredis.client.internal.Command;
 import io.resilientredis.client.internal.HashSlots;
 import io.resilientredis.client.internal.Markers;
 import io.resilientredis.failover.RedisCommandException;
@@ -53,8 +54,9 @@ import org.redisson.client.codec.StringCodec;
  *       is spilled into one lane): give them one hash tag, e.g. {@code {user:42}:cart}.</li>
  * </ul>
  *
- * <p>A batch is sent once; it is not thread-safe while it is filled. Batch calls are not counted in the
- * per-operation metrics.
+ * <p>A batch is sent once; it is not thread-safe while it is filled. Metrics and tracing count a batch as
+ * one call, its {@code send()}, under the operation {@code batch} (outcome {@code written} or
+ * {@code spilled}, {@code read} for a batch of reads only); the operations in it are not counted one by one.
  *
  * @param <K> the key type
  * @param <V> the value type
@@ -95,13 +97,18 @@ public final class RedisBatch<K, V> extends AsyncRedisView<K, V> {
         if (list.isEmpty()) {
             return CompletableFuture.completedFuture(WriteStatus.WRITTEN);
         }
+        long t = client.start();
         Pipeline pipeline = new Pipeline(Ids.next(), list, client.durability(), client.markerTtlSeconds());
         try {
             if (pipeline.writes.isEmpty()) {
-                return client.readThrough(pipeline::send, pipeline.firstKey()).handle((results, failure) -> {
-                    pipeline.finish(results, failure);
-                    return pipeline.outcome(WriteStatus.WRITTEN, failure);
-                }).thenCompose(outcome -> outcome);
+                CompletionStage<WriteStatus> sent = client.readThrough(pipeline::send, pipeline.firstKey())
+                        .handle((results, failure) -> {
+                            pipeline.finish(results, failure);
+                            return pipeline.outcome(WriteStatus.WRITTEN, failure);
+                        }).thenCompose(outcome -> outcome);
+                // Counted as a read: the outcome of a batch that holds no write.
+                client.observed(Command.BATCH, t, sent.thenApply(status -> null));
+                return sent;
             }
             long size = pipeline.spillSize();
             if (size > client.maxEntryBytes()) {
@@ -111,10 +118,10 @@ public final class RedisBatch<K, V> extends AsyncRedisView<K, V> {
                         + " raise maxEntryBytes.");
             }
             CompletionStage<WriteReceipt<List<Object>>> receipt = client.route(lane -> pipeline, pipeline.firstKey());
-            return receipt.handle((r, failure) -> {
+            return client.observed(Command.BATCH, t, receipt.handle((r, failure) -> {
                 pipeline.finish(r, failure);
                 return pipeline.outcome(r == null ? WriteStatus.WRITTEN : r.status(), failure);
-            }).thenCompose(outcome -> outcome);
+            }).thenCompose(outcome -> outcome));
         } catch (RuntimeException e) {
             pipeline.fail(e);
             throw e;

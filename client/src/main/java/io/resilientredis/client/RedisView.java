@@ -44,7 +44,7 @@ public abstract class RedisView<K, V> {
      * @return a new, empty batch with this view's codecs
      */
     public final RedisBatch<K, V> batch() {
-        return ops().batch();
+        return async().batch(); // the observed view: the batch's send() is counted as one call
     }
 
     /** @return the operations the sync calls wait for (not observed: {@link #call} observes them) */

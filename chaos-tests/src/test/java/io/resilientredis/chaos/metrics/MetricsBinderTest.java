@@ -13,6 +13,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.resilientredis.chaos.ChaosTopology;
 import io.resilientredis.chaos.ChaosTopologyExtension;
 import io.resilientredis.chaos.topology.RedisTopology;
+import io.resilientredis.client.RedisBatch;
 import io.resilientredis.client.ResilientRedis;
 import io.resilientredis.client.queue.JobQueue;
 import io.resilientredis.failover.BreakerSettings;
@@ -22,6 +23,7 @@ import io.resilientredis.failover.WriteStatus;
 import io.resilientredis.micrometer.ResilientRedisMetrics;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -154,6 +156,43 @@ class MetricsBinderTest {
             assertThat(registry.get("resilientredis.commands").tag("command", "set").timer().count()).isEqualTo(1);
             assertThat(registry.find("resilientredis.commands").tag("command", "set").timers()).hasSize(1);
             assertThat(threadsNamed("resilient-redis-metrics-")).isZero();
+        }
+    }
+
+    @Test
+    void aBatchCountsAsOneCallByItsOutcomeAndItsOperationsAreNotCountedOneByOne() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (ResilientRedis redis = client(chaos.get()).spill(spillDir).build();
+             ResilientRedisMetrics metrics = ResilientRedisMetrics.of(redis)) {
+            metrics.bindTo(registry);
+            String endpoint = redis.status().endpoints().get(0).name();
+
+            RedisBatch<String, String> direct = redis.batch();
+            direct.set("mbb:a", "1");
+            direct.incrBy("mbb:n", 2);
+            CompletionStage<String> read = direct.get("mbb:a");
+            assertThat(direct.send().toCompletableFuture().join()).isEqualTo(WriteStatus.WRITTEN);
+            assertThat(read.toCompletableFuture().join()).isEqualTo("1");
+            assertThat(commands(registry, "batch", endpoint, "written").count()).isEqualTo(1);
+
+            RedisBatch<String, String> reads = redis.batch();
+            reads.get("mbb:a");
+            reads.get("mbb:n");
+            reads.send().toCompletableFuture().join();
+            assertThat(commands(registry, "batch", endpoint, "read").count()).isEqualTo(1);
+            assertThat(registry.find("resilientredis.commands").tag("command", "set").timers())
+                    .as("a batch's operations are counted with the batch, not one by one").isEmpty();
+            assertThat(registry.find("resilientredis.commands").tag("command", "get").timers()).isEmpty();
+
+            chaos.get().disableAll();
+            RedisBatch<String, String> outage = redis.batch();
+            outage.set("mbb:b", "2");
+            outage.incrBy("mbb:n", 3);
+            assertThat(outage.send().toCompletableFuture().join()).isEqualTo(WriteStatus.SPILLED);
+            assertThat(registry.find("resilientredis.commands").tag("command", "batch").tag("outcome", "spilled")
+                    .timers()).singleElement().satisfies(t -> assertThat(t.count()).isEqualTo(1));
+            assertThat(registry.find("resilientredis.commands").tag("command", "batch").timers()
+                    .stream().mapToLong(Timer::count).sum()).as("three sends, three calls").isEqualTo(3);
         }
     }
 

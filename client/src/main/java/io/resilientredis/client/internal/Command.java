@@ -94,7 +94,9 @@ public enum Command {
     /** A generic read ({@code execute(RedisCommand.Read)}); its name is not a tag (unbounded). */
     EXECUTE_READ,
     /** A generic write ({@code execute(RedisCommand.Write)}). */
-    EXECUTE_WRITE;
+    EXECUTE_WRITE,
+    /** A batch's {@code send()} ({@code RedisBatch}), one call for the whole batch. */
+    BATCH;
 
     private final String tag = name().toLowerCase(Locale.ROOT);
 

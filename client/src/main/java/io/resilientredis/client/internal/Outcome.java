@@ -34,11 +34,14 @@ public enum Outcome {
 
     /**
      * @param reply what the call completed with
-     * @return {@link #SPILLED} or {@link #WRITTEN} for a receipt, else {@link #READ}
+     * @return {@link #SPILLED} or {@link #WRITTEN} for a receipt or a batch's status, else {@link #READ}
      */
     public static Outcome of(Object reply) {
         if (reply instanceof WriteReceipt<?> r) {
             return r.status() == WriteStatus.SPILLED ? SPILLED : WRITTEN;
+        }
+        if (reply instanceof WriteStatus status) {
+            return status == WriteStatus.SPILLED ? SPILLED : WRITTEN;
         }
         return READ;
     }
