@@ -118,20 +118,8 @@ class SpilledBatchFormTest {
     }
 
     @Test
-    void singleWritePayloadsOfEveryEarlierVersionStillDecodeThroughDecodeAll() throws Exception {
-        ByteArrayOutputStream v1 = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(v1)) {
-            out.writeByte(1);
-            out.writeByte(1);
-            out.writeUTF("id-1");
-            out.writeUTF("INCRBY");
-            out.writeInt(2);
-            for (String a : List.of("counter", "5")) {
-                out.writeInt(a.length());
-                out.write(b(a));
-            }
-        }
-        List<SpilledWrite> one = SpilledWrite.decodeAll(v1.toByteArray());
+    void singleWritePayloadsOfEveryEarlierVersionStillDecodeThroughDecodeAll() {
+        List<SpilledWrite> one = SpilledWrite.decodeAll(SpilledWriteBytes.versionOne("id-1", "INCRBY", "counter", "5"));
         assertThat(one).hasSize(1);
         assertThat(one.get(0).command()).isEqualTo("INCRBY");
         assertThat(one.get(0).args()).extracting(String::new).containsExactly("counter", "5");

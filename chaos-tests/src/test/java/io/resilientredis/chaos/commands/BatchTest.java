@@ -8,6 +8,7 @@ import eu.rekawek.toxiproxy.Proxy;
 import eu.rekawek.toxiproxy.model.ToxicDirection;
 import io.resilientredis.chaos.ChaosTopology;
 import io.resilientredis.chaos.ChaosTopologyExtension;
+import io.resilientredis.chaos.topology.ChildJvm;
 import io.resilientredis.chaos.topology.RedisNode;
 import io.resilientredis.chaos.topology.RedisTopology;
 import io.resilientredis.chaos.topology.RespConnection;
@@ -27,9 +28,7 @@ import io.resilientredis.failover.WriteReceipt;
 import io.resilientredis.failover.WriteStatus;
 import io.resilientredis.failover.spill.SpillFullException;
 import io.resilientredis.failover.spill.SpillStoreConfig;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -41,7 +40,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -67,7 +65,7 @@ class BatchTest {
     @TempDir
     Path dir;
 
-    private Child child;
+    private ChildJvm child;
 
     @AfterEach
     void heal() throws InterruptedException {
@@ -423,8 +421,9 @@ class BatchTest {
     void aBatchSpilledByAClientKilledWithSigkillIsReplayedInOrderByTheNext() throws Exception {
         long started = System.nanoTime();
         CHAOS.get().disableAll();
-        child = new Child(dir, "redis://" + CHAOS.get().clientAddress(node()), "killed");
-        String[] spilled = child.awaitSpilled(Duration.ofSeconds(45));
+        child = ChildJvm.start(BatchChild.class, List.of("-XX:TieredStopAtLevel=1"), dir.toString(),
+                "redis://" + CHAOS.get().clientAddress(node()), "killed");
+        String[] spilled = CommandSurface.awaitSpilled(child, "the child's batch spilled", Duration.ofSeconds(45));
         assertThat(spilled).as("15 writes spilled as one entry").containsExactly("SPILLED", "15", "1");
         assertThat(child.kill()).as("killed by SIGKILL (128 + 9)").isEqualTo(137);
 
@@ -788,58 +787,5 @@ class BatchTest {
             s.put((String) entries[i], entries[i + 1]);
         }
         return s;
-    }
-
-    /** A {@link BatchChild} JVM and the lines it printed. */
-    static final class Child {
-        private final Process process;
-        private final Thread reader;
-        private final List<String> lines = new CopyOnWriteArrayList<>();
-
-        Child(Path spillDir, String endpoint, String tag) throws IOException {
-            Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-            ProcessBuilder builder = new ProcessBuilder(java.toString(), "-Xmx256m", "-XX:TieredStopAtLevel=1",
-                    "-cp", System.getProperty("java.class.path"), BatchChild.class.getName(),
-                    spillDir.toString(), endpoint, tag);
-            builder.redirectErrorStream(true);
-            process = builder.start();
-            // stdin stays open: the child halts when it reaches its end, so it never outlives this JVM
-            reader = new Thread(this::read, "batch-child-reader");
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        private void read() {
-            try (BufferedReader in = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    lines.add(line);
-                }
-            } catch (IOException e) {
-                // the child was killed: its stdout closed
-            }
-        }
-
-        /** @return the child's {@code SPILLED} line, split; fails when it printed another verdict or exited */
-        String[] awaitSpilled(Duration bound) {
-            await("the child's batch spilled").atMost(bound).pollInterval(Duration.ofMillis(50))
-                    .failFast(() -> {
-                        if (!process.isAlive() || lines.stream().anyMatch(l -> l.startsWith("NOT_SPILLED "))) {
-                            throw new AssertionError("the child JVM exited or did not spill:\n"
-                                    + String.join("\n", lines));
-                        }
-                    })
-                    .until(() -> lines.stream().anyMatch(l -> l.startsWith("SPILLED ")));
-            return lines.stream().filter(l -> l.startsWith("SPILLED ")).findFirst().orElseThrow().split(" ");
-        }
-
-        /** SIGKILL (Process.destroyForcibly on Linux): no close, no shutdown hook, no flush. */
-        int kill() throws InterruptedException {
-            process.destroyForcibly();
-            assertThat(process.waitFor(20, TimeUnit.SECONDS)).as("the child JVM gone").isTrue();
-            reader.join(10_000);
-            return process.exitValue();
-        }
     }
 }

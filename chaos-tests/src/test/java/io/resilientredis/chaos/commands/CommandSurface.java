@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.resilientredis.chaos.ChaosTopology;
 import io.resilientredis.chaos.spill.SpillWriterChild;
+import io.resilientredis.chaos.topology.ChildJvm;
 import io.resilientredis.chaos.topology.ClusterSlots;
 import io.resilientredis.chaos.topology.RedisCluster;
 import io.resilientredis.chaos.topology.RedisNode;
@@ -22,15 +23,11 @@ import io.resilientredis.failover.SpillStatus;
 import io.resilientredis.failover.WriteReceipt;
 import io.resilientredis.failover.WriteStatus;
 import java.io.BufferedInputStream;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,8 +35,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,7 +58,7 @@ abstract class CommandSurface {
     @TempDir
     Path scratch;
 
-    private KilledChild child;
+    private ChildJvm child;
 
     @AfterEach
     void heal() throws InterruptedException {
@@ -275,8 +270,9 @@ abstract class CommandSurface {
         long started = System.nanoTime();
         Map<String, Object> state;
         chaos().disableAll();
-        child = new KilledChild(dir, childEndpoint(), killed, hookMarker);
-        String[] spilled = child.awaitSpilled(Duration.ofSeconds(45));
+        child = ChildJvm.start(CommandSurfaceChild.class, List.of("-XX:TieredStopAtLevel=1"), dir.toString(),
+                childEndpoint(), killed, hookMarker.toString());
+        String[] spilled = awaitSpilled(child, "the child's writes spilled", Duration.ofSeconds(45));
         int n = Integer.parseInt(spilled[1]);
         Map<Integer, Long> depths = new HashMap<>();
         for (int i = 2; i < spilled.length; i++) {
@@ -286,8 +282,7 @@ abstract class CommandSurface {
         assertThat(depths).as("every spilled write in the store before the kill, in lane 0: %s",
                 String.join(" ", spilled)).containsEntry(0, (long) n);
         assertThat(depths.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(n);
-        child.kill();
-        assertThat(child.exitCode()).as("killed by SIGKILL (128 + 9)").isEqualTo(137);
+        assertThat(child.kill()).as("killed by SIGKILL (128 + 9)").isEqualTo(137);
         assertThat(hookMarker).as("no shutdown hook ran").doesNotExist();
         if (chaos().topology().shape() == Shape.CLUSTER) {
             assertThat(dir.resolve("lanes").resolve("layout")).exists();
@@ -372,64 +367,17 @@ abstract class CommandSurface {
         return "redis://" + c.clientAddress(t.primary());
     }
 
-    /** A {@link CommandSurfaceChild} JVM and the lines it printed. */
-    static final class KilledChild {
-        private final Process process;
-        private final Thread reader;
-        private final List<String> lines = new CopyOnWriteArrayList<>();
-
-        KilledChild(Path spillDir, String endpoint, String tag, Path hookMarker) throws IOException {
-            Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
-            ProcessBuilder builder = new ProcessBuilder(java.toString(), "-Xmx256m", "-XX:TieredStopAtLevel=1",
-                    "-cp", System.getProperty("java.class.path"), CommandSurfaceChild.class.getName(),
-                    spillDir.toString(), endpoint, tag, hookMarker.toString());
-            builder.redirectErrorStream(true);
-            process = builder.start();
-            // stdin stays open: the child halts when it reaches its end, so it never outlives this JVM
-            reader = new Thread(this::read, "command-surface-child-reader");
-            reader.setDaemon(true);
-            reader.start();
+    /**
+     * Waits for the verdict a child spilling its writes prints ({@link CommandSurfaceChild}, {@link BatchChild}).
+     *
+     * @return the child's {@code SPILLED} line, split; fails when it printed {@code NOT_SPILLED} or exited
+     */
+    static String[] awaitSpilled(ChildJvm child, String what, Duration bound) {
+        String verdict = child.awaitLine(what, bound, l -> l.startsWith("SPILLED ") || l.startsWith("NOT_SPILLED "));
+        if (!verdict.startsWith("SPILLED ")) {
+            throw new AssertionError(what + ": the child JVM did not spill:\n" + child.tail());
         }
-
-        private void read() {
-            try (BufferedReader in = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    lines.add(line);
-                }
-            } catch (IOException e) {
-                // the child was killed: its stdout closed
-            }
-        }
-
-        /** @return the child's {@code SPILLED} line, split; fails when it printed another verdict or exited */
-        String[] awaitSpilled(Duration bound) {
-            await("the child's writes spilled").atMost(bound)
-                    .failFast(() -> {
-                        if (!process.isAlive() || lines.stream().anyMatch(l -> l.startsWith("NOT_SPILLED "))) {
-                            throw new AssertionError("the child JVM exited or did not spill:\n" + tail());
-                        }
-                    })
-                    .until(() -> lines.stream().anyMatch(l -> l.startsWith("SPILLED ")));
-            return lines.stream().filter(l -> l.startsWith("SPILLED ")).findFirst().orElseThrow().split(" ");
-        }
-
-        private String tail() {
-            int from = Math.max(0, lines.size() - 40);
-            return String.join("\n", lines.subList(from, lines.size()));
-        }
-
-        /** SIGKILL (Process.destroyForcibly on Linux): no close, no shutdown hook, no flush. */
-        void kill() throws InterruptedException {
-            process.destroyForcibly();
-            assertThat(process.waitFor(20, TimeUnit.SECONDS)).as("the child JVM gone").isTrue();
-            reader.join(10_000);
-        }
-
-        int exitCode() {
-            return process.exitValue();
-        }
+        return verdict.split(" ");
     }
 
     /**

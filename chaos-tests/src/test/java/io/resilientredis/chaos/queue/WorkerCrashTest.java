@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.resilientredis.chaos.ChaosTopology;
+import io.resilientredis.chaos.topology.ChildJvm;
 import io.resilientredis.chaos.topology.RedisTopology;
 import io.resilientredis.chaos.topology.RespConnection;
 import io.resilientredis.client.ResilientRedis;
@@ -11,14 +12,8 @@ import io.resilientredis.client.queue.Job;
 import io.resilientredis.client.queue.JobQueue;
 import io.resilientredis.client.queue.QueueOptions;
 import io.resilientredis.client.queue.WorkerInfo;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,13 +29,12 @@ class WorkerCrashTest {
 
     private ChaosTopology chaos;
     private ResilientRedis redis;
-    private Process child;
+    private ChildJvm child;
 
     @AfterEach
-    void tearDown() throws InterruptedException {
+    void tearDown() {
         if (child != null) {
-            child.destroyForcibly();
-            child.waitFor(10, TimeUnit.SECONDS);
+            child.close();
         }
         if (redis != null) {
             redis.close();
@@ -59,37 +53,16 @@ class WorkerCrashTest {
                 .visibilityTimeout(Duration.ofMillis(VISIBILITY_MS)).build());
         String id = queue.enqueue("survives its worker").id();
 
-        Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
-        ProcessBuilder builder = new ProcessBuilder(java.toString(), "-Xmx256m", "-cp",
-                System.getProperty("java.class.path"), QueueWorkerChildMain.class.getName(), url, "crash",
-                Long.toString(VISIBILITY_MS), Long.toString(WORKER_TTL_MS));
-        builder.redirectErrorStream(true);
-        child = builder.start();
-        child.getOutputStream().close();
-        BufferedReader reader = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-        CompletableFuture<String> took = CompletableFuture.supplyAsync(() -> {
-            StringBuilder seen = new StringBuilder();
-            try {
-                String line;
-                while ((line = reader.readLine()) != null) {
-                    seen.append(line).append('\n');
-                    if (line.startsWith("TOOK ")) {
-                        return line;
-                    }
-                }
-            } catch (java.io.IOException e) {
-                throw new IllegalStateException(e);
-            }
-            throw new IllegalStateException("the worker JVM exited without taking the job:\n" + seen);
-        });
-        assertThat(took.get(60, TimeUnit.SECONDS)).isEqualTo("TOOK " + id + " child-worker");
+        child = ChildJvm.start(QueueWorkerChildMain.class, List.of(), url, "crash", Long.toString(VISIBILITY_MS),
+                Long.toString(WORKER_TTL_MS));
+        assertThat(child.awaitLine("the worker JVM taking the job", Duration.ofSeconds(60), l -> l.startsWith("TOOK ")))
+                .isEqualTo("TOOK " + id + " child-worker");
         assertThat(queue.stats().inFlight()).isEqualTo(1);
         // The child registers on its heartbeat thread, which may run just after the take.
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThat(queue.workers()).extracting(WorkerInfo::name).contains("child-worker"));
 
-        child.destroyForcibly(); // SIGKILL: no ack, no deregistration, no shutdown hook
-        assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        child.kill(Duration.ofSeconds(10)); // SIGKILL: no ack, no deregistration, no shutdown hook
         long killedAt = System.nanoTime();
 
         Job again = queue.poll(Duration.ofSeconds(20)).orElseThrow();

@@ -19,13 +19,10 @@ import io.resilientredis.failover.SpilledWriteDamagedException;
 import io.resilientredis.failover.WriteReceipt;
 import io.resilientredis.failover.WriteStatus;
 import io.resilientredis.failover.spill.SpillStore;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -37,8 +34,6 @@ import java.util.Random;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -65,7 +60,7 @@ class SpillDamageTest {
 
     private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
     private final Logger storeLog = (Logger) LoggerFactory.getLogger(SpillStore.class);
-    private Process child;
+    private SpillWriterProcess child;
 
     @BeforeEach
     void capture() {
@@ -77,8 +72,7 @@ class SpillDamageTest {
     void heal() throws InterruptedException {
         storeLog.detachAppender(logged);
         if (child != null) {
-            child.destroyForcibly();
-            child.waitFor(20, TimeUnit.SECONDS);
+            child.close();
         }
         chaos.get().resetAll();
     }
@@ -147,49 +141,14 @@ class SpillDamageTest {
     @Test
     void walFramesOverwrittenAfterTheServiceWasKilledAreCountedAsLostNeverSilently() throws Exception {
         int writers = 2;
-        AtomicIntegerArray lastAcked = new AtomicIntegerArray(writers);
-        AtomicInteger spilled = new AtomicInteger();
-        AtomicInteger written = new AtomicInteger();
-        for (int w = 0; w < writers; w++) {
-            lastAcked.set(w, -1);
-        }
         String prefix = "walloss:";
-        child = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                "-cp", System.getProperty("java.class.path"), SpillWriterChild.class.getName(),
-                spillDir.toString(), "redis://" + chaos.get().clientAddress(chaos.get().topology().primary()), prefix,
-                Integer.toString(writers), "0", "2000").redirectErrorStream(true).start();
-        child.getOutputStream().close();
-        List<String> other = new CopyOnWriteArrayList<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(
-                    new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = in.readLine()) != null; ) {
-                    if (line.startsWith("ACK ")) {
-                        String[] p = line.split(" ");
-                        lastAcked.set(Integer.parseInt(p[1]), Integer.parseInt(p[2]));
-                        (("SPILLED".equals(p[3])) ? spilled : written).incrementAndGet();
-                    } else if (!line.startsWith("STATUS ") && other.size() < 50) {
-                        other.add(line);
-                    }
-                }
-            } catch (java.io.IOException e) {
-                // killed
-            }
-        }, "wal-loss-child-reader");
-        reader.setDaemon(true);
-        reader.start();
-        await("the service writing directly").atMost(Duration.ofSeconds(60))
-                .failFast("the service exited: " + other, () -> !child.isAlive()).until(() -> written.get() >= 20);
+        child = new SpillWriterProcess(spillDir, "redis://" + chaos.get().clientAddress(chaos.get().topology().primary()),
+                prefix, writers, 0, 2000);
+        child.awaitWritten(10);
         chaos.get().disableAll();
-        await("the service spilling").atMost(Duration.ofSeconds(60))
-                .failFast("the service exited: " + other, () -> !child.isAlive()).until(() -> spilled.get() >= 300);
-        child.destroyForcibly(); // SIGKILL
-        assertThat(child.waitFor(20, TimeUnit.SECONDS)).isTrue();
-        reader.join(10_000);
-        int accepted = 0;
-        for (int w = 0; w < writers; w++) {
-            accepted += lastAcked.get(w) + 1;
-        }
+        child.awaitSpilled(300);
+        child.kill();
+        int accepted = child.acked();
 
         // The first WAL frames overwritten: SQLite silently ignores the WAL from there on.
         Path wal = spillDir.resolve("spill.db-wal");
@@ -218,10 +177,10 @@ class SpillDamageTest {
             // Lost entries are the newest (the WAL is cut at a point): each writer's list is an
             // unaltered prefix of what it wrote, without gaps.
             assertThat(actual).as("writer %d", w).isEqualTo(range(actual.size()));
-            missing += Math.max(0, lastAcked.get(w) + 1 - actual.size());
+            missing += Math.max(0, child.lastAcked(w) + 1 - actual.size());
         }
         System.out.printf("[measure] WAL damaged after SIGKILL: %d writes accepted (%d spilled), %d missing from"
-                + " Redis, %d reported lost by the store%n", accepted, spilled.get(), missing, lost);
+                + " Redis, %d reported lost by the store%n", accepted, child.spilled(), missing, lost);
         assertThat(lost).as("entries lost to the damage are counted").isPositive();
         assertThat(missing).as("every accepted write is in Redis or counted as lost").isLessThanOrEqualTo((int) lost);
         assertThat(errors()).anySatisfy(m -> assertThat(m).contains("LOST " + lost + " committed entries"));

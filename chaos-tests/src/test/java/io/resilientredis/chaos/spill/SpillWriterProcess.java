@@ -1,18 +1,13 @@
 package io.resilientredis.chaos.spill;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import java.io.BufferedReader;
+import io.resilientredis.chaos.topology.ChildJvm;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
@@ -20,17 +15,16 @@ import java.util.stream.IntStream;
 
 /**
  * A {@link SpillWriterChild} service JVM and what it printed: each writer's last accepted write, how many
- * were spilled, the last spill status. Kill it with {@link #kill()} (SIGKILL).
+ * were spilled, the last spill status. Kill it with {@link #kill()} (SIGKILL); {@link #close()} in a clean-up.
  */
-final class SpillWriterProcess {
-    private final Process process;
-    private final Thread reader;
+final class SpillWriterProcess implements AutoCloseable {
+    private final ChildJvm jvm;
     private final AtomicIntegerArray lastAcked;
     private final AtomicIntegerArray written;
     private final AtomicInteger spilled = new AtomicInteger();
     private final AtomicReference<String[]> status = new AtomicReference<>();
     private final AtomicReference<String> ready = new AtomicReference<>();
-    private final List<String> tail = new CopyOnWriteArrayList<>();
+    private final List<String> outOfSequence = new CopyOnWriteArrayList<>();
     private final int writers;
 
     /**
@@ -52,54 +46,39 @@ final class SpillWriterProcess {
         for (int w = 0; w < writers; w++) {
             lastAcked.set(w, -1);
         }
-        Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
-        ProcessBuilder builder = new ProcessBuilder(java.toString(), "-Xmx256m",
-                "-cp", System.getProperty("java.class.path"), SpillWriterChild.class.getName(),
-                spillDir.toString(), endpoint, prefix, Integer.toString(writers), Integer.toString(replayRate),
-                Integer.toString(batchSize));
-        builder.redirectErrorStream(true);
-        process = builder.start();
-        process.getOutputStream().close();
-        reader = new Thread(this::read, "crash-test-child-reader");
-        reader.setDaemon(true);
-        reader.start();
-        await("the service JVM ready").atMost(Duration.ofSeconds(60))
-                .failFast("the service JVM exited: " + tail, () -> !process.isAlive())
-                .until(() -> ready.get() != null);
+        jvm = ChildJvm.start(SpillWriterChild.class, List.of(), List.of(spillDir.toString(), endpoint, prefix,
+                Integer.toString(writers), Integer.toString(replayRate), Integer.toString(batchSize)), this::take);
+        try {
+            jvm.await("the service JVM ready", Duration.ofSeconds(60)).until(() -> ready.get() != null);
+        } catch (RuntimeException | Error e) {
+            jvm.close();
+            throw e;
+        }
     }
 
-    private void read() {
-        try (BufferedReader in = new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                if (line.startsWith("ACK ")) {
-                    String[] p = line.split(" ");
-                    int w = Integer.parseInt(p[1]);
-                    int i = Integer.parseInt(p[2]);
-                    if (i != lastAcked.get(w) + 1) {
-                        tail.add("out of sequence: " + line);
-                    }
-                    lastAcked.set(w, i);
-                    if ("SPILLED".equals(p[3])) {
-                        spilled.incrementAndGet();
-                    } else {
-                        written.incrementAndGet(w);
-                    }
-                } else if (line.startsWith("STATUS ")) {
-                    status.set(line.split(" "));
-                } else if (line.startsWith("READY ")) {
-                    ready.set(line.substring(6));
-                } else {
-                    tail.add(line);
-                    if (tail.size() > 50) {
-                        tail.remove(0);
-                    }
-                }
+    /** @return whether the line is one of the child's reports (ACK, STATUS, READY), recorded here */
+    private boolean take(String line) {
+        if (line.startsWith("ACK ")) {
+            String[] p = line.split(" ");
+            int w = Integer.parseInt(p[1]);
+            int i = Integer.parseInt(p[2]);
+            if (i != lastAcked.get(w) + 1) {
+                outOfSequence.add(line);
             }
-        } catch (IOException e) {
-            // the child was killed: its stdout closed
+            lastAcked.set(w, i);
+            if ("SPILLED".equals(p[3])) {
+                spilled.incrementAndGet();
+            } else {
+                written.incrementAndGet(w);
+            }
+        } else if (line.startsWith("STATUS ")) {
+            status.set(line.split(" "));
+        } else if (line.startsWith("READY ")) {
+            ready.set(line.substring(6));
+        } else {
+            return false;
         }
+        return true;
     }
 
     int lastAcked(int writer) {
@@ -115,7 +94,7 @@ final class SpillWriterProcess {
     }
 
     long pid() {
-        return process.pid();
+        return jvm.pid();
     }
 
     int acked() {
@@ -127,22 +106,23 @@ final class SpillWriterProcess {
     }
 
     void awaitWritten(int each) {
-        await("every writer of the service wrote directly").atMost(Duration.ofSeconds(60))
-                .failFast("the service JVM exited: " + tail, () -> !process.isAlive())
+        jvm.await("every writer of the service wrote directly", Duration.ofSeconds(60))
                 .until(() -> IntStream.range(0, writers).allMatch(w -> written.get(w) >= each));
     }
 
     void awaitSpilled(int n) {
-        await("the service spilling").atMost(Duration.ofSeconds(60))
-                .failFast("the service JVM exited: " + tail, () -> !process.isAlive())
-                .until(() -> spilled.get() >= n);
+        jvm.await("the service spilling", Duration.ofSeconds(60)).until(() -> spilled.get() >= n);
     }
 
     /** SIGKILL (Process.destroyForcibly on Linux): no shutdown hook, no close, no flush. */
     void kill() throws InterruptedException {
-        process.destroyForcibly();
-        assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
-        reader.join(10_000);
-        assertThat(tail).noneMatch(l -> l.startsWith("out of sequence"));
+        jvm.kill();
+        assertThat(outOfSequence).as("ACKs out of sequence").isEmpty();
+    }
+
+    /** Kills the JVM if it still runs, asserting nothing: for clean-ups. */
+    @Override
+    public void close() {
+        jvm.close();
     }
 }

@@ -79,13 +79,11 @@ class ClientCrashSuiteTest {
         // Second service on the same directory: replays the first one's backlog (slowly, 300 writes/s,
         // while its own writes queue behind it) and is killed in the middle of that replay.
         ServiceChild second = start(ns + ":g1", 300, 20);
-        await("the restarted service replaying the backlog").atMost(Duration.ofSeconds(60))
-                .failFast("the service JVM exited: " + second.tail, () -> !second.process.isAlive())
-                .until(() -> {
-                    String[] s = second.status.get();
-                    return s != null && Boolean.parseBoolean(s[2]) && Long.parseLong(s[3]) >= 100
-                            && Long.parseLong(s[1]) > 0;
-                });
+        second.jvm.await("the restarted service replaying the backlog", Duration.ofSeconds(60)).until(() -> {
+            String[] s = second.status.get();
+            return s != null && Boolean.parseBoolean(s[2]) && Long.parseLong(s[3]) >= 100
+                    && Long.parseLong(s[1]) > 0;
+        });
         String[] atKill = second.status.get();
         second.kill();
         assertThat(Long.parseLong(atKill[1])).as("backlog left at the second kill").isPositive();

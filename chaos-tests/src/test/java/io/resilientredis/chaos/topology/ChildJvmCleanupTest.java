@@ -3,10 +3,7 @@ package io.resilientredis.chaos.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -14,8 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -23,14 +18,13 @@ import org.junit.jupiter.api.Test;
 /** A JVM killed with SIGKILL leaves no redis-server behind: the watchdog kills them by pid. */
 class ChildJvmCleanupTest {
 
-    private Process child;
+    private ChildJvm child;
     private final List<Long> redisPids = new ArrayList<>();
 
     @AfterEach
-    void cleanUp() throws InterruptedException {
+    void cleanUp() {
         if (child != null) {
-            child.destroyForcibly();
-            child.waitFor(10, TimeUnit.SECONDS);
+            child.close();
         }
         // Should the watchdog have failed, do not leave the evidence running.
         for (long pid : redisPids) {
@@ -40,39 +34,20 @@ class ChildJvmCleanupTest {
 
     @Test
     void redisServersDieWhenTheirJvmIsKilledWithSigkill() throws Exception {
-        Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
-        ProcessBuilder builder = new ProcessBuilder(java.toString(), "-Xmx256m",
-                "-D" + Support.WORKDIR_PROPERTY + "=" + Support.workRoot(),
-                "-cp", System.getProperty("java.class.path"), TopologyChildMain.class.getName());
-        builder.redirectErrorStream(true);
-        Path output = Files.createTempFile(Support.workRoot(), "child-jvm-", ".log");
-        child = builder.start();
-        child.getOutputStream().close();
-
-        BufferedReader reader = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-        CompletableFuture<String> pidLine = CompletableFuture.supplyAsync(() -> {
-            try {
-                String line;
-                StringBuilder seen = new StringBuilder();
-                while ((line = reader.readLine()) != null) {
-                    seen.append(line).append('\n');
-                    Files.writeString(output, seen.toString());
-                    if (line.startsWith("PIDS ")) {
-                        return line;
-                    }
-                }
-                throw new IllegalStateException("child JVM exited without printing its pids:\n" + seen);
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        String line = pidLine.get(60, TimeUnit.SECONDS);
+        child = ChildJvm.start(TopologyChildMain.class,
+                List.of("-D" + Support.WORKDIR_PROPERTY + "=" + Support.workRoot()));
+        String line;
+        try {
+            line = child.awaitLine("the child JVM printing its redis-server pids", Duration.ofSeconds(60),
+                    l -> l.startsWith("PIDS "));
+        } finally {
+            Files.write(Files.createTempFile(Support.workRoot(), "child-jvm-", ".log"), child.lines());
+        }
         Arrays.stream(line.substring("PIDS ".length()).trim().split(" ")).map(Long::parseLong).forEach(redisPids::add);
         assertThat(redisPids).hasSize(5);
         assertThat(redisPids).allSatisfy(pid -> assertThat(isRedisServer(pid)).as("pid %d is redis-server", pid).isTrue());
 
-        child.destroyForcibly(); // SIGKILL: no shutdown hook runs in the child
-        assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        child.kill(Duration.ofSeconds(10)); // SIGKILL: no shutdown hook runs in the child
         long killedAt = System.nanoTime();
 
         await("redis-server processes of the killed JVM to be gone").atMost(Duration.ofSeconds(15))
