@@ -7,6 +7,7 @@ import io.resilientredis.failover.SpillStatus;
 import io.resilientredis.failover.WriteReceipt;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * A service JVM for {@link SpillCrashTest}: writers that push 0, 1, 2, ... onto their own list
@@ -58,6 +59,9 @@ public final class SpillWriterChild {
         int batch = Integer.parseInt(args[5]);
         PrintStream out = System.out;
         ResilientRedis client = SpillChaos.client(endpoint(url))
+                // A first connect on a loaded machine can take longer than the call timeout; the outage
+                // the tests start is a closed proxy, refused at once whatever this bound.
+                .connectTimeout(Duration.ofSeconds(2))
                 .spill(dir)
                 .replay(ReplaySettings.builder().maxWritesPerSecond(rate).batchSize(batch).build())
                 .build();
