@@ -106,9 +106,9 @@ public final class RedisBatch<K, V> extends AsyncRedisView<K, V> {
                             pipeline.finish(results, failure);
                             return pipeline.outcome(WriteStatus.WRITTEN, failure);
                         }).thenCompose(outcome -> outcome);
-                // Counted as a read: the outcome of a batch that holds no write.
-                client.observed(Command.BATCH, t, sent.thenApply(status -> null));
-                return sent;
+                // Counted as a read (the outcome of a batch that holds no write), before the caller hears of it.
+                return client.observed(Command.BATCH, t, sent.thenApply(status -> (Void) null))
+                        .thenApply(v -> WriteStatus.WRITTEN);
             }
             long size = pipeline.spillSize();
             if (size > client.maxEntryBytes()) {
