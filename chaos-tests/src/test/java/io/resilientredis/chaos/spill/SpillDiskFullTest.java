@@ -79,15 +79,9 @@ class SpillDiskFullTest {
             List<String> refused = new ArrayList<>();
             int i = 0;
             for (; i < 200_000 && refused.isEmpty(); i++) {
-                String v = i + pad;
-                try {
-                    WriteReceipt<Long> r = client.rpush(key, v);
-                    assertThat(r.status()).isEqualTo(WriteStatus.SPILLED);
-                    accepted.add(r);
-                    expected.add(v);
-                } catch (SpillStoreException full) {
+                SpillStoreException full = spillOrRefuse(client, key, i + pad, accepted, expected, refused);
+                if (full != null) {
                     assertThat(full).hasMessageContaining("SQLITE_FULL").hasMessageContaining("Fix:");
-                    refused.add(v);
                 }
             }
             assertThat(refused).as("the disk filled up").isNotEmpty();
@@ -97,15 +91,9 @@ class SpillDiskFullTest {
             // accepted and durable (and must then be replayed like any other).
             int refusedAfterFill = 0;
             for (int attempts = 0; refusedAfterFill < 3 && attempts < 1_000; attempts++, i++) {
-                String v = i + pad;
-                try {
-                    WriteReceipt<Long> r = client.rpush(key, v);
-                    assertThat(r.status()).isEqualTo(WriteStatus.SPILLED);
-                    accepted.add(r);
-                    expected.add(v);
-                } catch (SpillStoreException full) {
+                SpillStoreException full = spillOrRefuse(client, key, i + pad, accepted, expected, refused);
+                if (full != null) {
                     assertThat(full).isInstanceOf(ResilientRedisException.class);
-                    refused.add(v);
                     refusedAfterFill++;
                 }
             }
@@ -158,6 +146,27 @@ class SpillDiskFullTest {
 
             List<String> actual = list(chaos.get().topology().primary(), key);
             assertThat(actual).as("every accepted write once, in order; no refused one").isEqualTo(expected);
+        }
+    }
+
+    /**
+     * RPUSHes {@code v} during the outage: a write the store took is SPILLED and goes to {@code accepted} and
+     * {@code expected}; one the full disk refused goes to {@code refused}.
+     *
+     * @return the refusal, or null when the write was spilled
+     */
+    private static SpillStoreException spillOrRefuse(ResilientRedis client, String key, String v,
+                                                     List<WriteReceipt<Long>> accepted, List<String> expected,
+                                                     List<String> refused) {
+        try {
+            WriteReceipt<Long> r = client.rpush(key, v);
+            assertThat(r.status()).isEqualTo(WriteStatus.SPILLED);
+            accepted.add(r);
+            expected.add(v);
+            return null;
+        } catch (SpillStoreException full) {
+            refused.add(v);
+            return full;
         }
     }
 
